@@ -1,0 +1,31 @@
+import { ERROR_CODES, type ErrorCode, type WireError } from '@roomful/sdk/protocol'
+
+/**
+ * The backend's one error type. Services throw it with a stable code from the protocol table;
+ * the REST and WebSocket edges turn it into `{ code, message }` without knowing where it came
+ * from. Anything else thrown is a bug and is reported as `internal` (and logged).
+ */
+export class RoomfulError extends Error {
+  readonly code: ErrorCode
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? ERROR_CODES[code].message, options)
+    this.name = 'RoomfulError'
+    this.code = code
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status
+  }
+
+  toWire(): WireError {
+    return { code: this.code, message: this.message }
+  }
+}
+
+export const fail = (code: ErrorCode, message?: string): never => {
+  throw new RoomfulError(code, message)
+}
+
+export function toWireError(err: unknown): WireError {
+  return err instanceof RoomfulError ? err.toWire() : { code: 'internal', message: ERROR_CODES.internal.message }
+}

@@ -1,0 +1,27 @@
+import type { AppStore } from '../apps/app-store.js'
+import type { AccountStore } from '../auth/account-store.js'
+import type { Bus } from '../bus/bus.js'
+import type { MessageStore } from '../messages/message-store.js'
+import type { PresenceStore } from '../presence/presence-store.js'
+import type { RankingProcessor, RankingScheduler } from '../ranking/ranking-scheduler.js'
+import type { RoomStore } from '../rooms/room-store.js'
+
+/**
+ * Everything stateful the backend needs, behind interfaces. Chosen once at start-up by the
+ * composition root (embedded: in-process; production: MySQL + Redis + BullMQ); nothing else
+ * knows which drivers run.
+ */
+export interface Drivers {
+  mode: 'embedded' | 'production'
+  apps: AppStore
+  accounts: AccountStore
+  rooms: RoomStore
+  messages: MessageStore
+  presence: PresenceStore
+  bus: Bus
+  /** Starts the coalescing scheduler whose jobs run `processor` (on whichever node). */
+  rankingScheduler(processor: RankingProcessor): RankingScheduler
+  /** Resolves when every backing service answers; rejects otherwise (for /readyz). */
+  ping(): Promise<void>
+  close(): Promise<void>
+}

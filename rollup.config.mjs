@@ -1,0 +1,54 @@
+// One build definition for the browser-facing packages. `--environment TARGET:sdk|widget` picks
+// the package (each package's `npm run build` passes it); with no TARGET, both are built.
+import nodeResolve from '@rollup/plugin-node-resolve'
+import terser from '@rollup/plugin-terser'
+import typescript from '@rollup/plugin-typescript'
+
+const target = process.env.TARGET
+
+// Sources of workspace packages are compiled in place, so the widget bundle inlines the SDK
+// from source rather than depending on its build having run first.
+const resolve = () => nodeResolve({ exportConditions: ['source'], extensions: ['.ts', '.js'] })
+const ts = (pkg) =>
+  typescript({
+    tsconfig: `${pkg}/tsconfig.build.json`,
+    include: ['sdk/src/**/*.ts', 'widget/src/**/*.ts'],
+    exclude: ['**/*.test.ts'],
+    declaration: false,
+    declarationMap: false,
+    outDir: `${pkg}/dist`,
+    rootDir: '.',
+    noEmitOnError: true,
+  })
+const minify = () => terser({ ecma: 2020, module: true, compress: { passes: 2 } })
+
+const sdk = [
+  {
+    input: { index: 'sdk/src/index.ts', protocol: 'sdk/src/protocol/index.ts' },
+    output: { dir: 'sdk/dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
+    plugins: [resolve(), ts('sdk')],
+  },
+  {
+    input: 'sdk/src/index.ts',
+    output: { file: 'sdk/dist/roomful.iife.min.js', format: 'iife', name: 'Roomful', sourcemap: true },
+    plugins: [resolve(), ts('sdk'), minify()],
+  },
+]
+
+const widget = [
+  {
+    // npm consumers bundle Lit and the SDK themselves: keep them external.
+    input: 'widget/src/index.ts',
+    external: (id) => id === 'lit' || id.startsWith('lit/') || id.startsWith('@lit/') || id.startsWith('@roomful/sdk'),
+    output: { dir: 'widget/dist', format: 'es', sourcemap: true, preserveModules: true, preserveModulesRoot: 'widget/src' },
+    plugins: [nodeResolve({ extensions: ['.ts', '.js'] }), ts('widget')],
+  },
+  {
+    // The one-script-tag bundle: Lit + SDK + every element, registering itself on load.
+    input: 'widget/src/bundle.ts',
+    output: { file: 'widget/dist/roomful-widget.min.js', format: 'iife', name: 'RoomfulWidget', sourcemap: true },
+    plugins: [resolve(), ts('widget'), minify()],
+  },
+]
+
+export default target === 'sdk' ? sdk : target === 'widget' ? widget : [...sdk, ...widget]

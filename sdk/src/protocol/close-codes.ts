@@ -1,0 +1,34 @@
+/**
+ * WebSocket close codes. Standard codes where one fits; 4000-4099 mean "do not reconnect"
+ * (the same credentials would fail again), 4100-4199 mean "reconnect" (after backoff, and for
+ * 4100 after fetching a fresh token).
+ */
+export const CLOSE = {
+  normal: 1000,
+  goingAway: 1001,
+  policy: 1008,
+  tooBig: 1009,
+  internal: 1011,
+  // do not reconnect
+  authFailed: 4001,
+  authTimeout: 4002,
+  forbidden: 4003,
+  appDisabled: 4004,
+  originNotAllowed: 4005,
+  unsupportedProtocol: 4006,
+  // reconnect
+  tokenExpired: 4100,
+  flood: 4101,
+  tooManyConnections: 4102,
+} as const
+
+export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE]
+
+/** Whether a client should reconnect after the socket closed with `code`. */
+export function shouldReconnect(code: number): boolean {
+  if (code >= 4000 && code < 4100) return false
+  if (code === CLOSE.policy) return false
+  // 1009 means our own frame was too big: reconnecting and resending would fail the same way,
+  // but other rooms and later sends are fine, so the connection is worth restoring.
+  return true
+}

@@ -1,0 +1,154 @@
+import type { WireError } from './errors.js'
+import type { Limits } from './limits.js'
+import type { Identity, Message, PresenceSnapshot, RankingBoard, Room, UserProfile } from './models.js'
+
+// ---- client → server -------------------------------------------------------------------------
+// Every request carries a client-chosen `id` and gets exactly one reply frame with that id.
+
+export interface AuthRequest {
+  op: 'auth'
+  id: string
+  /** A user token (hosted account access token or host-minted); omit with `guest: true`. */
+  token?: string
+  guest?: boolean
+}
+export interface JoinRequest {
+  op: 'join'
+  id: string
+  room: string
+  /** Resume: the last seq this client has seen. Omit to get the latest page. */
+  sinceSeq?: number
+  /** How many latest messages to show on a fresh join (default 50). */
+  limit?: number
+}
+export interface LeaveRequest {
+  op: 'leave'
+  id: string
+  room: string
+}
+export interface SendRequest {
+  op: 'send'
+  id: string
+  room: string
+  /** Idempotency key chosen by the client; a retry with the same key returns the original. */
+  clientId: string
+  text: string
+}
+export interface HistoryRequest {
+  op: 'history'
+  id: string
+  room: string
+  /** Return messages with seq below this (default: the newest). */
+  before?: number
+  limit?: number
+}
+export interface TypingRequest {
+  op: 'typing'
+  id: string
+  room: string
+}
+export interface RankingSubscribeRequest {
+  op: 'ranking.subscribe'
+  id: string
+}
+export interface RankingUnsubscribeRequest {
+  op: 'ranking.unsubscribe'
+  id: string
+}
+export interface PingRequest {
+  op: 'ping'
+  id: string
+}
+
+export type ClientFrame =
+  | AuthRequest
+  | JoinRequest
+  | LeaveRequest
+  | SendRequest
+  | HistoryRequest
+  | TypingRequest
+  | RankingSubscribeRequest
+  | RankingUnsubscribeRequest
+  | PingRequest
+
+export type Op = ClientFrame['op']
+
+// ---- results of each request ------------------------------------------------------------------
+
+export interface AuthResult {
+  user: Identity
+  connectionId: string
+  limits: Limits
+}
+export interface JoinResult {
+  room: Room
+  /** Ascending by seq. Fresh join: the latest page. Resume: everything after `sinceSeq`. */
+  messages: Message[]
+  /** 'latest': fresh join; 'resumed': exactly what was missed; 'too_old': the gap was too
+   * large to replay, `messages` is the latest page and older ones come from history. */
+  replay: 'latest' | 'resumed' | 'too_old'
+  /** More messages exist before the first one returned. */
+  hasMore: boolean
+  presence: PresenceSnapshot
+}
+export interface HistoryResult {
+  /** Ascending by seq. */
+  messages: Message[]
+  hasMore: boolean
+}
+export interface SendResult {
+  message: Message
+}
+export interface RankingSubscribeResult {
+  board: RankingBoard
+}
+export type EmptyResult = Record<string, never>
+
+export interface ResultMap {
+  auth: AuthResult
+  join: JoinResult
+  leave: EmptyResult
+  send: SendResult
+  history: HistoryResult
+  typing: EmptyResult
+  'ranking.subscribe': RankingSubscribeResult
+  'ranking.unsubscribe': EmptyResult
+  ping: { time: string }
+}
+
+// ---- server → client --------------------------------------------------------------------------
+
+export type ReplyFrame<R = unknown> =
+  | { type: 'reply'; id: string; result: R }
+  | { type: 'reply'; id: string; error: WireError }
+
+export interface MessageEvent {
+  type: 'message'
+  room: string
+  message: Message
+}
+export interface PresenceEvent {
+  type: 'presence'
+  room: string
+  action: 'join' | 'leave'
+  user: UserProfile
+  /** Distinct users in the room after this change. */
+  total: number
+}
+export interface TypingEvent {
+  type: 'typing'
+  room: string
+  user: UserProfile
+}
+export interface RankingEvent {
+  type: 'ranking'
+  board: RankingBoard
+}
+/** A problem with a frame that had no usable request id (e.g. malformed JSON). */
+export interface ErrorEvent {
+  type: 'error'
+  error: WireError
+}
+
+export type ServerEvent = MessageEvent | PresenceEvent | TypingEvent | RankingEvent | ErrorEvent
+export type ServerFrame = ReplyFrame | ServerEvent

@@ -1,0 +1,21 @@
+/**
+ * The Roomful wire protocol, version 1: frame types, schemas, error codes, close codes and
+ * limits. Shared by the SDK and the backend so both sides speak from one definition.
+ */
+export { ERROR_CODES, isErrorCode } from './errors.js'
+export type { ErrorCode, WireError } from './errors.js'
+export { CLOSE, shouldReconnect } from './close-codes.js'
+export type { CloseCode } from './close-codes.js'
+export {
+  DEFAULT_LIMITS,
+  DEFAULT_HISTORY_PAGE,
+  DEFAULT_RANKING_SIZE,
+  SUBPROTOCOL,
+  AUTH_TIMEOUT_MS,
+} from './limits.js'
+export type { Limits } from './limits.js'
+export type * from './models.js'
+export type * from './frames.js'
+export { clientFrameSchemas, bodySchemas, idSchema, isOp } from './schemas.js'
+export * as s from './schema.js'
+export type { Schema, ParseResult, Infer } from './schema.js'

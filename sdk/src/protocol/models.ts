@@ -1,0 +1,91 @@
+/** The public shape of a person, as shown next to messages and in presence. */
+export interface UserProfile {
+  id: string
+  name: string
+  avatar: string | null
+}
+
+/** The identity a connection authenticated as. */
+export interface Identity extends UserProfile {
+  /** Guests may read (lobby, ranking, history) but not send. */
+  guest: boolean
+}
+
+export interface Room {
+  id: string
+  name: string
+  topic: string | null
+  /** ISO 8601 creation time; the room list is ordered by it, newest first. */
+  createdAt: string
+  createdBy: string
+  /** Distinct users in the room right now. */
+  occupancy: number
+  /** Seq of the newest message, 0 for an empty room. */
+  lastSeq: number
+}
+
+export type MessageKind = 'text' | 'notice' | 'image'
+export type NoticeKind = 'join' | 'leave'
+
+export interface Attachment {
+  id: string
+  contentType: string
+  bytes: number
+  width: number
+  height: number
+  url: string
+  thumbnailUrl: string | null
+}
+
+export interface Message {
+  /** Unique id of the stored message. */
+  id: string
+  roomId: string
+  /** Strictly increasing per room, with no gaps: the resume cursor. */
+  seq: number
+  kind: MessageKind
+  user: UserProfile
+  /** The text as sent; empty for notices. Always render as text, never as HTML. */
+  text: string
+  /** The sender's idempotency key; null for notices. */
+  clientId: string | null
+  createdAt: string
+  /** For `kind: 'notice'`: what happened. */
+  notice?: NoticeKind
+  attachment?: Attachment
+}
+
+export interface PresenceSnapshot {
+  /** Users in the room, capped (see `total` for the full count). */
+  users: UserProfile[]
+  /** Distinct users in the room. */
+  total: number
+}
+
+export interface RankingEntry {
+  roomId: string
+  name: string
+  occupancy: number
+  lastActivityAt: string | null
+}
+
+export interface RankingBoard {
+  entries: RankingEntry[]
+  updatedAt: string
+}
+
+export interface Page<T> {
+  items: T[]
+  /** Pass back as `cursor` for the next page; null when there is none. */
+  nextCursor: string | null
+}
+
+/** What login, signup and refresh return for hosted accounts. */
+export interface AuthSession {
+  user: UserProfile & { email: string }
+  accessToken: string
+  /** Seconds until `accessToken` expires. */
+  expiresIn: number
+  /** Single use: each refresh returns a new one and retires this one. */
+  refreshToken: string
+}

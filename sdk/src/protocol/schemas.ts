@@ -1,0 +1,64 @@
+import type { Op } from './frames.js'
+import { boolean, integer, literal, object, optional, string, type Schema } from './schema.js'
+
+/** Ids of rooms, apps and users: short, URL-safe, no separators our keys use. */
+export const idSchema = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ })
+const requestId = string({ min: 1, max: 64 })
+const seq = integer({ min: 0 })
+const pageSize = integer({ min: 1, max: 1000 })
+
+/**
+ * One schema per client frame, keyed by `op`. Message length and page size upper bounds are
+ * per-app limits checked after parsing; these bounds only reject the absurd.
+ */
+export const clientFrameSchemas = {
+  auth: object({
+    op: literal('auth'),
+    id: requestId,
+    token: optional(string({ min: 1, max: 8192 })),
+    guest: optional(boolean()),
+  }),
+  join: object({
+    op: literal('join'),
+    id: requestId,
+    room: idSchema,
+    sinceSeq: optional(seq),
+    limit: optional(pageSize),
+  }),
+  leave: object({ op: literal('leave'), id: requestId, room: idSchema }),
+  send: object({
+    op: literal('send'),
+    id: requestId,
+    room: idSchema,
+    clientId: string({ min: 1, max: 64 }),
+    text: string({ min: 1, max: 1_000_000 }),
+  }),
+  history: object({
+    op: literal('history'),
+    id: requestId,
+    room: idSchema,
+    before: optional(integer({ min: 1 })),
+    limit: optional(pageSize),
+  }),
+  typing: object({ op: literal('typing'), id: requestId, room: idSchema }),
+  'ranking.subscribe': object({ op: literal('ranking.subscribe'), id: requestId }),
+  'ranking.unsubscribe': object({ op: literal('ranking.unsubscribe'), id: requestId }),
+  ping: object({ op: literal('ping'), id: requestId }),
+} satisfies Record<Op, Schema<unknown>>
+
+export const isOp = (value: unknown): value is Op =>
+  typeof value === 'string' && Object.prototype.hasOwnProperty.call(clientFrameSchemas, value)
+
+const email = string({ min: 3, max: 254, trim: true, pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/ })
+const displayName = string({ min: 1, max: 64, trim: true })
+
+/** REST request bodies. */
+export const bodySchemas = {
+  signup: object({ email, password: string({ min: 8, max: 256 }), displayName }),
+  login: object({ email, password: string({ min: 1, max: 256 }) }),
+  refresh: object({ refreshToken: string({ min: 16, max: 256 }) }),
+  createRoom: object({
+    name: string({ min: 1, max: 80, trim: true }),
+    topic: optional(string({ min: 0, max: 280, trim: true })),
+  }),
+}
