@@ -11,6 +11,10 @@ const alias = {
 
 export default defineConfig({
   test: {
+    // Integration files start servers and share MariaDB/Redis: keep the machine's two cores
+    // from being oversubscribed.
+    maxWorkers: 2,
+    minWorkers: 1,
     projects: [
       {
         resolve: { alias },
@@ -29,10 +33,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // Integration files start servers and share MariaDB/Redis: keep the machine's two
-          // cores from being oversubscribed.
-          maxWorkers: 2,
-          minWorkers: 1,
         },
       },
       {
@@ -43,7 +43,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 90_000,
-          fileParallelism: false,
         },
       },
     ],
