@@ -12,4 +12,5 @@ export interface Bus {
 export const channels = {
   room: (appId: string, roomId: string) => `room:${appId}:${roomId}`,
   ranking: (appId: string) => `ranking:${appId}`,
+  lobby: (appId: string) => `lobby:${appId}`,
 }

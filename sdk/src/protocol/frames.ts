@@ -55,6 +55,15 @@ export interface RankingUnsubscribeRequest {
   op: 'ranking.unsubscribe'
   id: string
 }
+/** Lobby feed: rooms created and room occupancy changes in this app. */
+export interface RoomsSubscribeRequest {
+  op: 'rooms.subscribe'
+  id: string
+}
+export interface RoomsUnsubscribeRequest {
+  op: 'rooms.unsubscribe'
+  id: string
+}
 export interface PingRequest {
   op: 'ping'
   id: string
@@ -69,6 +78,8 @@ export type ClientFrame =
   | TypingRequest
   | RankingSubscribeRequest
   | RankingUnsubscribeRequest
+  | RoomsSubscribeRequest
+  | RoomsUnsubscribeRequest
   | PingRequest
 
 export type Op = ClientFrame['op']
@@ -113,6 +124,8 @@ export interface ResultMap {
   typing: EmptyResult
   'ranking.subscribe': RankingSubscribeResult
   'ranking.unsubscribe': EmptyResult
+  'rooms.subscribe': EmptyResult
+  'rooms.unsubscribe': EmptyResult
   ping: { time: string }
 }
 
@@ -144,11 +157,29 @@ export interface RankingEvent {
   type: 'ranking'
   board: RankingBoard
 }
+/** To `rooms.subscribe`rs: a room was created in this app. */
+export interface RoomCreatedEvent {
+  type: 'room.created'
+  room: Room
+}
+/** To `rooms.subscribe`rs: a room's distinct-user count changed. */
+export interface OccupancyEvent {
+  type: 'occupancy'
+  room: string
+  occupancy: number
+}
 /** A problem with a frame that had no usable request id (e.g. malformed JSON). */
 export interface ErrorEvent {
   type: 'error'
   error: WireError
 }
 
-export type ServerEvent = MessageEvent | PresenceEvent | TypingEvent | RankingEvent | ErrorEvent
+export type ServerEvent =
+  | MessageEvent
+  | PresenceEvent
+  | TypingEvent
+  | RankingEvent
+  | RoomCreatedEvent
+  | OccupancyEvent
+  | ErrorEvent
 export type ServerFrame = ReplyFrame | ServerEvent

@@ -43,6 +43,8 @@ export const clientFrameSchemas = {
   typing: object({ op: literal('typing'), id: requestId, room: idSchema }),
   'ranking.subscribe': object({ op: literal('ranking.subscribe'), id: requestId }),
   'ranking.unsubscribe': object({ op: literal('ranking.unsubscribe'), id: requestId }),
+  'rooms.subscribe': object({ op: literal('rooms.subscribe'), id: requestId }),
+  'rooms.unsubscribe': object({ op: literal('rooms.unsubscribe'), id: requestId }),
   ping: object({ op: literal('ping'), id: requestId }),
 } satisfies Record<Op, Schema<unknown>>
 
