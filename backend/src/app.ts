@@ -1,0 +1,123 @@
+import HyperExpress from 'hyper-express'
+import uWS from 'uWebSockets.js'
+import { AppService } from './apps/app-service.js'
+import { AuthService } from './auth/auth-service.js'
+import { TopicRelay } from './bus/topic-relay.js'
+import type { Config } from './config.js'
+import { AppRoutes } from './http/app-routes.js'
+import { mountRestApi } from './http/rest-api.js'
+import type { Logger } from './logger.js'
+import { MessagesService } from './messages/messages-service.js'
+import { RoomFeeds } from './messages/room-feed.js'
+import { WriteBatcher } from './messages/write-batcher.js'
+import { NodeLiveness } from './presence/node-liveness.js'
+import { PresenceService } from './presence/presence-service.js'
+import { rankingTopic, RankingService } from './ranking/ranking-service.js'
+import { lobbyTopic, RoomsService } from './rooms/rooms-service.js'
+import type { Drivers } from './storage/drivers.js'
+import { Gateway } from './ws/gateway.js'
+import { createHandlers } from './ws/handlers.js'
+
+export interface RoomfulApp {
+  server: HyperExpress.Server
+  apps: AppService
+  listen(port: number, host: string): Promise<number>
+  /** Graceful drain: stop accepting, close sockets with 1001, finish writes, leave presence. */
+  shutdown(graceMs: number): Promise<void>
+}
+
+/** The composition root: builds every service from the drivers and wires the edges. */
+export function createApp(deps: { drivers: Drivers; config: Config; log: Logger }): RoomfulApp {
+  const { drivers, config, log } = deps
+  const server = new HyperExpress.Server({ auto_close: false, max_body_length: 64 * 1024, trust_proxy: true })
+  const publish = (topic: string, frame: string) => void server.publish(topic, frame)
+
+  const apps = new AppService(drivers.apps)
+  const auth = new AuthService(drivers.accounts)
+  const batcher = new WriteBatcher(drivers.messages)
+  const messages = new MessagesService({ batcher, messages: drivers.messages, presence: drivers.presence, bus: drivers.bus, log })
+  const rooms = new RoomsService({ rooms: drivers.rooms, presence: drivers.presence, bus: drivers.bus })
+  const ranking = new RankingService({ presence: drivers.presence, rooms: drivers.rooms, bus: drivers.bus })
+  const scheduler = drivers.rankingScheduler(ranking.recomputeAndPublish)
+  const presence = new PresenceService({
+    presence: drivers.presence,
+    bus: drivers.bus,
+    messages,
+    ranking: scheduler,
+    nodeId: config.nodeId,
+    log,
+  })
+  const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
+  const relay = new TopicRelay(drivers.bus, (channel, payload) => {
+    const [kind, appId = ''] = channel.split(':')
+    if (kind === 'ranking') {
+      ranking.remember(appId, payload)
+      publish(rankingTopic(appId), payload)
+    } else publish(lobbyTopic(appId), payload)
+  })
+  const liveness = new NodeLiveness({
+    store: drivers.presence,
+    presence,
+    nodeId: config.nodeId,
+    ttlMs: config.nodeTtlMs,
+    intervalMs: config.heartbeatIntervalMs,
+    log,
+  })
+
+  const handlerDeps = {
+    nodeId: config.nodeId,
+    bus: drivers.bus,
+    rooms,
+    messages,
+    presence,
+    presenceStore: drivers.presence,
+    feeds,
+    relay,
+    ranking,
+  }
+  const gateway = new Gateway({ ...handlerDeps, apps, log }, createHandlers(handlerDeps))
+  gateway.mount(server)
+  mountRestApi(new AppRoutes(server, apps, log), { auth, rooms, messages, ranking })
+
+  let draining = false
+  server.get('/livez', (_req, res) => void res.json({ status: 'ok' }))
+  server.get('/readyz', async (_req, res) => {
+    if (draining) return void res.status(503).json({ status: 'draining' })
+    try {
+      await drivers.ping()
+      res.json({ status: 'ready', mode: drivers.mode, node: config.nodeId, connections: gateway.size })
+    } catch {
+      res.status(503).json({ status: 'unavailable', mode: drivers.mode })
+    }
+  })
+  server.set_not_found_handler((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }))
+  server.set_error_handler((_req, res, err) => {
+    log.error({ err }, 'unhandled error in a route')
+    if (!res.completed) res.status(500).json({ error: { code: 'internal', message: 'unexpected server error' } })
+  })
+
+  return {
+    server,
+    apps,
+    async listen(port, host) {
+      await liveness.start()
+      const socket = await server.listen(port, host)
+      return uWS.us_socket_local_port(socket)
+    },
+    async shutdown(graceMs) {
+      draining = true
+      server.close()
+      gateway.closeAll()
+      liveness.stop()
+      const timeout = new Promise((resolve) => setTimeout(resolve, graceMs).unref())
+      await Promise.race([batcher.drain(), timeout])
+      try {
+        await presence.announceLeaves(await drivers.presence.removeNode(config.nodeId))
+      } catch (err) {
+        log.warn({ err }, 'unable to remove this node from presence; the reaper will')
+      }
+      await scheduler.close()
+      await drivers.close()
+    },
+  }
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto'
+import { DEFAULT_LIMITS, type Limits } from '@roomful/sdk/protocol'
+import { RoomfulError } from '../errors.js'
+import type { AppRecord, AppStore } from './app-store.js'
+
+const CACHE_MS = 5_000
+
+export interface ResolvedApp extends AppRecord {
+  /** Defaults with this app's overrides applied. */
+  effectiveLimits: Limits
+}
+
+/**
+ * Looks apps up for every request. A short cache keeps the hot path off the database; a
+ * disabled app or a changed origin list takes effect within CACHE_MS on every node.
+ */
+export class AppService {
+  private readonly cache = new Map<string, { app: ResolvedApp | null; at: number }>()
+
+  constructor(private readonly store: AppStore) {}
+
+  async find(appId: string): Promise<ResolvedApp | null> {
+    const hit = this.cache.get(appId)
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.app
+    const record = await this.store.get(appId)
+    const app = record && { ...record, effectiveLimits: { ...DEFAULT_LIMITS, ...record.limits } }
+    this.cache.set(appId, { app, at: Date.now() })
+    return app
+  }
+
+  /** The app, or a RoomfulError saying why it cannot be used. */
+  async require(appId: string): Promise<ResolvedApp> {
+    const app = await this.find(appId)
+    if (!app) throw new RoomfulError('app_not_found', `unable to find app "${appId}"`)
+    if (app.disabled) throw new RoomfulError('app_disabled')
+    return app
+  }
+
+  /** Browsers always send Origin; servers and bots send none and are judged by their token. */
+  static originAllowed(app: AppRecord, origin: string | undefined): boolean {
+    return !origin || app.allowedOrigins.includes(origin) || app.allowedOrigins.includes('*')
+  }
+
+  /** Creates the app named by `input` unless it exists, with fresh keys. */
+  async ensure(input: { id: string; name: string; allowedOrigins: string[]; secret?: string }): Promise<AppRecord> {
+    return this.store.ensure({
+      id: input.id,
+      name: input.name,
+      secret: input.secret ?? randomBytes(32).toString('base64url'),
+      sessionKey: randomBytes(32).toString('base64url'),
+      allowedOrigins: input.allowedOrigins,
+      limits: {},
+      allowGuests: false,
+      disabled: false,
+    })
+  }
+}

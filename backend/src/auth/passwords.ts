@@ -1,0 +1,31 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+
+// OWASP's scrypt floor (N=2^17, r=8, p=1) costs ~128 MiB and ~150 ms: right for a login path.
+const PARAMS = { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 1024 * 1024 }
+const KEY_LENGTH = 32
+
+const derive = (password: string, salt: Buffer, params: ScryptOptions) =>
+  new Promise<Buffer>((resolve, reject) =>
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, params, (err, key) => (err ? reject(err) : resolve(key))),
+  )
+
+/** `scrypt$N$r$p$salt$hash`, base64url parts: self-describing so parameters can grow later. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16)
+  const key = await derive(password, salt, PARAMS)
+  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$')
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$')
+  if (scheme !== 'scrypt' || !salt || !hash) return false
+  const expected = Buffer.from(hash, 'base64url')
+  const N = Number(n)
+  const key = await derive(password, Buffer.from(salt, 'base64url'), {
+    N,
+    r: Number(r),
+    p: Number(p),
+    maxmem: Math.max(PARAMS.maxmem, 256 * N * Number(r)),
+  })
+  return key.length === expected.length && timingSafeEqual(key, expected)
+}

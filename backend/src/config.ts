@@ -1,0 +1,79 @@
+import { hostname } from 'node:os'
+import { randomBytes } from 'node:crypto'
+
+export interface Config {
+  port: number
+  host: string
+  /** When set, `npm start` also serves the demo host page on this port. */
+  demoPort: number
+  mysqlUrl: string | null
+  redisUrl: string | null
+  redisPrefix: string
+  nodeId: string
+  demoAppSecret: string
+  logLevel: string
+  /** How long SIGTERM waits for in-flight writes before exiting. */
+  shutdownGraceMs: number
+  /** A node that misses heartbeats this long is dead: its users leave presence. */
+  nodeTtlMs: number
+  /** How often each node heartbeats and looks for dead nodes. */
+  heartbeatIntervalMs: number
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`unable to start; the configuration has ${problems.length} problem(s):\n- ${problems.join('\n- ')}`)
+  }
+}
+
+/**
+ * Reads and validates the environment once, reporting every problem together. Nothing below
+ * the composition root reads `process.env`.
+ */
+export function readConfig(env: NodeJS.ProcessEnv): Config {
+  const problems: string[] = []
+  const int = (name: string, fallback: number, min = 0, max = 2 ** 31): number => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    const value = Number(raw)
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer in ${min}..${max}, got "${raw}"`)
+      return fallback
+    }
+    return value
+  }
+  const url = (name: string, protocols: string[]): string | null => {
+    const raw = env[name]
+    if (!raw) return null
+    try {
+      const parsed = new URL(raw)
+      if (!protocols.includes(parsed.protocol)) problems.push(`${name} must use ${protocols.join(' or ')}`)
+    } catch {
+      problems.push(`${name} is not a URL`)
+    }
+    return raw
+  }
+
+  const mysqlUrl = url('MYSQL_URL', ['mysql:', 'mariadb:'])
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'])
+  if ((mysqlUrl === null) !== (redisUrl === null))
+    problems.push('production mode needs both MYSQL_URL and REDIS_URL; set both, or neither for embedded mode')
+
+  const nodeTtlMs = int('NODE_TTL_MS', 15_000, 500)
+  const config: Config = {
+    port: int('PORT', 8080, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    demoPort: int('DEMO_PORT', 8081, 0, 65535),
+    mysqlUrl,
+    redisUrl,
+    redisPrefix: env.REDIS_PREFIX || 'rf:',
+    nodeId: env.NODE_ID || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    demoAppSecret: env.DEMO_APP_SECRET || 'roomful-demo-secret-change-me',
+    logLevel: env.LOG_LEVEL || 'info',
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0),
+    nodeTtlMs,
+    heartbeatIntervalMs: int('HEARTBEAT_INTERVAL_MS', Math.max(100, Math.floor(nodeTtlMs / 3)), 50),
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return config
+}

@@ -1,0 +1,111 @@
+import type { Request, Response, Server } from 'hyper-express'
+import type { Schema } from '@roomful/sdk/protocol'
+import { AppService, type ResolvedApp } from '../apps/app-service.js'
+import { verifyUserToken, type VerifiedIdentity } from '../auth/tokens.js'
+import { RoomfulError, toWireError } from '../errors.js'
+import type { Logger } from '../logger.js'
+
+export interface RouteContext {
+  req: Request
+  app: ResolvedApp
+  /** The bearer token's identity; rejects with `unauthenticated`/`token_*` when absent or bad. */
+  identity(): Promise<VerifiedIdentity>
+  /** The JSON body validated by `schema`; `malformed_json` or `bad_request` otherwise. */
+  body<T>(schema: Schema<T>): Promise<T>
+  /** An integer query parameter within bounds, or `fallback` when absent. */
+  intQuery(name: string, fallback: number | undefined, min: number, max: number): number | undefined
+}
+
+export type RouteResult = { status?: number; body?: unknown }
+type Method = 'get' | 'post'
+
+/**
+ * Routes under `/v1/apps/:appId`: resolves the app, enforces its allowed origins (CORS, with
+ * preflight), and maps every error to `{ error: { code, message } }` with its status.
+ */
+export class AppRoutes {
+  private readonly preflighted = new Set<string>()
+
+  constructor(
+    private readonly server: Server,
+    private readonly apps: AppService,
+    private readonly log: Logger,
+  ) {}
+
+  route(method: Method, path: string, handler: (ctx: RouteContext) => Promise<RouteResult>): void {
+    const pattern = `/v1/apps/:appId${path}`
+    this.server[method](pattern, (req, res) => void this.handle(req, res, handler))
+    if (!this.preflighted.has(pattern)) {
+      this.preflighted.add(pattern)
+      this.server.options(pattern, (req, res) => void this.preflight(req, res))
+    }
+  }
+
+  private async preflight(req: Request, res: Response): Promise<void> {
+    const app = await this.apps.find(req.path_parameters.appId ?? '').catch(() => null)
+    if (!app || !this.allowCors(req, res, app)) return void res.status(403).send()
+    res
+      .header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS')
+      .header('Access-Control-Allow-Headers', 'Authorization, Content-Type')
+      .header('Access-Control-Max-Age', '600')
+      .status(204)
+      .send()
+  }
+
+  private allowCors(req: Request, res: Response, app: ResolvedApp): boolean {
+    const origin = req.headers.origin
+    res.header('Vary', 'Origin')
+    if (!AppService.originAllowed(app, origin)) return false
+    if (origin) res.header('Access-Control-Allow-Origin', origin)
+    return true
+  }
+
+  private async handle(req: Request, res: Response, handler: (ctx: RouteContext) => Promise<RouteResult>) {
+    try {
+      const app = await this.apps.require(req.path_parameters.appId ?? '')
+      if (!this.allowCors(req, res, app)) throw new RoomfulError('origin_not_allowed')
+      const result = await handler(context(req, app))
+      if (res.completed) return
+      res.status(result.status ?? 200)
+      if (result.body === undefined) res.send()
+      else res.json(result.body)
+    } catch (err) {
+      if (!(err instanceof RoomfulError)) this.log.error({ err, path: req.path }, 'a REST request failed unexpectedly')
+      const error = toWireError(err)
+      if (!res.completed) res.status(err instanceof RoomfulError ? err.status : 500).json({ error })
+    }
+  }
+}
+
+function context(req: Request, app: ResolvedApp): RouteContext {
+  return {
+    req,
+    app,
+    async identity() {
+      const header = req.headers.authorization ?? ''
+      const [scheme, token] = header.split(' ')
+      if (scheme?.toLowerCase() !== 'bearer' || !token)
+        throw new RoomfulError('unauthenticated', 'unable to authorize; send Authorization: Bearer <token>')
+      return verifyUserToken(app, token)
+    },
+    async body(schema) {
+      let raw: unknown
+      try {
+        raw = JSON.parse(await req.text())
+      } catch {
+        throw new RoomfulError('malformed_json', 'unable to read the body; it is not valid JSON')
+      }
+      const parsed = schema.parse(raw)
+      if (!parsed.ok) throw new RoomfulError('bad_request', `unable to accept the body; ${parsed.issue}`)
+      return parsed.value
+    },
+    intQuery(name, fallback, min, max) {
+      const raw = req.query_parameters[name]
+      if (raw === undefined || raw === '') return fallback
+      const value = Number(raw)
+      if (!Number.isInteger(value) || value < min || value > max)
+        throw new RoomfulError('bad_request', `unable to accept ${name}; it must be an integer in ${min}..${max}`)
+      return value
+    },
+  }
+}

@@ -1,0 +1,61 @@
+import type { Message, NoticeKind, UserProfile } from '@roomful/sdk/protocol'
+import { channels, type Bus } from '../bus/bus.js'
+import { newSortableId } from '../ids.js'
+import type { Logger } from '../logger.js'
+import type { PresenceStore } from '../presence/presence-store.js'
+import { envelope } from './frames.js'
+import type { MessageStore, NewMessage } from './message-store.js'
+import type { WriteBatcher } from './write-batcher.js'
+
+/**
+ * The write path: persist (batched) → ack → publish once to every node. A send is acked only
+ * after its transaction commits; a retry with the same client id returns the stored original
+ * and publishes nothing new.
+ */
+export class MessagesService {
+  constructor(
+    private readonly deps: {
+      batcher: WriteBatcher
+      messages: MessageStore
+      presence: PresenceStore
+      bus: Bus
+      log: Logger
+    },
+  ) {}
+
+  async send(appId: string, roomId: string, user: UserProfile, clientId: string, text: string): Promise<Message> {
+    return this.store({ appId, roomId, kind: 'text', user, text, clientId })
+  }
+
+  /** Join/leave lines in the room's log; stored like messages so history shows them too. */
+  async notice(appId: string, roomId: string, user: UserProfile, notice: NoticeKind): Promise<Message> {
+    return this.store({ appId, roomId, kind: 'notice', user, text: '', clientId: null, notice })
+  }
+
+  history(appId: string, roomId: string, page: { before?: number; limit: number }): Promise<Message[]> {
+    return this.deps.messages.history(appId, roomId, page)
+  }
+
+  since(appId: string, roomId: string, afterSeq: number, limit: number): Promise<Message[]> {
+    return this.deps.messages.since(appId, roomId, afterSeq, limit)
+  }
+
+  private async store(input: Omit<NewMessage, 'id' | 'createdAt'>): Promise<Message> {
+    const { message, duplicate } = await this.deps.batcher.append({
+      ...input,
+      id: newSortableId('m'),
+      createdAt: new Date(),
+    })
+    if (!duplicate) {
+      // Delivery failures do not undo a committed message: a node that misses this publish
+      // fetches the seq from the store when the next one shows the gap.
+      this.deps.bus
+        .publish(channels.room(input.appId, input.roomId), envelope.message(message))
+        .catch((err) => this.deps.log.warn({ err, room: input.roomId }, 'unable to publish a stored message'))
+      this.deps.presence
+        .touch(input.appId, input.roomId, Date.now())
+        .catch((err) => this.deps.log.warn({ err }, 'unable to record room activity'))
+    }
+    return message
+  }
+}

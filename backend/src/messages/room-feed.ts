@@ -1,0 +1,139 @@
+import type { Message } from '@roomful/sdk/protocol'
+import type { Bus } from '../bus/bus.js'
+import { channels } from '../bus/bus.js'
+import type { Logger } from '../logger.js'
+import { messageFrame } from './frames.js'
+import type { MessageStore } from './message-store.js'
+
+export type Publish = (topic: string, frame: string) => void
+
+export const roomTopic = (appId: string, roomId: string) => `r/${appId}/${roomId}`
+
+/**
+ * One node's view of one room's message stream. Nodes commit messages independently and the
+ * bus does not order publishes from different nodes, but seqs are gapless: so the feed hands
+ * frames to the room's uWS topic strictly in seq order, holds early ones back, and fetches a
+ * missing seq from the store if it does not arrive soon (its publisher may have crashed after
+ * the commit). Every local socket in the room therefore sees each seq once, in order.
+ */
+export class RoomFeed {
+  /** Highest seq handed to the topic; null until the first join sets the starting point. */
+  last: number | null = null
+  refs = 0
+  /** Resolves once the bus subscription is live; joins wait for it before reading the store. */
+  ready: Promise<() => Promise<void>> | null = null
+  private readonly pending = new Map<number, string>()
+  private gapTimer: NodeJS.Timeout | null = null
+  private filling = false
+
+  constructor(
+    readonly appId: string,
+    readonly roomId: string,
+    private readonly deps: { messages: MessageStore; publish: Publish; log: Logger; gapWaitMs: number },
+  ) {}
+
+  get topic(): string {
+    return roomTopic(this.appId, this.roomId)
+  }
+
+  onPayload(payload: string): void {
+    const newline = payload.indexOf('\n')
+    if (payload.startsWith('E')) return this.deps.publish(this.topic, payload.slice(newline + 1))
+    const seq = Number(payload.slice(1, newline))
+    if (this.last !== null && seq <= this.last) return
+    this.pending.set(seq, payload.slice(newline + 1))
+    if (this.last !== null) this.drain()
+  }
+
+  /**
+   * Brings the feed up to date with messages just read from the store (ascending, contiguous),
+   * handing those it had not delivered yet to the topic. Call before a joining socket
+   * subscribes, so that what its reply contains never reaches it a second time.
+   */
+  catchUp(messages: Message[], readUpTo: number): void {
+    if (this.last === null) {
+      this.last = readUpTo
+      for (const seq of this.pending.keys()) if (seq <= readUpTo) this.pending.delete(seq)
+      return
+    }
+    for (const message of messages) {
+      if (message.seq <= this.last) continue
+      if (message.seq !== this.last + 1)
+        this.deps.log.warn({ room: this.roomId, from: this.last, to: message.seq }, 'room feed skipped a gap')
+      this.pending.delete(message.seq)
+      this.deps.publish(this.topic, messageFrame(message))
+      this.last = message.seq
+    }
+  }
+
+  /** Hands every consecutive held-back frame to the topic. */
+  drain(): void {
+    if (this.last === null) return
+    for (let next = this.pending.get(this.last + 1); next !== undefined; next = this.pending.get(this.last + 1)) {
+      this.pending.delete(this.last + 1)
+      this.last++
+      this.deps.publish(this.topic, next)
+    }
+    if (this.pending.size === 0) this.clearGapTimer()
+    else this.gapTimer ??= setTimeout(() => void this.fillGap(), this.deps.gapWaitMs)
+  }
+
+  close(): void {
+    this.clearGapTimer()
+    this.pending.clear()
+  }
+
+  private clearGapTimer(): void {
+    if (this.gapTimer) clearTimeout(this.gapTimer)
+    this.gapTimer = null
+  }
+
+  private async fillGap(): Promise<void> {
+    this.gapTimer = null
+    if (this.filling || this.last === null || this.pending.size === 0) return
+    this.filling = true
+    try {
+      const firstHeld = Math.min(...this.pending.keys())
+      const missing = await this.deps.messages.since(this.appId, this.roomId, this.last, firstHeld - 1 - this.last)
+      this.catchUp(missing, this.last)
+    } catch (err) {
+      this.deps.log.warn({ err, room: this.roomId }, 'unable to fill a gap in the room feed; retrying')
+    } finally {
+      this.filling = false
+      this.drain()
+    }
+  }
+}
+
+/** The feeds of rooms that have sockets on this node, subscribed to the bus while in use. */
+export class RoomFeeds {
+  private readonly feeds = new Map<string, RoomFeed>()
+
+  constructor(private readonly deps: { bus: Bus; messages: MessageStore; publish: Publish; log: Logger; gapWaitMs?: number }) {}
+
+  async attach(appId: string, roomId: string): Promise<RoomFeed> {
+    const key = `${appId}/${roomId}`
+    let feed = this.feeds.get(key)
+    if (!feed) {
+      feed = new RoomFeed(appId, roomId, { ...this.deps, gapWaitMs: this.deps.gapWaitMs ?? 150 })
+      this.feeds.set(key, feed)
+      const created = feed
+      created.ready = this.deps.bus.subscribe(channels.room(appId, roomId), (p) => created.onPayload(p))
+    }
+    feed.refs++
+    try {
+      await feed.ready
+    } catch (err) {
+      this.detach(feed)
+      throw err
+    }
+    return feed
+  }
+
+  detach(feed: RoomFeed): void {
+    if (--feed.refs > 0) return
+    this.feeds.delete(`${feed.appId}/${feed.roomId}`)
+    feed.close()
+    feed.ready?.then((unsubscribe) => unsubscribe()).catch(() => undefined)
+  }
+}

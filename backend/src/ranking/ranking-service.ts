@@ -1,0 +1,63 @@
+import { DEFAULT_RANKING_SIZE, type RankingBoard } from '@roomful/sdk/protocol'
+import { channels, type Bus } from '../bus/bus.js'
+import type { PresenceStore } from '../presence/presence-store.js'
+import type { RoomStore } from '../rooms/room-store.js'
+
+export const rankingTopic = (appId: string) => `k/${appId}`
+
+/**
+ * The live board: top rooms by distinct users, ties by latest activity. Recomputed by the
+ * coalescing scheduler (one job per burst, on any node) and pushed to every node over the bus;
+ * each node remembers the latest board it saw for subscribers that arrive between changes.
+ */
+export class RankingService {
+  private readonly latest = new Map<string, RankingBoard>()
+
+  constructor(
+    private readonly deps: { presence: PresenceStore; rooms: RoomStore; bus: Bus; size?: number },
+  ) {}
+
+  async compute(appId: string): Promise<RankingBoard> {
+    const top = await this.deps.presence.top(appId, this.deps.size ?? DEFAULT_RANKING_SIZE)
+    const rooms = new Map((await this.deps.rooms.getMany(appId, top.map((r) => r.roomId))).map((r) => [r.id, r]))
+    return {
+      entries: top.flatMap(({ roomId, occupancy, lastActivityMs }) => {
+        const room = rooms.get(roomId)
+        if (!room) return []
+        return [
+          {
+            roomId,
+            name: room.name,
+            occupancy,
+            lastActivityAt: lastActivityMs ? new Date(lastActivityMs).toISOString() : null,
+          },
+        ]
+      }),
+      updatedAt: new Date().toISOString(),
+    }
+  }
+
+  /** The scheduler's processor: recompute and push to every node. */
+  readonly recomputeAndPublish = async (appId: string): Promise<void> => {
+    const board = await this.compute(appId)
+    await this.deps.bus.publish(channels.ranking(appId), JSON.stringify({ type: 'ranking', board }))
+  }
+
+  /** Called with every ranking frame this node receives from the bus. */
+  remember(appId: string, frame: string): void {
+    this.latest.set(appId, (JSON.parse(frame) as { board: RankingBoard }).board)
+  }
+
+  async current(appId: string): Promise<RankingBoard> {
+    const known = this.latest.get(appId)
+    if (known) return known
+    const board = await this.compute(appId)
+    this.latest.set(appId, board)
+    return board
+  }
+
+  /** Forget a board once no local socket watches it, so a later subscriber gets a fresh one. */
+  forget(appId: string): void {
+    this.latest.delete(appId)
+  }
+}

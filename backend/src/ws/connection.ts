@@ -1,0 +1,57 @@
+import type { Websocket } from 'hyper-express'
+import type { ServerEvent, WireError } from '@roomful/sdk/protocol'
+import type { ResolvedApp } from '../apps/app-service.js'
+import type { VerifiedIdentity } from '../auth/tokens.js'
+import type { RoomFeed } from '../messages/room-feed.js'
+import { TokenBucket } from './token-bucket.js'
+
+/** Everything one socket is: its app, who it authenticated as, and what it joined. */
+export class Connection {
+  identity: VerifiedIdentity | null = null
+  /** Joined rooms and the feeds they are subscribed through. */
+  readonly rooms = new Map<string, RoomFeed>()
+  /** Rooms whose join is still in progress, so a second join of the same room is refused. */
+  readonly joining = new Set<string>()
+  readonly lastTyping = new Map<string, number>()
+  rankingSubscribed = false
+  lobbySubscribed = false
+  strikes = 0
+  closed = false
+  authTimer: NodeJS.Timeout | null = null
+  readonly frames: TokenBucket
+
+  constructor(
+    readonly id: string,
+    readonly socket: Websocket,
+    readonly app: ResolvedApp,
+  ) {
+    const { framesPerSecond } = app.effectiveLimits
+    this.frames = new TokenBucket(framesPerSecond, framesPerSecond * 2)
+  }
+
+  get limits() {
+    return this.app.effectiveLimits
+  }
+
+  reply(id: string, result: unknown): void {
+    this.raw(JSON.stringify({ type: 'reply', id, result }))
+  }
+
+  replyError(id: string, error: WireError): void {
+    this.raw(JSON.stringify({ type: 'reply', id, error }))
+  }
+
+  event(event: ServerEvent): void {
+    this.raw(JSON.stringify(event))
+  }
+
+  raw(frame: string): void {
+    if (!this.closed) this.socket.send(frame)
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return
+    this.closed = true
+    this.socket.close(code, reason)
+  }
+}

@@ -1,0 +1,168 @@
+import type { Request, Response, Server, Websocket } from 'hyper-express'
+import { AUTH_TIMEOUT_MS, CLOSE, clientFrameSchemas, isOp, SUBPROTOCOL, type ErrorCode } from '@roomful/sdk/protocol'
+import { AppService } from '../apps/app-service.js'
+import { RoomfulError, toWireError } from '../errors.js'
+import type { Logger } from '../logger.js'
+import { Connection } from './connection.js'
+import {
+  leaveRoomLocally,
+  NO_REPLY,
+  unsubscribeLobby,
+  unsubscribeRanking,
+  type HandlerDeps,
+  type Handlers,
+} from './handlers.js'
+
+/** uWS refuses (1009) anything larger before our code runs; per-app limits are checked below it. */
+export const MAX_FRAME_CEILING = 64 * 1024
+
+/** Close codes that follow an error reply, for errors that make the connection useless. */
+const CLOSE_AFTER: Partial<Record<ErrorCode, number>> = {
+  token_invalid: CLOSE.authFailed,
+  unauthenticated: CLOSE.authFailed,
+  token_expired: CLOSE.tokenExpired,
+  too_many_connections: CLOSE.tooManyConnections,
+  app_disabled: CLOSE.appDisabled,
+}
+
+interface UpgradeContext {
+  appId: string
+  origin: string
+}
+
+/**
+ * The one WebSocket endpoint. Every frame is validated against its schema before a handler
+ * sees it; a bad frame costs its sender an error reply and nothing else.
+ */
+export class Gateway {
+  private readonly connections = new Set<Connection>()
+  private nextId = 0
+  draining = false
+
+  constructor(
+    private readonly deps: HandlerDeps & { apps: AppService; log: Logger },
+    private readonly handlers: Handlers,
+  ) {}
+
+  get size(): number {
+    return this.connections.size
+  }
+
+  mount(server: Server): void {
+    server.upgrade('/v1/ws', (req: Request, res: Response) => this.upgrade(req, res))
+    server.ws(
+      '/v1/ws',
+      { message_type: 'String', max_payload_length: MAX_FRAME_CEILING, idle_timeout: 60, max_backpressure: 1024 * 1024 },
+      (ws: Websocket) => void this.open(ws),
+    )
+  }
+
+  /** Closes every socket with 1001 so clients reconnect elsewhere. */
+  closeAll(): void {
+    this.draining = true
+    for (const conn of this.connections) conn.close(CLOSE.goingAway, 'server shutting down')
+  }
+
+  private upgrade(req: Request, res: Response): void {
+    const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
+    if (this.draining) return void res.status(503).send('shutting down')
+    if (!protocols.includes(SUBPROTOCOL)) return void res.status(400).send(`use the ${SUBPROTOCOL} subprotocol`)
+    res.upgrade({ appId: String(req.query_parameters.app ?? ''), origin: req.headers.origin ?? '' } satisfies UpgradeContext)
+  }
+
+  private async open(ws: Websocket): Promise<void> {
+    const { appId, origin } = ws.context as unknown as UpgradeContext
+    // Frames may arrive while the app is looked up: hold them, then replay in order.
+    const early: string[] = []
+    const hold = (raw: string) => void early.push(raw)
+    ws.on('message', hold)
+    let app
+    try {
+      app = await this.deps.apps.require(appId)
+    } catch (err) {
+      const code = err instanceof RoomfulError && err.code === 'app_disabled' ? CLOSE.appDisabled : CLOSE.forbidden
+      return ws.close(code, err instanceof RoomfulError ? err.message : 'unable to load the app')
+    }
+    if (ws.closed) return
+    if (!AppService.originAllowed(app, origin || undefined))
+      return ws.close(CLOSE.originNotAllowed, `origin ${origin} is not allowed for app ${appId}`)
+
+    const conn = new Connection(`${this.deps.nodeId}.${(++this.nextId).toString(36)}`, ws, app)
+    this.connections.add(conn)
+    conn.authTimer = setTimeout(() => conn.close(CLOSE.authTimeout, 'no auth frame in time'), AUTH_TIMEOUT_MS)
+    ws.off('message', hold)
+    ws.on('message', (raw: string) => void this.onFrame(conn, raw))
+    ws.on('close', () => void this.onClose(conn))
+    for (const raw of early) void this.onFrame(conn, raw)
+  }
+
+  private async onFrame(conn: Connection, raw: string): Promise<void> {
+    if (conn.closed) return
+    if (Buffer.byteLength(raw) > conn.limits.maxFrameBytes) return conn.close(CLOSE.tooBig, 'frame too large')
+    if (!conn.frames.take()) {
+      if (++conn.strikes >= conn.limits.floodStrikes) return conn.close(CLOSE.flood, 'too many frames')
+      return this.sendError(conn, raw, 'rate_limited')
+    }
+    conn.strikes = 0
+
+    let frame: unknown
+    try {
+      frame = JSON.parse(raw)
+    } catch {
+      return conn.event({ type: 'error', error: new RoomfulError('malformed_json').toWire() })
+    }
+    const id = typeof frame === 'object' && frame !== null ? (frame as { id?: unknown }).id : undefined
+    const op = typeof frame === 'object' && frame !== null ? (frame as { op?: unknown }).op : undefined
+    const reply = (error: RoomfulError) =>
+      typeof id === 'string' && id.length > 0 && id.length <= 64 ? conn.replyError(id, error.toWire()) : conn.event({ type: 'error', error: error.toWire() })
+
+    if (!isOp(op)) return reply(new RoomfulError('unknown_op', `unable to handle op ${JSON.stringify(op)}; unknown operation`))
+    const parsed = clientFrameSchemas[op].parse(frame)
+    if (!parsed.ok) return reply(new RoomfulError('bad_request', `unable to handle ${op}; ${parsed.issue}`))
+    if (!conn.identity && op !== 'auth' && op !== 'ping') return reply(new RoomfulError('unauthenticated'))
+    if (this.draining) return reply(new RoomfulError('shutting_down'))
+
+    const request = parsed.value as { id: string }
+    try {
+      const handler = this.handlers[op] as (c: Connection, f: unknown) => Promise<unknown>
+      const result = await handler(conn, request)
+      if (result !== NO_REPLY) conn.reply(request.id, result)
+    } catch (err) {
+      const error = err instanceof RoomfulError ? err : null
+      if (!error) this.deps.log.error({ err, op, conn: conn.id }, 'a request failed unexpectedly')
+      conn.replyError(request.id, toWireError(err))
+      const closeWith = error && CLOSE_AFTER[error.code]
+      if (closeWith) conn.close(closeWith, error.message)
+    }
+  }
+
+  private sendError(conn: Connection, raw: string, code: ErrorCode): void {
+    // The frame is not parsed under rate limiting, but its id is worth finding cheaply so the
+    // client can fail the right request.
+    const id = /"id"\s*:\s*"([^"]{1,64})"/.exec(raw)?.[1]
+    const error = new RoomfulError(code).toWire()
+    if (id) conn.replyError(id, error)
+    else conn.event({ type: 'error', error })
+  }
+
+  private async onClose(conn: Connection): Promise<void> {
+    conn.closed = true
+    this.connections.delete(conn)
+    if (conn.authTimer) clearTimeout(conn.authTimer)
+    unsubscribeRanking(this.deps, conn)
+    unsubscribeLobby(this.deps, conn)
+    const user = conn.identity
+    const rooms = [...conn.rooms]
+    for (const [roomId, feed] of rooms) leaveRoomLocally(this.deps, conn, roomId, feed)
+    // During a drain the node removes all its presence at once (see the shutdown sequence).
+    if (!user || this.draining) return
+    try {
+      if (!user.guest)
+        await Promise.all(rooms.map(([roomId]) => this.deps.presence.leave(conn.app.id, roomId, conn.id, user.id)))
+      await this.deps.presenceStore.closeConnection(conn.app.id, user.id, conn.id)
+    } catch (err) {
+      // The liveness reaper cannot help a live node, so say so loudly.
+      this.deps.log.error({ err, conn: conn.id }, 'unable to remove a closed connection from presence')
+    }
+  }
+}

@@ -1,0 +1,241 @@
+import {
+  DEFAULT_HISTORY_PAGE,
+  type ClientFrame,
+  type Identity,
+  type JoinResult,
+  type Message,
+  type Op,
+  type ResultMap,
+} from '@roomful/sdk/protocol'
+import { verifyUserToken } from '../auth/tokens.js'
+import { channels, type Bus } from '../bus/bus.js'
+import type { TopicRelay } from '../bus/topic-relay.js'
+import { RoomfulError } from '../errors.js'
+import { envelope } from '../messages/frames.js'
+import type { MessagesService } from '../messages/messages-service.js'
+import type { RoomFeed, RoomFeeds } from '../messages/room-feed.js'
+import type { PresenceService } from '../presence/presence-service.js'
+import type { PresenceStore } from '../presence/presence-store.js'
+import { rankingTopic, type RankingService } from '../ranking/ranking-service.js'
+import { lobbyTopic, RoomsService } from '../rooms/rooms-service.js'
+import type { Connection } from './connection.js'
+import { TokenBucket } from './token-bucket.js'
+
+export interface HandlerDeps {
+  nodeId: string
+  bus: Bus
+  rooms: RoomsService
+  messages: MessagesService
+  presence: PresenceService
+  presenceStore: PresenceStore
+  feeds: RoomFeeds
+  relay: TopicRelay
+  ranking: RankingService
+}
+
+type Handler<O extends Op> = (conn: Connection, frame: Extract<ClientFrame, { op: O }>) => Promise<ResultMap[O]>
+export type Handlers = { [O in Op]: Handler<O> }
+
+const member = (conn: Connection): Identity => {
+  if (!conn.identity) throw new RoomfulError('unauthenticated')
+  return conn.identity
+}
+const sender = (conn: Connection): Identity => {
+  const identity = member(conn)
+  if (identity.guest) throw new RoomfulError('guest_read_only')
+  return identity
+}
+const profile = ({ id, name, avatar }: Identity) => ({ id, name, avatar })
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  // Sends per second are a per-user promise, so the bucket is shared by the user's sockets on
+  // this node (nodes do not coordinate: a user spread over n nodes gets n buckets).
+  const sendBuckets = new Map<string, TokenBucket>()
+  const sendAllowed = (conn: Connection, userId: string): boolean => {
+    const key = `${conn.app.id}/${userId}`
+    let bucket = sendBuckets.get(key)
+    if (!bucket) sendBuckets.set(key, (bucket = new TokenBucket(conn.limits.sendsPerSecond, conn.limits.sendBurst)))
+    return bucket.take()
+  }
+
+  return {
+    async auth(conn, frame) {
+      if (conn.identity) throw new RoomfulError('bad_request', 'unable to authenticate; this connection already is')
+      let identity
+      if (frame.token) identity = await verifyUserToken(conn.app, frame.token)
+      else if (frame.guest && conn.app.allowGuests)
+        identity = { id: `guest_${conn.id}`, name: 'Guest', avatar: null, guest: true, expiresAt: Infinity }
+      else throw new RoomfulError('unauthenticated', 'unable to authenticate; send a token (this app has no guest access)')
+
+      const max = conn.limits.maxConnectionsPerUser
+      if (!(await deps.presenceStore.openConnection(conn.app.id, identity.id, conn.id, deps.nodeId, max)))
+        throw new RoomfulError('too_many_connections', `unable to connect; this user already has ${max} connections`)
+      if (conn.closed) {
+        await deps.presenceStore.closeConnection(conn.app.id, identity.id, conn.id)
+        throw new RoomfulError('disconnected')
+      }
+      conn.identity = identity
+      if (conn.authTimer) clearTimeout(conn.authTimer)
+      const { expiresAt: _, ...user } = identity
+      return { user, connectionId: conn.id, limits: conn.limits }
+    },
+
+    async join(conn, frame) {
+      const user = member(conn)
+      const appId = conn.app.id
+      if (conn.rooms.has(frame.room) || conn.joining.has(frame.room))
+        throw new RoomfulError('bad_request', 'unable to join; this connection is already in the room')
+      if (conn.rooms.size + conn.joining.size >= conn.limits.maxRoomsPerConnection) throw new RoomfulError('too_many_rooms')
+      conn.joining.add(frame.room)
+      let feed: RoomFeed | null = null
+      try {
+        const record = await deps.rooms.require(appId, frame.room)
+        // Subscribe to the room's stream before reading history, so nothing committed in
+        // between can fall into a gap.
+        feed = await deps.feeds.attach(appId, frame.room)
+        if (!user.guest) await deps.presence.join(appId, frame.room, conn.id, profile(user))
+
+        const limit = Math.min(frame.limit ?? DEFAULT_HISTORY_PAGE, conn.limits.maxPageSize)
+        let replay: JoinResult['replay'] = 'latest'
+        let messages: Message[] = []
+        if (frame.sinceSeq !== undefined) {
+          messages = await deps.messages.since(appId, frame.room, frame.sinceSeq, conn.limits.maxReplay + 1)
+          replay = messages.length > conn.limits.maxReplay ? 'too_old' : 'resumed'
+        }
+        if (replay !== 'resumed') messages = await deps.messages.history(appId, frame.room, { limit })
+        let readUpTo = messages.at(-1)?.seq ?? (replay === 'resumed' ? frame.sinceSeq! : 0)
+        // The feed may have delivered past what we read while we awaited: read the rest.
+        while (feed.last !== null && feed.last > readUpTo) {
+          const more = await deps.messages.since(appId, frame.room, readUpTo, feed.last - readUpTo)
+          if (more.length === 0) break
+          messages.push(...more)
+          readUpTo = more.at(-1)!.seq
+        }
+        const presence = await deps.presence.snapshot(appId, frame.room)
+        if (conn.closed) throw new RoomfulError('disconnected')
+
+        // From here to the end, nothing awaits: the reply carries everything up to the feed's
+        // position and the topic carries everything after it.
+        feed.catchUp(messages, readUpTo)
+        conn.rooms.set(frame.room, feed)
+        conn.socket.subscribe(feed.topic)
+        const first = messages[0]
+        const hasMore = replay === 'resumed' ? frame.sinceSeq! > 0 : first !== undefined && first.seq > 1
+        const room = RoomsService.toRoom({ ...record, lastSeq: Math.max(record.lastSeq, readUpTo) }, presence.total)
+        conn.reply(frame.id, { room, messages, replay, hasMore, presence } satisfies JoinResult)
+        feed.drain()
+        return NO_REPLY
+      } catch (err) {
+        if (feed && !conn.rooms.has(frame.room)) {
+          deps.feeds.detach(feed)
+          if (!user.guest) await deps.presence.leave(appId, frame.room, conn.id, user.id).catch(() => undefined)
+        }
+        throw err
+      } finally {
+        conn.joining.delete(frame.room)
+      }
+    },
+
+    async leave(conn, frame) {
+      const user = member(conn)
+      const feed = conn.rooms.get(frame.room)
+      if (!feed) throw new RoomfulError('not_joined')
+      leaveRoomLocally(deps, conn, frame.room, feed)
+      if (!user.guest) await deps.presence.leave(conn.app.id, frame.room, conn.id, user.id)
+      return {}
+    },
+
+    async send(conn, frame) {
+      const user = sender(conn)
+      if (!conn.rooms.has(frame.room)) throw new RoomfulError('not_joined', 'unable to send; join the room first')
+      if (frame.text.length > conn.limits.maxMessageLength)
+        throw new RoomfulError('message_too_long', `unable to send; the limit is ${conn.limits.maxMessageLength} characters`)
+      if (frame.text.trim() === '') throw new RoomfulError('bad_request', 'unable to send; the text is blank')
+      if (!sendAllowed(conn, user.id)) throw new RoomfulError('rate_limited', 'unable to send; too many messages')
+      const message = await deps.messages.send(conn.app.id, frame.room, profile(user), frame.clientId, frame.text)
+      return { message }
+    },
+
+    async history(conn, frame) {
+      member(conn)
+      await deps.rooms.require(conn.app.id, frame.room)
+      const limit = Math.min(frame.limit ?? DEFAULT_HISTORY_PAGE, conn.limits.maxPageSize)
+      const messages = await deps.messages.history(conn.app.id, frame.room, { before: frame.before, limit })
+      return { messages, hasMore: (messages[0]?.seq ?? 1) > 1 }
+    },
+
+    async typing(conn, frame) {
+      const user = sender(conn)
+      const feed = conn.rooms.get(frame.room)
+      if (!feed) throw new RoomfulError('not_joined')
+      const now = Date.now()
+      // Typing is a hint: too-frequent ones are dropped quietly rather than refused.
+      if (now - (conn.lastTyping.get(frame.room) ?? 0) >= conn.limits.typingIntervalMs) {
+        conn.lastTyping.set(frame.room, now)
+        // Typing never touches a store: it goes straight to the other nodes.
+        const event = { type: 'typing', room: frame.room, user: profile(user) }
+        await deps.bus.publish(channels.room(conn.app.id, frame.room), envelope.ephemeral(event))
+      }
+      return {}
+    },
+
+    async 'ranking.subscribe'(conn) {
+      member(conn)
+      if (!conn.rankingSubscribed) {
+        await deps.relay.attach(channels.ranking(conn.app.id))
+        conn.rankingSubscribed = true
+        conn.socket.subscribe(rankingTopic(conn.app.id))
+      }
+      return { board: await deps.ranking.current(conn.app.id) }
+    },
+
+    async 'ranking.unsubscribe'(conn) {
+      member(conn)
+      unsubscribeRanking(deps, conn)
+      return {}
+    },
+
+    async 'rooms.subscribe'(conn) {
+      member(conn)
+      if (!conn.lobbySubscribed) {
+        await deps.relay.attach(channels.lobby(conn.app.id))
+        conn.lobbySubscribed = true
+        conn.socket.subscribe(lobbyTopic(conn.app.id))
+      }
+      return {}
+    },
+
+    async 'rooms.unsubscribe'(conn) {
+      member(conn)
+      unsubscribeLobby(deps, conn)
+      return {}
+    },
+
+    async ping() {
+      return { time: new Date().toISOString() }
+    },
+  }
+}
+
+export function leaveRoomLocally(deps: Pick<HandlerDeps, 'feeds'>, conn: Connection, roomId: string, feed: RoomFeed) {
+  conn.rooms.delete(roomId)
+  if (!conn.closed) conn.socket.unsubscribe(feed.topic)
+  deps.feeds.detach(feed)
+}
+
+/** Returned by a handler that already sent its reply itself (join, to keep its seam exact). */
+export const NO_REPLY = Symbol('no-reply') as never
+
+export function unsubscribeRanking(deps: Pick<HandlerDeps, 'relay' | 'ranking'>, conn: Connection): void {
+  if (!conn.rankingSubscribed) return
+  conn.rankingSubscribed = false
+  if (!conn.closed) conn.socket.unsubscribe(rankingTopic(conn.app.id))
+  deps.relay.detach(channels.ranking(conn.app.id))
+}
+
+export function unsubscribeLobby(deps: Pick<HandlerDeps, 'relay'>, conn: Connection): void {
+  if (!conn.lobbySubscribed) return
+  conn.lobbySubscribed = false
+  if (!conn.closed) conn.socket.unsubscribe(lobbyTopic(conn.app.id))
+  deps.relay.detach(channels.lobby(conn.app.id))
+}
