@@ -42,14 +42,20 @@ export class AppService {
   }
 
   /** Creates the app named by `input` unless it exists, with fresh keys. */
-  async ensure(input: { id: string; name: string; allowedOrigins: string[]; secret?: string }): Promise<AppRecord> {
+  async ensure(input: {
+    id: string
+    name: string
+    allowedOrigins: string[]
+    secret?: string
+    limits?: Partial<Limits>
+  }): Promise<AppRecord> {
     return this.store.ensure({
       id: input.id,
       name: input.name,
       secret: input.secret ?? randomBytes(32).toString('base64url'),
       sessionKey: randomBytes(32).toString('base64url'),
       allowedOrigins: input.allowedOrigins,
-      limits: {},
+      limits: input.limits ?? {},
       allowGuests: false,
       disabled: false,
     })

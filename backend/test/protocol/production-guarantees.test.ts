@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto'
+import { createServer, Socket, type Server } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Message, Room, SendResult } from '@roomful/sdk/protocol'
+import { createProductionDrivers } from '../../src/storage/drivers.production.js'
+import { freshMysqlDatabase, servicesAvailable, TEST_REDIS_URL } from '../support/services.js'
+import { startTestServer, type TestServer } from '../support/test-server.js'
+import { WsTestClient } from '../support/ws-client.js'
+
+/** A TCP proxy in front of MariaDB that a test can cut, as a network partition would. */
+async function cuttableProxy(target: { host: string; port: number }) {
+  const sockets = new Set<Socket>()
+  let server: Server | null = null
+  const open = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = new Socket().connect(target.port, target.host)
+        for (const s of [client, upstream]) {
+          sockets.add(s)
+          s.on('close', () => sockets.delete(s))
+          s.on('error', () => s.destroy())
+        }
+        client.pipe(upstream).pipe(client)
+      })
+      server.listen(port, '127.0.0.1', () => resolve())
+    })
+  const probe = createServer()
+  const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)))
+  await new Promise((resolve) => probe.close(resolve))
+  await open()
+  return {
+    port,
+    async cut() {
+      await new Promise((resolve) => server!.close(resolve))
+      for (const s of sockets) s.destroy()
+    },
+    restore: open,
+  }
+}
+
+const available = await servicesAvailable()
+
+describe.runIf(available)('production guarantees on MariaDB + Redis', () => {
+  let server: TestServer
+  let proxy: Awaited<ReturnType<typeof cuttableProxy>>
+  let statementCount: () => number
+  let drop: () => Promise<void>
+
+  beforeAll(async () => {
+    const database = await freshMysqlDatabase()
+    drop = database.drop
+    const url = new URL(database.url)
+    proxy = await cuttableProxy({ host: url.hostname, port: Number(url.port || 3306) })
+    url.hostname = '127.0.0.1'
+    url.port = String(proxy.port)
+    const drivers = await createProductionDrivers({
+      mysqlUrl: url.toString(),
+      redisUrl: TEST_REDIS_URL,
+      prefix: `rf-guarantees-${randomBytes(4).toString('hex')}:`,
+    })
+    statementCount = drivers.statementCount
+    server = await startTestServer('production', { drivers })
+  })
+  afterAll(async () => {
+    await server?.stop()
+    await drop?.()
+  })
+
+  const token = () => server.token('tester')
+  const createRoom = async (name: string) => {
+    const res = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await token()}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name }),
+    })
+    return (await res.json()) as Room
+  }
+
+  it('costs the same number of SQL statements for a room list page of 1 and of 50', async () => {
+    for (let i = 0; i < 60; i++) await createRoom(`listed ${i}`)
+    const auth = { Authorization: `Bearer ${await token()}` }
+    const cost = async (limit: number) => {
+      await fetch(`${server.url}/v1/apps/${server.app.id}/rooms?limit=1`, { headers: auth }) // warm the app cache
+      const before = statementCount()
+      const res = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms?limit=${limit}`, { headers: auth })
+      expect(((await res.json()) as { items: unknown[] }).items).toHaveLength(limit)
+      return statementCount() - before
+    }
+    const small = await cost(1)
+    const large = await cost(50)
+    console.log(`room list page: ${small} SQL statement(s) for 1 room, ${large} for 50`)
+    expect(large).toBe(small)
+    expect(large).toBeLessThanOrEqual(3)
+  })
+
+  it('never acks a send the database did not commit, and nothing appears later', async () => {
+    const room = await createRoom('partition')
+    const client = await WsTestClient.authed(server.url, server.app.id, await token())
+    await client.request('join', { room: room.id })
+    const ok = await client.request<SendResult>('send', { room: room.id, clientId: 'before-cut', text: 'committed' })
+    expect(ok.error).toBeUndefined()
+
+    await proxy.cut()
+    const failed = await client.request<SendResult>('send', { room: room.id, clientId: 'during-cut', text: 'lost in the partition' }, 20_000)
+    expect(failed.result).toBeUndefined()
+    expect(failed.error?.code).toBe('store_unavailable')
+    await proxy.restore()
+
+    // The database is back: the failed send is nowhere, and the service works again.
+    const after = await client.request<SendResult>('send', { room: room.id, clientId: 'after-cut', text: 'after' }, 20_000)
+    expect(after.error).toBeUndefined()
+    const history = await client.request<{ messages: Message[] }>('history', { room: room.id })
+    const texts = history.result!.messages.map((m) => m.text)
+    expect(texts).toContain('committed')
+    expect(texts).toContain('after')
+    expect(texts).not.toContain('lost in the partition')
+    expect(client.messagesIn(room.id).map((m) => m.text)).not.toContain('lost in the partition')
+    await client.close()
+  }, 60_000)
+})
