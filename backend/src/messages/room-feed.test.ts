@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest'
+import type { Message } from '@roomful/sdk/protocol'
+import { createLogger } from '../logger.js'
+import { envelope } from './frames.js'
+import type { MessageStore } from './message-store.js'
+import { RoomFeed } from './room-feed.js'
+
+const message = (seq: number): Message => ({
+  id: `m${seq}`,
+  roomId: 'r1',
+  seq,
+  kind: 'text',
+  user: { id: 'u', name: 'U', avatar: null },
+  text: `text ${seq}`,
+  clientId: `c${seq}`,
+  createdAt: new Date(0).toISOString(),
+})
+
+function feedWith(stored: Message[], gapWaitMs = 10) {
+  const delivered: number[] = []
+  const store = {
+    async since(_app: string, _room: string, after: number, limit: number) {
+      return stored.filter((m) => m.seq > after).slice(0, limit)
+    },
+  } as unknown as MessageStore
+  const feed = new RoomFeed('a1', 'r1', {
+    messages: store,
+    publish: (_topic, frame) => delivered.push((JSON.parse(frame) as { message: Message }).message.seq),
+    log: createLogger('silent'),
+    gapWaitMs,
+  })
+  return { feed, delivered }
+}
+
+describe('RoomFeed: in-order, once-only delivery per node', () => {
+  it('holds back messages that arrive early and releases them in seq order', () => {
+    const { feed, delivered } = feedWith([])
+    feed.catchUp([], 0)
+    for (const seq of [2, 3, 1, 5, 4]) feed.onPayload(envelope.message(message(seq)))
+    expect(delivered).toEqual([1, 2, 3, 4, 5])
+    feed.close()
+  })
+
+  it('drops a seq it already delivered (a duplicate publish or a replay overlap)', () => {
+    const { feed, delivered } = feedWith([])
+    feed.catchUp([], 0)
+    for (const seq of [1, 2, 2, 1, 3]) feed.onPayload(envelope.message(message(seq)))
+    expect(delivered).toEqual([1, 2, 3])
+    feed.close()
+  })
+
+  it('fetches a seq whose publish never came (its node died after the commit) from the store', async () => {
+    const stored = [1, 2, 3, 4].map(message)
+    const { feed, delivered } = feedWith(stored)
+    feed.catchUp([], 0)
+    feed.onPayload(envelope.message(message(1)))
+    feed.onPayload(envelope.message(message(3)))
+    feed.onPayload(envelope.message(message(4)))
+    expect(delivered).toEqual([1])
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(delivered).toEqual([1, 2, 3, 4])
+    feed.close()
+  })
+
+  it('starts after what the first joiner read, and delivers what a later join read but the bus had not', () => {
+    const { feed, delivered } = feedWith([])
+    feed.onPayload(envelope.message(message(3))) // arrives before any join set the start
+    feed.catchUp([message(1), message(2), message(3)], 3)
+    feed.drain()
+    expect(delivered).toEqual([])
+    feed.catchUp([message(4), message(5)], 5)
+    expect(delivered).toEqual([4, 5])
+    feed.onPayload(envelope.message(message(5)))
+    feed.onPayload(envelope.message(message(6)))
+    expect(delivered).toEqual([4, 5, 6])
+    feed.close()
+  })
+
+  it('passes ephemeral events straight through', () => {
+    const frames: string[] = []
+    const feed = new RoomFeed('a1', 'r1', {
+      messages: {} as MessageStore,
+      publish: (_t, frame) => frames.push(frame),
+      log: createLogger('silent'),
+      gapWaitMs: 10,
+    })
+    feed.onPayload(envelope.ephemeral({ type: 'typing', room: 'r1' }))
+    expect(frames).toEqual(['{"type":"typing","room":"r1"}'])
+  })
+})
