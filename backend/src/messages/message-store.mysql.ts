@@ -1,0 +1,185 @@
+import type { Attachment, Message, MessageKind, NoticeKind } from '@roomful/sdk/protocol'
+import { RoomfulError } from '../errors.js'
+import {
+  isDuplicateKey,
+  isRetryableLock,
+  type Mysql,
+  type Queryable,
+  type ResultHeader,
+  type Row,
+} from '../storage/mysql.js'
+import { idempotencyKey, toMessage } from './message-record.js'
+import type { AppendResult, MessageStore, NewMessage } from './message-store.js'
+
+const COLUMNS =
+  'app_id, room_id, seq, id, kind, user_id, user_name, user_avatar, text, client_id, notice, attachment, created_at'
+
+type Step = { kind: 'stored'; message: Message } | { kind: 'sameAs'; index: number } | { kind: 'insert' }
+
+/**
+ * Messages in MySQL: the durable log and the seq counter (`rooms.last_seq`) in one place, so
+ * seqs are unique across nodes, gapless, and survive Redis restarts.
+ *
+ * `append` is the hot write path; a call costs a fixed handful of statements whatever the
+ * batch size: START, one SELECT for idempotency, one UPDATE per distinct room, one multi-row
+ * INSERT, COMMIT.
+ *
+ * Rooms must exist: the caller checks each send's room before batching it (rooms are never
+ * deleted, so the check stays true). A batch naming an unknown room is rejected whole with
+ * `room_not_found`, like any other failure, and stores nothing.
+ */
+export class MysqlMessageStore implements MessageStore {
+  constructor(private readonly db: Mysql) {}
+
+  async append(batch: NewMessage[]): Promise<AppendResult[]> {
+    if (batch.length === 0) return []
+    try {
+      return await this.db.transaction((tx) => this.appendOnce(tx, batch))
+    } catch (err) {
+      // Another node inserted one of our clientIds between our SELECT and INSERT (or a lock
+      // cycle chose us): run again once; the SELECT now finds the winner's row.
+      if (!isDuplicateKey(err) && !isRetryableLock(err)) throw err
+      return this.db.transaction((tx) => this.appendOnce(tx, batch))
+    }
+  }
+
+  async history(appId: string, roomId: string, page: { before?: number; limit: number }): Promise<Message[]> {
+    if (page.limit <= 0) return []
+    const rows =
+      page.before === undefined
+        ? await this.db.query<Row[]>(
+            `SELECT ${COLUMNS} FROM messages WHERE app_id = ? AND room_id = ? ORDER BY seq DESC LIMIT ?`,
+            [appId, roomId, Math.floor(page.limit)],
+          )
+        : await this.db.query<Row[]>(
+            `SELECT ${COLUMNS} FROM messages WHERE app_id = ? AND room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+            [appId, roomId, page.before, Math.floor(page.limit)],
+          )
+    return rows.map(fromRow).reverse()
+  }
+
+  async since(appId: string, roomId: string, afterSeq: number, limit: number): Promise<Message[]> {
+    if (limit <= 0) return []
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${COLUMNS} FROM messages WHERE app_id = ? AND room_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
+      [appId, roomId, afterSeq, Math.floor(limit)],
+    )
+    return rows.map(fromRow)
+  }
+
+  private async appendOnce(tx: Queryable, batch: NewMessage[]): Promise<AppendResult[]> {
+    const stored = await this.findStored(tx, batch)
+
+    const steps: Step[] = []
+    const firstIndex = new Map<string, number>()
+    const perRoom = new Map<string, { appId: string; roomId: string; count: number; next: number }>()
+    batch.forEach((input, i) => {
+      const key = idempotencyKey(input)
+      const original = key === null ? undefined : stored.get(key)
+      const earlier = key === null ? undefined : firstIndex.get(key)
+      if (original) steps.push({ kind: 'stored', message: original })
+      else if (earlier !== undefined) steps.push({ kind: 'sameAs', index: earlier })
+      else {
+        if (key !== null) firstIndex.set(key, i)
+        const roomKey = JSON.stringify([input.appId, input.roomId])
+        const room = perRoom.get(roomKey) ?? { appId: input.appId, roomId: input.roomId, count: 0, next: 0 }
+        room.count += 1
+        perRoom.set(roomKey, room)
+        steps.push({ kind: 'insert' })
+      }
+    })
+
+    // Rows are locked in one global order so that two batches sharing rooms cannot deadlock.
+    const rooms = [...perRoom.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    for (const [, room] of rooms) {
+      const result = await tx.query<ResultHeader>(
+        'UPDATE rooms SET last_seq = LAST_INSERT_ID(last_seq + ?) WHERE app_id = ? AND id = ?',
+        [room.count, room.appId, room.roomId],
+      )
+      if (result.affectedRows !== 1) {
+        throw new RoomfulError('room_not_found', `unable to store messages; no room ${room.roomId}`)
+      }
+      room.next = Number(result.insertId) - room.count + 1
+    }
+
+    const results: AppendResult[] = []
+    const values: unknown[][] = []
+    batch.forEach((input, i) => {
+      const step = steps[i] as Step
+      if (step.kind === 'stored') results.push({ message: step.message, duplicate: true })
+      else if (step.kind === 'sameAs') {
+        results.push({
+          message: structuredClone((results[step.index] as AppendResult).message),
+          duplicate: true,
+        })
+      } else {
+        const room = perRoom.get(JSON.stringify([input.appId, input.roomId])) as { next: number }
+        const message = toMessage(input, room.next++)
+        results.push({ message, duplicate: false })
+        values.push(toRow(input, message.seq))
+      }
+    })
+    if (values.length > 0) await tx.query(`INSERT INTO messages (${COLUMNS}) VALUES ?`, [values])
+    return results
+  }
+
+  /** The batch's already-stored messages by idempotency key, in one statement. */
+  private async findStored(tx: Queryable, batch: NewMessage[]): Promise<Map<string, Message>> {
+    const found = new Map<string, Message>()
+    const keyed = new Map<string, NewMessage>()
+    for (const m of batch) {
+      const key = idempotencyKey(m)
+      if (key !== null) keyed.set(key, m)
+    }
+    if (keyed.size === 0) return found
+    const where = [...keyed.values()].map(
+      () => '(app_id = ? AND room_id = ? AND user_id = ? AND client_id = ?)',
+    )
+    const params = [...keyed.values()].flatMap((m) => [m.appId, m.roomId, m.user.id, m.clientId])
+    const rows = await tx.query<Row[]>(`SELECT ${COLUMNS} FROM messages WHERE ${where.join(' OR ')}`, params)
+    for (const row of rows) {
+      const key = idempotencyKey({
+        appId: row.app_id,
+        roomId: row.room_id,
+        user: { id: row.user_id },
+        clientId: row.client_id,
+      })
+      if (key !== null) found.set(key, fromRow(row))
+    }
+    return found
+  }
+}
+
+function toRow(m: NewMessage, seq: number): unknown[] {
+  return [
+    m.appId,
+    m.roomId,
+    seq,
+    m.id,
+    m.kind,
+    m.user.id,
+    m.user.name,
+    m.user.avatar,
+    m.text,
+    m.clientId,
+    m.notice ?? null,
+    m.attachment === undefined ? null : JSON.stringify(m.attachment),
+    m.createdAt,
+  ]
+}
+
+function fromRow(row: Row): Message {
+  const message: Message = {
+    id: row.id,
+    roomId: row.room_id,
+    seq: Number(row.seq),
+    kind: row.kind as MessageKind,
+    user: { id: row.user_id, name: row.user_name, avatar: row.user_avatar },
+    text: row.text,
+    clientId: row.client_id,
+    createdAt: (row.created_at as Date).toISOString(),
+  }
+  if (row.notice !== null) message.notice = row.notice as NoticeKind
+  if (row.attachment !== null) message.attachment = JSON.parse(row.attachment) as Attachment
+  return message
+}

@@ -1,0 +1,35 @@
+import { MemoryAppStore } from '../apps/app-store.memory.js'
+import { MemoryAccountStore } from '../auth/account-store.memory.js'
+import { MemoryBus } from '../bus/bus.memory.js'
+import { MemoryMessageStore } from '../messages/message-store.memory.js'
+import { MemoryPresenceStore } from '../presence/presence-store.memory.js'
+import { DebounceRankingScheduler } from '../ranking/ranking-scheduler.memory.js'
+import type { RankingScheduler } from '../ranking/ranking-scheduler.js'
+import { MemoryRoomStore } from '../rooms/room-store.memory.js'
+import type { Drivers } from './drivers.js'
+
+/** In-process drivers for single-process mode: everything is kept in memory and lost on exit. */
+export function createEmbeddedDrivers(options: { rankingWindowMs?: number } = {}): Drivers {
+  const rooms = new MemoryRoomStore()
+  const bus = new MemoryBus()
+  const schedulers = new Set<RankingScheduler>()
+  return {
+    mode: 'embedded',
+    apps: new MemoryAppStore(),
+    accounts: new MemoryAccountStore(),
+    rooms,
+    messages: new MemoryMessageStore(rooms),
+    presence: new MemoryPresenceStore(),
+    bus,
+    rankingScheduler(processor) {
+      const scheduler = new DebounceRankingScheduler(processor, { windowMs: options.rankingWindowMs })
+      schedulers.add(scheduler)
+      return scheduler
+    },
+    async ping() {},
+    async close() {
+      await Promise.all([...schedulers].map((s) => s.close()))
+      await bus.close()
+    },
+  }
+}

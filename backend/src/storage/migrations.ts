@@ -1,0 +1,92 @@
+/**
+ * The schema, as versioned migrations applied in order by `migrate.ts`. Kept as TypeScript
+ * strings rather than .sql files because the build copies only .ts into dist/, and a node
+ * started from dist/ must migrate with nothing else shipped.
+ *
+ * Never edit a released migration: add the next one.
+ *
+ * Ids are `ascii_bin`: case-sensitive, and compared byte-wise exactly like JavaScript's `<`,
+ * so the keyset order of room ids is the same in MySQL and in the embedded store.
+ */
+export interface Migration {
+  version: number
+  name: string
+  statements: string[]
+}
+
+const ID = 'VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin'
+// User ids come from host sites' tokens: any text, compared exactly.
+const USER_ID = 'VARCHAR(191) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin'
+const TABLE = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci'
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS apps (
+        id ${ID} NOT NULL,
+        name VARCHAR(200) NOT NULL,
+        secret VARCHAR(512) NOT NULL,
+        session_key VARCHAR(512) NOT NULL,
+        allowed_origins TEXT NOT NULL,
+        limits TEXT NOT NULL,
+        allow_guests TINYINT(1) NOT NULL DEFAULT 0,
+        disabled TINYINT(1) NOT NULL DEFAULT 0,
+        created_at DATETIME(3) NOT NULL,
+        PRIMARY KEY (id)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS accounts (
+        app_id ${ID} NOT NULL,
+        id ${ID} NOT NULL,
+        email VARCHAR(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+        password_hash VARCHAR(512) NOT NULL,
+        display_name VARCHAR(200) NOT NULL,
+        avatar VARCHAR(2048) NULL,
+        created_at DATETIME(3) NOT NULL,
+        PRIMARY KEY (app_id, id),
+        UNIQUE KEY accounts_email (app_id, email)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS refresh_tokens (
+        hash CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+        app_id ${ID} NOT NULL,
+        account_id ${ID} NOT NULL,
+        family_id ${ID} NOT NULL,
+        expires_at DATETIME(3) NOT NULL,
+        used_at DATETIME(3) NULL,
+        revoked TINYINT(1) NOT NULL DEFAULT 0,
+        PRIMARY KEY (hash),
+        KEY refresh_tokens_family (app_id, family_id)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS rooms (
+        app_id ${ID} NOT NULL,
+        id ${ID} NOT NULL,
+        name VARCHAR(200) NOT NULL,
+        topic VARCHAR(1000) NULL,
+        created_by ${USER_ID} NOT NULL,
+        created_at DATETIME(3) NOT NULL,
+        last_seq BIGINT UNSIGNED NOT NULL DEFAULT 0,
+        PRIMARY KEY (app_id, id)
+      ) ${TABLE}`,
+      // text is MEDIUMTEXT, not TEXT: TEXT holds 65,535 bytes, which an app raising its
+      // length limit could exceed with 4-byte characters, failing a whole batch.
+      `CREATE TABLE IF NOT EXISTS messages (
+        app_id ${ID} NOT NULL,
+        room_id ${ID} NOT NULL,
+        seq BIGINT UNSIGNED NOT NULL,
+        id ${ID} NOT NULL,
+        kind VARCHAR(16) CHARACTER SET ascii NOT NULL,
+        user_id ${USER_ID} NOT NULL,
+        user_name VARCHAR(200) NOT NULL,
+        user_avatar VARCHAR(2048) NULL,
+        text MEDIUMTEXT NOT NULL,
+        client_id VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+        notice VARCHAR(16) CHARACTER SET ascii NULL,
+        attachment TEXT NULL,
+        created_at DATETIME(3) NOT NULL,
+        PRIMARY KEY (app_id, room_id, seq),
+        UNIQUE KEY messages_client_id (app_id, room_id, user_id, client_id)
+      ) ${TABLE}`,
+    ],
+  },
+]
