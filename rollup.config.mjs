@@ -3,6 +3,7 @@
 import nodeResolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import typescript from '@rollup/plugin-typescript'
+import { fileURLToPath } from 'node:url'
 
 const target = process.env.TARGET
 
@@ -35,19 +36,50 @@ const sdk = [
   },
 ]
 
+// Like the SDK's: the build tsconfig emits declarations only under NodeNext, and the widget
+// bundle compiles the SDK's sources too (it is inlined from source).
+const widgetTs = () =>
+  typescript({
+    tsconfig: fileURLToPath(new URL('widget/tsconfig.build.json', import.meta.url)),
+    filterRoot: fileURLToPath(new URL('.', import.meta.url)),
+    include: ['sdk/src/**/*.ts', 'widget/src/**/*.ts'],
+    exclude: ['**/*.test.ts'],
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    customConditions: ['source'],
+    declaration: false,
+    declarationMap: false,
+    emitDeclarationOnly: false,
+    outDir: fileURLToPath(new URL('widget/dist', import.meta.url)),
+    rootDir: fileURLToPath(new URL('.', import.meta.url)),
+    noEmitOnError: true,
+  })
+
 const widget = [
   {
     // npm consumers bundle Lit and the SDK themselves: keep them external.
     input: 'widget/src/index.ts',
-    external: (id) => id === 'lit' || id.startsWith('lit/') || id.startsWith('@lit/') || id.startsWith('@roomful/sdk'),
-    output: { dir: 'widget/dist', format: 'es', sourcemap: true, preserveModules: true, preserveModulesRoot: 'widget/src' },
-    plugins: [nodeResolve({ extensions: ['.ts', '.js'] }), ts('widget')],
+    external: (id) =>
+      id === 'lit' || id.startsWith('lit/') || id.startsWith('@lit/') || id.startsWith('@roomful/sdk'),
+    output: {
+      dir: 'widget/dist',
+      format: 'es',
+      sourcemap: true,
+      preserveModules: true,
+      preserveModulesRoot: 'widget/src',
+    },
+    plugins: [nodeResolve({ extensions: ['.ts', '.js'] }), widgetTs()],
   },
   {
     // The one-script-tag bundle: Lit + SDK + every element, registering itself on load.
     input: 'widget/src/bundle.ts',
-    output: { file: 'widget/dist/roomful-widget.min.js', format: 'iife', name: 'RoomfulWidget', sourcemap: true },
-    plugins: [resolve(), ts('widget'), minify()],
+    output: {
+      file: 'widget/dist/roomful-widget.min.js',
+      format: 'iife',
+      name: 'RoomfulWidget',
+      sourcemap: true,
+    },
+    plugins: [resolve(), widgetTs(), minify()],
   },
 ]
 

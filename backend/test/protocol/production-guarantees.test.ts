@@ -31,8 +31,9 @@ async function cuttableProxy(target: { host: string; port: number }) {
   return {
     port,
     async cut() {
-      await new Promise((resolve) => server!.close(resolve))
+      const closed = new Promise((resolve) => server!.close(resolve))
       for (const s of sockets) s.destroy()
+      await closed
     },
     restore: open,
   }

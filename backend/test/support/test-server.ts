@@ -13,7 +13,7 @@ export type Mode = 'embedded' | 'production'
 
 export const ALLOWED_ORIGIN = 'https://site.example'
 /** Small enough that tests reach each limit with a few dozen frames. */
-export const TEST_LIMITS = { maxReplay: 40, maxMessageLength: 500, maxFrameBytes: 4096 }
+export const TEST_LIMITS = { maxReplay: 40, maxMessageLength: 500, maxFrameBytes: 4096, sendsPerSecond: 200, sendBurst: 200 }
 
 export interface TestServer {
   url: string
