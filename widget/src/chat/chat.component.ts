@@ -1,0 +1,235 @@
+import { html, nothing, type PropertyValues } from 'lit'
+import type { UserProfile } from '@roomful/sdk/protocol'
+import { property, query, state } from 'lit/decorators.js'
+import { RoomfulElement } from '../core/base-element.js'
+import { ConnectionController } from '../core/connection-controller.js'
+import type { RoomfulEvent } from '../core/events.js'
+import { avatar, connectionBanner } from '../core/templates.js'
+import '../login/login.js'
+import '../ranking/ranking.js'
+import '../room-list/room-list.js'
+import '../room/room.js'
+import { chatStyles } from './chat.styles.js'
+
+type Screen = 'lobby' | 'login' | 'room'
+
+const ROOM_PARTS =
+  'header, back-button, log, message, author, text, link, avatar, presence, typing, composer, input, send-button'
+const LOBBY_PARTS = 'board, entry, count, list, create-form, room, button'
+const LOGIN_PARTS = 'card, form, input: login-input, submit'
+
+/**
+ * The whole Roomful experience in one element: the lobby (live ranking board and room list),
+ * hosted login and signup, and the chat room.
+ *
+ * @example
+ * <script src="https://cdn.example.com/roomful-widget.min.js"></script>
+ * <roomful-chat url="https://chat.example.com" app-id="my-app"></roomful-chat>
+ *
+ * @event roomful-room-select - A room was picked in the lobby; `detail: { roomId, name }`.
+ * @event roomful-room-create - The user created a room; `detail: { room }`.
+ * @event roomful-login - The user logged in or signed up; `detail: { session }`.
+ * @event roomful-join - A room was opened; `detail: { room }`.
+ * @event roomful-message-sent - A message was stored; `detail: { message }`.
+ * @event roomful-connection - The connection changed; `detail: { previous, current }`.
+ * @event roomful-error - Something failed; `detail: { code, message }`.
+ *
+ * @csspart chat - The outer frame.
+ * @csspart lobby-header - The lobby's title bar.
+ * @csspart banner - The connection banner.
+ * @csspart header - Room header (from `roomful-room`); every part of the inner elements is
+ *   exported too: log, message, author, text, link, avatar, presence, typing, composer, input,
+ *   send-button, back-button, board, entry, count, list, create-form, room, button, card, form,
+ *   login-input, submit.
+ *
+ * @cssproperty --roomful-height - Height of the widget (default 640px).
+ * @cssproperty --roomful-font - Font family.
+ * @cssproperty --roomful-font-size - Base font size (default 15px).
+ * @cssproperty --roomful-radius - Corner radius of the frame and cards (default 12px).
+ * @cssproperty --roomful-bg - Background.
+ * @cssproperty --roomful-surface - Background of others' messages and hovered rows.
+ * @cssproperty --roomful-raised - Background of cards and bars.
+ * @cssproperty --roomful-border - Border colour.
+ * @cssproperty --roomful-text - Text colour.
+ * @cssproperty --roomful-muted - Secondary text colour.
+ * @cssproperty --roomful-accent - Accent: buttons, links.
+ * @cssproperty --roomful-accent-contrast - Text on the accent colour.
+ * @cssproperty --roomful-accent-soft - Own messages, highlights.
+ * @cssproperty --roomful-danger - Errors.
+ * @cssproperty --roomful-success - Presence dots.
+ * @cssproperty --roomful-focus - Focus ring.
+ */
+export class RoomfulChat extends RoomfulElement {
+  static override styles = chatStyles
+
+  /** A room to open directly instead of the lobby. */
+  @property({ attribute: 'room' }) roomId?: string
+
+  @state() private screen: Screen = 'lobby'
+  private afterLogin?: string
+  private focusNext = false
+
+  @query('roomful-login') private loginEl?: HTMLElement
+  @query('roomful-room') private roomEl?: HTMLElement
+  @query('.top h2') private lobbyHeading?: HTMLElement
+
+  private conn = new ConnectionController(this)
+
+  /** Who the visitor is signed in as (null for guests and before the first connection). */
+  get me(): UserProfile | null {
+    const user = this.activeClient?.user
+    return user && !user.guest ? user : null
+  }
+
+  /** Whether the visitor can chat: a token, a token callback or a hosted login. */
+  get authenticated(): boolean {
+    return !!this.me || !!this.token || !!this.getToken || !!this.activeClient?.auth.session
+  }
+
+  /** Opens a room (as if picked in the lobby). */
+  openRoom(roomId: string): void {
+    this.roomId = roomId
+    this.show('room')
+  }
+
+  /** Back to the lobby. */
+  showLobby(): void {
+    this.show('lobby')
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed)
+    if (changed.has('roomId') && this.roomId && this.screen !== 'room') this.screen = 'room'
+  }
+
+  protected override updated(): void {
+    if (!this.focusNext) return
+    this.focusNext = false
+    const target =
+      this.screen === 'login' ? this.loginEl : this.screen === 'room' ? this.roomEl : this.lobbyHeading
+    target?.focus()
+  }
+
+  private show(screen: Screen): void {
+    this.screen = screen
+    this.focusNext = true
+  }
+
+  override render() {
+    return html`<div class="chat" part="chat">
+      ${connectionBanner(this, this.conn)}
+      <div class="screen">
+        ${
+          this.screen === 'room' && this.roomId
+            ? this.renderRoom(this.roomId)
+            : this.screen === 'login'
+              ? this.renderLogin()
+              : this.renderLobby()
+        }
+      </div>
+    </div>`
+  }
+
+  private renderLobby() {
+    const client = this.activeClient
+    return html`<div class="scroll">
+      <div class="top" part="lobby-header">
+        <div>
+          <h2 tabindex="-1">${this.t('lobby.title')}</h2>
+          <p class="subtitle">${this.t('lobby.subtitle')}</p>
+        </div>
+        ${this.renderMe()}
+      </div>
+      <div class="lobby" @roomful-room-select=${this.onSelect}>
+        <roomful-ranking
+          .client=${client}
+          .locale=${this.locale}
+          theme=${this.theme}
+          exportparts=${LOBBY_PARTS}
+        ></roomful-ranking>
+        <roomful-room-list
+          .client=${client}
+          .locale=${this.locale}
+          theme=${this.theme}
+          exportparts=${LOBBY_PARTS}
+          ?can-create=${this.authenticated}
+          @roomful-room-create=${this.onCreate}
+          @roomful-login-required=${() => this.requireLogin()}
+        ></roomful-room-list>
+      </div>
+    </div>`
+  }
+
+  private renderMe() {
+    const me = this.me
+    const hosted = !!this.activeClient?.auth.session
+    if (!me && this.authenticated) return nothing
+    if (!me)
+      return html`<button class="btn primary" type="button" @click=${() => this.requireLogin()}>
+        ${this.t('auth.login')}
+      </button>`
+    return html`<div class="me">
+      ${avatar(me, 'sm')}<span title=${this.t('auth.signedInAs', { name: me.name })}>${me.name}</span>
+      ${hosted ? html`<button class="btn link" type="button" @click=${this.logout}>${this.t('auth.logout')}</button>` : nothing}
+    </div>`
+  }
+
+  private logout = async () => {
+    await this.activeClient?.auth.logout().catch(() => {})
+    this.requestUpdate()
+  }
+
+  private renderLogin() {
+    return html`<div class="scroll login-screen">
+      <button
+        class="btn ghost back"
+        type="button"
+        @click=${() => this.show(this.afterLogin ? 'room' : 'lobby')}
+      >
+        ← ${this.t('room.back')}
+      </button>
+      <roomful-login
+        .client=${this.activeClient}
+        .locale=${this.locale}
+        theme=${this.theme}
+        exportparts=${LOGIN_PARTS}
+        @roomful-login=${this.onLogin}
+      ></roomful-login>
+    </div>`
+  }
+
+  private renderRoom(roomId: string) {
+    return html`<roomful-room
+      .client=${this.activeClient}
+      .locale=${this.locale}
+      theme=${this.theme}
+      room=${roomId}
+      show-back
+      no-banner
+      ?readonly=${!this.authenticated}
+      exportparts=${ROOM_PARTS}
+      @roomful-back=${() => this.show('lobby')}
+      @roomful-login-required=${() => this.requireLogin(roomId)}
+    ></roomful-room>`
+  }
+
+  private onSelect = (event: RoomfulEvent<'roomful-room-select'>) => {
+    this.openRoom(event.detail.roomId)
+  }
+
+  private onCreate = (event: RoomfulEvent<'roomful-room-create'>) => {
+    this.openRoom(event.detail.room.id)
+  }
+
+  private onLogin = () => {
+    const next = this.afterLogin
+    this.afterLogin = undefined
+    if (next) this.openRoom(next)
+    else this.show('lobby')
+  }
+
+  private requireLogin(roomId?: string): void {
+    this.afterLogin = roomId
+    this.show('login')
+  }
+}

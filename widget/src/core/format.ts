@@ -1,0 +1,47 @@
+import type { Locale } from './i18n.js'
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>()
+
+function formatter(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = locale + JSON.stringify(options)
+  let f = timeFormats.get(key)
+  if (!f) timeFormats.set(key, (f = new Intl.DateTimeFormat(locale, options)))
+  return f
+}
+
+/** "14:05" for today, "Nov 24, 14:05" for older messages. */
+export function formatTime(locale: Locale, iso: string, now = new Date()): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return ''
+  const sameDay = date.toDateString() === now.toDateString()
+  return formatter(
+    locale,
+    sameDay
+      ? { hour: 'numeric', minute: '2-digit' }
+      : { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' },
+  ).format(date)
+}
+
+/** Full date and time, for `title` and `datetime` tooltips. */
+export function formatFull(locale: Locale, iso: string): string {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime())
+    ? ''
+    : formatter(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date)
+}
+
+/** One or two letters for an avatar placeholder. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean)
+  if (words.length === 0) return '?'
+  const first = [...(words[0] ?? '')][0] ?? ''
+  const second = words.length > 1 ? ([...(words[words.length - 1] ?? '')][0] ?? '') : ''
+  return (first + second).toUpperCase()
+}
+
+/** A stable colour slot (0–7) for a user id, so the same person keeps the same avatar colour. */
+export function colorSlot(id: string): number {
+  let h = 0
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0
+  return Math.abs(h) % 8
+}

@@ -1,0 +1,21 @@
+import type { RankingBoard } from '@roomful/sdk/protocol'
+import type { ChatClient, Unsubscribe } from './client.js'
+import { ClientController } from './client-controller.js'
+
+/** The live ranking board: pushed by the server on every change in occupancy. */
+export class RankingController extends ClientController {
+  board: RankingBoard | null = null
+
+  protected subscribe(client: ChatClient): Unsubscribe[] {
+    return [
+      client.ranking.subscribe((board) => {
+        this.board = board
+        this.host.requestUpdate()
+      }),
+    ]
+  }
+
+  protected override reset(): void {
+    this.board = null
+  }
+}
