@@ -35,7 +35,13 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
   const apps = new AppService(drivers.apps)
   const auth = new AuthService(drivers.accounts)
   const batcher = new WriteBatcher(drivers.messages)
-  const messages = new MessagesService({ batcher, messages: drivers.messages, presence: drivers.presence, bus: drivers.bus, log })
+  const messages = new MessagesService({
+    batcher,
+    messages: drivers.messages,
+    presence: drivers.presence,
+    bus: drivers.bus,
+    log,
+  })
   const rooms = new RoomsService({ rooms: drivers.rooms, presence: drivers.presence, bus: drivers.bus })
   const ranking = new RankingService({ presence: drivers.presence, rooms: drivers.rooms, bus: drivers.bus })
   const scheduler = drivers.rankingScheduler(ranking.recomputeAndPublish)
@@ -90,10 +96,13 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       res.status(503).json({ status: 'unavailable', mode: drivers.mode })
     }
   })
-  server.set_not_found_handler((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }))
+  server.set_not_found_handler(
+    (_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }),
+  )
   server.set_error_handler((_req, res, err) => {
     log.error({ err }, 'unhandled error in a route')
-    if (!res.completed) res.status(500).json({ error: { code: 'internal', message: 'unexpected server error' } })
+    if (!res.completed)
+      res.status(500).json({ error: { code: 'internal', message: 'unexpected server error' } })
   })
 
   return {

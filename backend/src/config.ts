@@ -57,7 +57,9 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   const mysqlUrl = url('MYSQL_URL', ['mysql:', 'mariadb:'])
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'])
   if ((mysqlUrl === null) !== (redisUrl === null))
-    problems.push('production mode needs both MYSQL_URL and REDIS_URL; set both, or neither for embedded mode')
+    problems.push(
+      'production mode needs both MYSQL_URL and REDIS_URL; set both, or neither for embedded mode',
+    )
 
   const nodeTtlMs = int('NODE_TTL_MS', 15_000, 500)
   const config: Config = {

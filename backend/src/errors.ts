@@ -27,5 +27,7 @@ export const fail = (code: ErrorCode, message?: string): never => {
 }
 
 export function toWireError(err: unknown): WireError {
-  return err instanceof RoomfulError ? err.toWire() : { code: 'internal', message: ERROR_CODES.internal.message }
+  return err instanceof RoomfulError
+    ? err.toWire()
+    : { code: 'internal', message: ERROR_CODES.internal.message }
 }

@@ -8,6 +8,9 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
   return pino({
     level,
     base,
-    redact: { paths: ['token', '*.token', 'authorization', '*.authorization', 'refreshToken', '*.refreshToken'], censor: '[redacted]' },
+    redact: {
+      paths: ['token', '*.token', 'authorization', '*.authorization', 'refreshToken', '*.refreshToken'],
+      censor: '[redacted]',
+    },
   })
 }

@@ -9,8 +9,16 @@ const DEMO_APP_ID = 'demo'
 async function createDrivers(config: Config, log: Logger): Promise<Drivers> {
   if (config.mysqlUrl && config.redisUrl) {
     const { createProductionDrivers } = await import('./storage/drivers.production.js')
-    log.info({ prefix: config.redisPrefix }, 'production mode: MySQL for durable data, Redis for presence, ranking and fan-out')
-    return createProductionDrivers({ mysqlUrl: config.mysqlUrl, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger: log })
+    log.info(
+      { prefix: config.redisPrefix },
+      'production mode: MySQL for durable data, Redis for presence, ranking and fan-out',
+    )
+    return createProductionDrivers({
+      mysqlUrl: config.mysqlUrl,
+      redisUrl: config.redisUrl,
+      prefix: config.redisPrefix,
+      logger: log,
+    })
   }
   const { createEmbeddedDrivers } = await import('./storage/drivers.embedded.js')
   log.warn(
@@ -38,7 +46,12 @@ async function main(): Promise<void> {
 
   const demoOrigins = [`http://localhost:${config.demoPort}`, `http://127.0.0.1:${config.demoPort}`]
   if (drivers.mode === 'embedded' || withDemo) {
-    await app.apps.ensure({ id: DEMO_APP_ID, name: 'Roomful demo', allowedOrigins: demoOrigins, secret: config.demoAppSecret })
+    await app.apps.ensure({
+      id: DEMO_APP_ID,
+      name: 'Roomful demo',
+      allowedOrigins: demoOrigins,
+      secret: config.demoAppSecret,
+    })
   }
 
   const port = await app.listen(config.port, config.host)
@@ -49,7 +62,9 @@ async function main(): Promise<void> {
   let stopHostPage: (() => Promise<void>) | null = null
   if (withDemo) {
     const hostPage = fileURLToPath(new URL('../../examples/host-page/server.js', import.meta.url))
-    const widgetBundlePath = fileURLToPath(new URL('../../widget/dist/roomful-widget.min.js', import.meta.url))
+    const widgetBundlePath = fileURLToPath(
+      new URL('../../widget/dist/roomful-widget.min.js', import.meta.url),
+    )
     const { startHostPage } = (await import(hostPage)) as {
       startHostPage(opts: object): Promise<{ url: string; close(): Promise<void> }>
     }

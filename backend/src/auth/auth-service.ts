@@ -18,7 +18,10 @@ export class AuthService {
 
   constructor(private readonly accounts: AccountStore) {}
 
-  async signup(app: AppRecord, input: { email: string; password: string; displayName: string }): Promise<AuthSession> {
+  async signup(
+    app: AppRecord,
+    input: { email: string; password: string; displayName: string },
+  ): Promise<AuthSession> {
     const account = await this.accounts.create({
       id: newSortableId('acct_'),
       appId: app.id,

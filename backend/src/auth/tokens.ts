@@ -44,11 +44,17 @@ export async function verifyUserToken(app: AppRecord, token: string): Promise<Ve
     if (decodeProtectedHeader(token).alg !== 'HS256') throw new Error('algorithm not allowed')
     issuer = decodeJwt(token).iss
   } catch {
-    throw new RoomfulError('token_invalid', 'unable to authenticate; the token is malformed or uses a refused algorithm')
+    throw new RoomfulError(
+      'token_invalid',
+      'unable to authenticate; the token is malformed or uses a refused algorithm',
+    )
   }
   const hosted = issuer === HOSTED_ISSUER
   if (!hosted && issuer !== app.id)
-    throw new RoomfulError('token_invalid', `unable to authenticate; the token was not issued for app "${app.id}"`)
+    throw new RoomfulError(
+      'token_invalid',
+      `unable to authenticate; the token was not issued for app "${app.id}"`,
+    )
 
   try {
     const { payload } = await jwtVerify(token, encoder.encode(hosted ? app.sessionKey : app.secret), {
@@ -59,9 +65,12 @@ export async function verifyUserToken(app: AppRecord, token: string): Promise<Ve
       requiredClaims: ['exp', 'sub'],
     })
     const sub = payload.sub as string
-    const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 64) : sub
-    const avatar = typeof payload.avatar === 'string' && /^https?:\/\//.test(payload.avatar) ? payload.avatar : null
-    if (sub.length > 128) throw new RoomfulError('token_invalid', 'unable to authenticate; `sub` is longer than 128')
+    const name =
+      typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 64) : sub
+    const avatar =
+      typeof payload.avatar === 'string' && /^https?:\/\//.test(payload.avatar) ? payload.avatar : null
+    if (sub.length > 128)
+      throw new RoomfulError('token_invalid', 'unable to authenticate; `sub` is longer than 128')
     return { id: sub, name, avatar, guest: false, expiresAt: payload.exp as number }
   } catch (err) {
     if (err instanceof RoomfulError) throw err

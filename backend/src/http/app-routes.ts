@@ -70,7 +70,8 @@ export class AppRoutes {
       if (result.body === undefined) res.send()
       else res.json(result.body)
     } catch (err) {
-      if (!(err instanceof RoomfulError)) this.log.error({ err, path: req.path }, 'a REST request failed unexpectedly')
+      if (!(err instanceof RoomfulError))
+        this.log.error({ err, path: req.path }, 'a REST request failed unexpectedly')
       const error = toWireError(err)
       if (!res.completed) res.status(err instanceof RoomfulError ? err.status : 500).json({ error })
     }
@@ -104,7 +105,10 @@ function context(req: Request, app: ResolvedApp): RouteContext {
       if (raw === undefined || raw === '') return fallback
       const value = Number(raw)
       if (!Number.isInteger(value) || value < min || value > max)
-        throw new RoomfulError('bad_request', `unable to accept ${name}; it must be an integer in ${min}..${max}`)
+        throw new RoomfulError(
+          'bad_request',
+          `unable to accept ${name}; it must be an integer in ${min}..${max}`,
+        )
       return value
     },
   }

@@ -41,7 +41,8 @@ export function mountRestApi(
     await ctx.identity()
     const limit = ctx.intQuery('limit', 20, 1, ctx.app.effectiveLimits.maxPageSize)!
     const cursor = ctx.req.query_parameters.cursor
-    if (cursor !== undefined && !idSchema.parse(cursor).ok) throw new RoomfulError('bad_request', 'unable to page; bad cursor')
+    if (cursor !== undefined && !idSchema.parse(cursor).ok)
+      throw new RoomfulError('bad_request', 'unable to page; bad cursor')
     return { body: await deps.rooms.list(ctx.app.id, { limit, cursor: cursor || undefined }) }
   })
   routes.route('post', '/rooms', async (ctx) => {

@@ -23,7 +23,13 @@ export class MessagesService {
     },
   ) {}
 
-  async send(appId: string, roomId: string, user: UserProfile, clientId: string, text: string): Promise<Message> {
+  async send(
+    appId: string,
+    roomId: string,
+    user: UserProfile,
+    clientId: string,
+    text: string,
+  ): Promise<Message> {
     return this.store({ appId, roomId, kind: 'text', user, text, clientId })
   }
 

@@ -69,7 +69,11 @@ export class RoomFeed {
   /** Hands every consecutive held-back frame to the topic. */
   drain(): void {
     if (this.last === null) return
-    for (let next = this.pending.get(this.last + 1); next !== undefined; next = this.pending.get(this.last + 1)) {
+    for (
+      let next = this.pending.get(this.last + 1);
+      next !== undefined;
+      next = this.pending.get(this.last + 1)
+    ) {
       this.pending.delete(this.last + 1)
       this.last++
       this.deps.publish(this.topic, next)
@@ -94,7 +98,12 @@ export class RoomFeed {
     this.filling = true
     try {
       const firstHeld = Math.min(...this.pending.keys())
-      const missing = await this.deps.messages.since(this.appId, this.roomId, this.last, firstHeld - 1 - this.last)
+      const missing = await this.deps.messages.since(
+        this.appId,
+        this.roomId,
+        this.last,
+        firstHeld - 1 - this.last,
+      )
       this.catchUp(missing, this.last)
     } catch (err) {
       this.deps.log.warn({ err, room: this.roomId }, 'unable to fill a gap in the room feed; retrying')
@@ -109,7 +118,15 @@ export class RoomFeed {
 export class RoomFeeds {
   private readonly feeds = new Map<string, RoomFeed>()
 
-  constructor(private readonly deps: { bus: Bus; messages: MessageStore; publish: Publish; log: Logger; gapWaitMs?: number }) {}
+  constructor(
+    private readonly deps: {
+      bus: Bus
+      messages: MessageStore
+      publish: Publish
+      log: Logger
+      gapWaitMs?: number
+    },
+  ) {}
 
   async attach(appId: string, roomId: string): Promise<RoomFeed> {
     const key = `${appId}/${roomId}`

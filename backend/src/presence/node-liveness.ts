@@ -38,7 +38,10 @@ export class NodeLiveness {
       await store.heartbeat(nodeId, ttlMs)
       const changes = await store.reapDeadNodes(nodeId)
       if (changes.length > 0) {
-        log.info({ leaves: changes.filter((c) => c.changed).length }, 'removed the users of a dead node from presence')
+        log.info(
+          { leaves: changes.filter((c) => c.changed).length },
+          'removed the users of a dead node from presence',
+        )
         await presence.announceLeaves(changes)
       }
     } catch (err) {

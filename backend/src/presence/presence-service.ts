@@ -26,12 +26,24 @@ export class PresenceService {
   ) {}
 
   async join(appId: string, roomId: string, connectionId: string, user: UserProfile): Promise<void> {
-    const change = await this.deps.presence.join({ appId, roomId, connectionId, nodeId: this.deps.nodeId, user })
+    const change = await this.deps.presence.join({
+      appId,
+      roomId,
+      connectionId,
+      nodeId: this.deps.nodeId,
+      user,
+    })
     await this.announce(change, 'join')
   }
 
   async leave(appId: string, roomId: string, connectionId: string, userId: string): Promise<void> {
-    const change = await this.deps.presence.leave({ appId, roomId, connectionId, nodeId: this.deps.nodeId, userId })
+    const change = await this.deps.presence.leave({
+      appId,
+      roomId,
+      connectionId,
+      nodeId: this.deps.nodeId,
+      userId,
+    })
     if (change) await this.announce(change, 'leave')
   }
 
@@ -50,8 +62,14 @@ export class PresenceService {
     const { bus, log } = this.deps
     this.deps.ranking.request(appId)
     await Promise.all([
-      bus.publish(channels.room(appId, roomId), envelope.ephemeral({ type: 'presence', room: roomId, action, user, total })),
-      bus.publish(channels.lobby(appId), JSON.stringify({ type: 'occupancy', room: roomId, occupancy: total })),
+      bus.publish(
+        channels.room(appId, roomId),
+        envelope.ephemeral({ type: 'presence', room: roomId, action, user, total }),
+      ),
+      bus.publish(
+        channels.lobby(appId),
+        JSON.stringify({ type: 'occupancy', room: roomId, occupancy: total }),
+      ),
       action === 'join' ? this.deps.presence.touch(appId, roomId, Date.now()) : undefined,
       this.deps.messages
         .notice(appId, roomId, user, action)

@@ -45,7 +45,13 @@ export interface PresenceStore {
 
   /** Counts a user's open connection across all nodes; false (and nothing recorded) when
    * the user already has `max`. */
-  openConnection(appId: string, userId: string, connectionId: string, nodeId: string, max: number): Promise<boolean>
+  openConnection(
+    appId: string,
+    userId: string,
+    connectionId: string,
+    nodeId: string,
+    max: number,
+  ): Promise<boolean>
   closeConnection(appId: string, userId: string, connectionId: string): Promise<void>
 
   /** Marks this node alive for `ttlMs`. */

@@ -19,7 +19,14 @@ export class RankingService {
 
   async compute(appId: string): Promise<RankingBoard> {
     const top = await this.deps.presence.top(appId, this.deps.size ?? DEFAULT_RANKING_SIZE)
-    const rooms = new Map((await this.deps.rooms.getMany(appId, top.map((r) => r.roomId))).map((r) => [r.id, r]))
+    const rooms = new Map(
+      (
+        await this.deps.rooms.getMany(
+          appId,
+          top.map((r) => r.roomId),
+        )
+      ).map((r) => [r.id, r]),
+    )
     return {
       entries: top.flatMap(({ roomId, occupancy, lastActivityMs }) => {
         const room = rooms.get(roomId)

@@ -51,7 +51,13 @@ export class RoomsService {
   async list(appId: string, page: { limit: number; cursor?: string }): Promise<Page<Room>> {
     const records = await this.deps.rooms.list(appId, { limit: page.limit + 1, after: page.cursor })
     const items = records.slice(0, page.limit)
-    const counts = items.length > 0 ? await this.deps.presence.occupancy(appId, items.map((r) => r.id)) : []
+    const counts =
+      items.length > 0
+        ? await this.deps.presence.occupancy(
+            appId,
+            items.map((r) => r.id),
+          )
+        : []
     return {
       items: items.map((record, i) => toRoom(record, counts[i] ?? 0)),
       nextCursor: records.length > page.limit ? (items.at(-1)?.id ?? null) : null,

@@ -1,5 +1,12 @@
 import type { Request, Response, Server, Websocket } from 'hyper-express'
-import { AUTH_TIMEOUT_MS, CLOSE, clientFrameSchemas, isOp, SUBPROTOCOL, type ErrorCode } from '@roomful/sdk/protocol'
+import {
+  AUTH_TIMEOUT_MS,
+  CLOSE,
+  clientFrameSchemas,
+  isOp,
+  SUBPROTOCOL,
+  type ErrorCode,
+} from '@roomful/sdk/protocol'
 import { AppService } from '../apps/app-service.js'
 import { RoomfulError, toWireError } from '../errors.js'
 import type { Logger } from '../logger.js'
@@ -52,7 +59,12 @@ export class Gateway {
     server.upgrade('/v1/ws', (req: Request, res: Response) => this.upgrade(req, res))
     server.ws(
       '/v1/ws',
-      { message_type: 'String', max_payload_length: MAX_FRAME_CEILING, idle_timeout: 60, max_backpressure: 1024 * 1024 },
+      {
+        message_type: 'String',
+        max_payload_length: MAX_FRAME_CEILING,
+        idle_timeout: 60,
+        max_backpressure: 1024 * 1024,
+      },
       (ws: Websocket) => void this.open(ws),
     )
   }
@@ -66,8 +78,12 @@ export class Gateway {
   private upgrade(req: Request, res: Response): void {
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
     if (this.draining) return void res.status(503).send('shutting down')
-    if (!protocols.includes(SUBPROTOCOL)) return void res.status(400).send(`use the ${SUBPROTOCOL} subprotocol`)
-    res.upgrade({ appId: String(req.query_parameters.app ?? ''), origin: req.headers.origin ?? '' } satisfies UpgradeContext)
+    if (!protocols.includes(SUBPROTOCOL))
+      return void res.status(400).send(`use the ${SUBPROTOCOL} subprotocol`)
+    res.upgrade({
+      appId: String(req.query_parameters.app ?? ''),
+      origin: req.headers.origin ?? '',
+    } satisfies UpgradeContext)
   }
 
   private async open(ws: Websocket): Promise<void> {
@@ -80,7 +96,8 @@ export class Gateway {
     try {
       app = await this.deps.apps.require(appId)
     } catch (err) {
-      const code = err instanceof RoomfulError && err.code === 'app_disabled' ? CLOSE.appDisabled : CLOSE.forbidden
+      const code =
+        err instanceof RoomfulError && err.code === 'app_disabled' ? CLOSE.appDisabled : CLOSE.forbidden
       return ws.close(code, err instanceof RoomfulError ? err.message : 'unable to load the app')
     }
     if (ws.closed) return
@@ -114,9 +131,14 @@ export class Gateway {
     const id = typeof frame === 'object' && frame !== null ? (frame as { id?: unknown }).id : undefined
     const op = typeof frame === 'object' && frame !== null ? (frame as { op?: unknown }).op : undefined
     const reply = (error: RoomfulError) =>
-      typeof id === 'string' && id.length > 0 && id.length <= 64 ? conn.replyError(id, error.toWire()) : conn.event({ type: 'error', error: error.toWire() })
+      typeof id === 'string' && id.length > 0 && id.length <= 64
+        ? conn.replyError(id, error.toWire())
+        : conn.event({ type: 'error', error: error.toWire() })
 
-    if (!isOp(op)) return reply(new RoomfulError('unknown_op', `unable to handle op ${JSON.stringify(op)}; unknown operation`))
+    if (!isOp(op))
+      return reply(
+        new RoomfulError('unknown_op', `unable to handle op ${JSON.stringify(op)}; unknown operation`),
+      )
     const parsed = clientFrameSchemas[op].parse(frame)
     if (!parsed.ok) return reply(new RoomfulError('bad_request', `unable to handle ${op}; ${parsed.issue}`))
     if (!conn.identity && op !== 'auth' && op !== 'ping') return reply(new RoomfulError('unauthenticated'))
@@ -158,7 +180,9 @@ export class Gateway {
     if (!user || this.draining) return
     try {
       if (!user.guest)
-        await Promise.all(rooms.map(([roomId]) => this.deps.presence.leave(conn.app.id, roomId, conn.id, user.id)))
+        await Promise.all(
+          rooms.map(([roomId]) => this.deps.presence.leave(conn.app.id, roomId, conn.id, user.id)),
+        )
       await this.deps.presenceStore.closeConnection(conn.app.id, user.id, conn.id)
     } catch (err) {
       // The liveness reaper cannot help a live node, so say so loudly.

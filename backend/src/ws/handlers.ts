@@ -33,7 +33,10 @@ export interface HandlerDeps {
   ranking: RankingService
 }
 
-type Handler<O extends Op> = (conn: Connection, frame: Extract<ClientFrame, { op: O }>) => Promise<ResultMap[O]>
+type Handler<O extends Op> = (
+  conn: Connection,
+  frame: Extract<ClientFrame, { op: O }>,
+) => Promise<ResultMap[O]>
 export type Handlers = { [O in Op]: Handler<O> }
 
 const member = (conn: Connection): Identity => {
@@ -54,22 +57,31 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const sendAllowed = (conn: Connection, userId: string): boolean => {
     const key = `${conn.app.id}/${userId}`
     let bucket = sendBuckets.get(key)
-    if (!bucket) sendBuckets.set(key, (bucket = new TokenBucket(conn.limits.sendsPerSecond, conn.limits.sendBurst)))
+    if (!bucket)
+      sendBuckets.set(key, (bucket = new TokenBucket(conn.limits.sendsPerSecond, conn.limits.sendBurst)))
     return bucket.take()
   }
 
   return {
     async auth(conn, frame) {
-      if (conn.identity) throw new RoomfulError('bad_request', 'unable to authenticate; this connection already is')
+      if (conn.identity)
+        throw new RoomfulError('bad_request', 'unable to authenticate; this connection already is')
       let identity
       if (frame.token) identity = await verifyUserToken(conn.app, frame.token)
       else if (frame.guest && conn.app.allowGuests)
         identity = { id: `guest_${conn.id}`, name: 'Guest', avatar: null, guest: true, expiresAt: Infinity }
-      else throw new RoomfulError('unauthenticated', 'unable to authenticate; send a token (this app has no guest access)')
+      else
+        throw new RoomfulError(
+          'unauthenticated',
+          'unable to authenticate; send a token (this app has no guest access)',
+        )
 
       const max = conn.limits.maxConnectionsPerUser
       if (!(await deps.presenceStore.openConnection(conn.app.id, identity.id, conn.id, deps.nodeId, max)))
-        throw new RoomfulError('too_many_connections', `unable to connect; this user already has ${max} connections`)
+        throw new RoomfulError(
+          'too_many_connections',
+          `unable to connect; this user already has ${max} connections`,
+        )
       if (conn.closed) {
         await deps.presenceStore.closeConnection(conn.app.id, identity.id, conn.id)
         throw new RoomfulError('disconnected')
@@ -85,7 +97,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const appId = conn.app.id
       if (conn.rooms.has(frame.room) || conn.joining.has(frame.room))
         throw new RoomfulError('bad_request', 'unable to join; this connection is already in the room')
-      if (conn.rooms.size + conn.joining.size >= conn.limits.maxRoomsPerConnection) throw new RoomfulError('too_many_rooms')
+      if (conn.rooms.size + conn.joining.size >= conn.limits.maxRoomsPerConnection)
+        throw new RoomfulError('too_many_rooms')
       conn.joining.add(frame.room)
       let feed: RoomFeed | null = null
       try {
@@ -121,14 +134,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         conn.socket.subscribe(feed.topic)
         const first = messages[0]
         const hasMore = replay === 'resumed' ? frame.sinceSeq! > 0 : first !== undefined && first.seq > 1
-        const room = RoomsService.toRoom({ ...record, lastSeq: Math.max(record.lastSeq, readUpTo) }, presence.total)
+        const room = RoomsService.toRoom(
+          { ...record, lastSeq: Math.max(record.lastSeq, readUpTo) },
+          presence.total,
+        )
         conn.reply(frame.id, { room, messages, replay, hasMore, presence } satisfies JoinResult)
         feed.drain()
         return NO_REPLY
       } catch (err) {
         if (feed && !conn.rooms.has(frame.room)) {
           deps.feeds.detach(feed)
-          if (!user.guest) await deps.presence.leave(appId, frame.room, conn.id, user.id).catch(() => undefined)
+          if (!user.guest)
+            await deps.presence.leave(appId, frame.room, conn.id, user.id).catch(() => undefined)
         }
         throw err
       } finally {
@@ -147,12 +164,23 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     async send(conn, frame) {
       const user = sender(conn)
-      if (!conn.rooms.has(frame.room)) throw new RoomfulError('not_joined', 'unable to send; join the room first')
+      if (!conn.rooms.has(frame.room))
+        throw new RoomfulError('not_joined', 'unable to send; join the room first')
       if (frame.text.length > conn.limits.maxMessageLength)
-        throw new RoomfulError('message_too_long', `unable to send; the limit is ${conn.limits.maxMessageLength} characters`)
+        throw new RoomfulError(
+          'message_too_long',
+          `unable to send; the limit is ${conn.limits.maxMessageLength} characters`,
+        )
       if (frame.text.trim() === '') throw new RoomfulError('bad_request', 'unable to send; the text is blank')
-      if (!sendAllowed(conn, user.id)) throw new RoomfulError('rate_limited', 'unable to send; too many messages')
-      const message = await deps.messages.send(conn.app.id, frame.room, profile(user), frame.clientId, frame.text)
+      if (!sendAllowed(conn, user.id))
+        throw new RoomfulError('rate_limited', 'unable to send; too many messages')
+      const message = await deps.messages.send(
+        conn.app.id,
+        frame.room,
+        profile(user),
+        frame.clientId,
+        frame.text,
+      )
       return { message }
     },
 
@@ -217,7 +245,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   }
 }
 
-export function leaveRoomLocally(deps: Pick<HandlerDeps, 'feeds'>, conn: Connection, roomId: string, feed: RoomFeed) {
+export function leaveRoomLocally(
+  deps: Pick<HandlerDeps, 'feeds'>,
+  conn: Connection,
+  roomId: string,
+  feed: RoomFeed,
+) {
   conn.rooms.delete(roomId)
   if (!conn.closed) conn.socket.unsubscribe(feed.topic)
   deps.feeds.detach(feed)

@@ -20,9 +20,17 @@ describe.runIf(available)('three production nodes on one MySQL + Redis', () => {
   beforeAll(async () => {
     const database = await freshMysqlDatabase()
     drop = database.drop
-    const env = { MYSQL_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `rf-cluster-${randomBytes(4).toString('hex')}:` }
+    const env = {
+      MYSQL_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: `rf-cluster-${randomBytes(4).toString('hex')}:`,
+    }
     // The operator's first step: create the app (as the admin CLI does) in the shared database.
-    const admin = await createProductionDrivers({ mysqlUrl: database.url, redisUrl: TEST_REDIS_URL, prefix: env.REDIS_PREFIX })
+    const admin = await createProductionDrivers({
+      mysqlUrl: database.url,
+      redisUrl: TEST_REDIS_URL,
+      prefix: env.REDIS_PREFIX,
+    })
     app = await new AppService(admin.apps).ensure({ id: 'cluster', name: 'Cluster test', allowedOrigins: [] })
     await admin.close()
     nodes = await Promise.all([0, 1, 2].map((i) => startBackend({ env: { ...env, NODE_ID: `node-${i}` } })))
@@ -47,7 +55,9 @@ describe.runIf(available)('three production nodes on one MySQL + Redis', () => {
     return ((await res.json()) as Room).occupancy
   }
   const boardOn = async (node: BackendProcess) => {
-    const res = await fetch(`${node.url}/v1/apps/${app.id}/ranking`, { headers: { Authorization: `Bearer ${await token('probe')}` } })
+    const res = await fetch(`${node.url}/v1/apps/${app.id}/ranking`, {
+      headers: { Authorization: `Bearer ${await token('probe')}` },
+    })
     return (await res.json()) as RankingBoard
   }
 
@@ -65,11 +75,20 @@ describe.runIf(available)('three production nodes on one MySQL + Redis', () => {
     const cat = await connect(c, 'cat')
     const rankWatcherB = await connect(b, 'watcher')
     await rankWatcherB.request('ranking.subscribe')
-    for (const client of [ann, ben, cat]) expect((await client.request('join', { room: room.id })).error).toBeUndefined()
+    for (const client of [ann, ben, cat])
+      expect((await client.request('join', { room: room.id })).error).toBeUndefined()
 
     // A message sent on one node reaches the members on the others, once.
-    const fromAnn = await ann.request<SendResult>('send', { room: room.id, clientId: 'a1', text: 'hello from node 0' })
-    const fromCat = await cat.request<SendResult>('send', { room: room.id, clientId: 'c1', text: 'hello from node 2' })
+    const fromAnn = await ann.request<SendResult>('send', {
+      room: room.id,
+      clientId: 'a1',
+      text: 'hello from node 0',
+    })
+    const fromCat = await cat.request<SendResult>('send', {
+      room: room.id,
+      clientId: 'c1',
+      text: 'hello from node 2',
+    })
     for (const client of [ann, ben, cat]) {
       await client.waitFor((f) => f.type === 'message' && f.message.id === fromAnn.result!.message.id)
       await client.waitFor((f) => f.type === 'message' && f.message.id === fromCat.result!.message.id)
@@ -87,12 +106,16 @@ describe.runIf(available)('three production nodes on one MySQL + Redis', () => {
     await rankWatcherB.waitFor(
       (f) => f.type === 'ranking' && f.board.entries.some((e) => e.roomId === room.id && e.occupancy === 3),
     )
-    for (const node of nodes) expect((await boardOn(node)).entries.find((e) => e.roomId === room.id)?.occupancy).toBe(3)
+    for (const node of nodes)
+      expect((await boardOn(node)).entries.find((e) => e.roomId === room.id)?.occupancy).toBe(3)
 
     // A crash: no drain, no goodbye. The survivors must notice on their own.
     const killedAt = Date.now()
     await c.kill()
-    const leave = await ann.waitFor((f) => f.type === 'presence' && f.action === 'leave' && f.user.id === 'cat', 30_000)
+    const leave = await ann.waitFor(
+      (f) => f.type === 'presence' && f.action === 'leave' && f.user.id === 'cat',
+      30_000,
+    )
     const elapsed = Date.now() - killedAt
     expect(leave).toMatchObject({ total: 2 })
     expect(elapsed).toBeLessThan(30_000)
@@ -102,6 +125,12 @@ describe.runIf(available)('three production nodes on one MySQL + Redis', () => {
       5_000,
     )
     for (const node of [a, b]) expect(await occupancyOn(node, room.id)).toBe(2)
-    await ben.waitFor((f) => f.type === 'message' && f.message.kind === 'notice' && f.message.notice === 'leave' && f.message.user.id === 'cat')
+    await ben.waitFor(
+      (f) =>
+        f.type === 'message' &&
+        f.message.kind === 'notice' &&
+        f.message.notice === 'leave' &&
+        f.message.user.id === 'cat',
+    )
   }, 90_000)
 })

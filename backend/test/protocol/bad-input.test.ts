@@ -24,13 +24,18 @@ describe('bad input gets its documented error or close, and costs nobody else an
   })
   afterAll(async () => {
     // Everyone else was served throughout: the bystander can still chat.
-    const reply = await bystander.request('send', { room: roomId, clientId: 'still-here', text: 'still served' })
+    const reply = await bystander.request('send', {
+      room: roomId,
+      clientId: 'still-here',
+      text: 'still served',
+    })
     expect(reply.error).toBeUndefined()
     await bystander.close()
     await server?.stop()
   })
 
-  const authed = async (sub: string) => WsTestClient.authed(server.url, server.app.id, await server.token(sub))
+  const authed = async (sub: string) =>
+    WsTestClient.authed(server.url, server.app.id, await server.token(sub))
 
   it('answers malformed JSON with an error frame and keeps the connection', async () => {
     const client = await authed('json')
@@ -45,18 +50,18 @@ describe('bad input gets its documented error or close, and costs nobody else an
     const client = await authed('types')
     expect((await client.request('teleport')).error?.code).toBe('unknown_op')
     expect((await client.request('join', { room: 42 })).error?.code).toBe('bad_request')
-    expect((await client.request('send', { room: roomId, clientId: 'x', text: 'hi', extra: 1 })).error?.code).toBe(
-      'bad_request',
-    )
+    expect(
+      (await client.request('send', { room: roomId, clientId: 'x', text: 'hi', extra: 1 })).error?.code,
+    ).toBe('bad_request')
     expect((await client.request('join', { room: roomId, sinceSeq: -1 })).error?.code).toBe('bad_request')
-    expect((await client.request('send', { room: roomId, clientId: 'x', text: 'not joined' })).error?.code).toBe(
-      'not_joined',
-    )
+    expect(
+      (await client.request('send', { room: roomId, clientId: 'x', text: 'not joined' })).error?.code,
+    ).toBe('not_joined')
     await client.request('join', { room: roomId })
     const tooLong = 'x'.repeat(TEST_LIMITS.maxMessageLength + 1)
-    expect((await client.request('send', { room: roomId, clientId: 'long', text: tooLong })).error?.code).toBe(
-      'message_too_long',
-    )
+    expect(
+      (await client.request('send', { room: roomId, clientId: 'long', text: tooLong })).error?.code,
+    ).toBe('message_too_long')
     expect((await client.request('ping')).result).toBeTruthy()
     await client.close()
   })
@@ -69,10 +74,13 @@ describe('bad input gets its documented error or close, and costs nobody else an
 
   it('answers a flood with rate-limit errors and then closes it', async () => {
     const client = await authed('flood')
-    for (let i = 0; i < 400 && client.socket.readyState === client.socket.OPEN; i++) client.send({ op: 'ping', id: `f${i}` })
+    for (let i = 0; i < 400 && client.socket.readyState === client.socket.OPEN; i++)
+      client.send({ op: 'ping', id: `f${i}` })
     const { code } = await client.closed
     expect(code).toBe(4101)
-    const limited = client.frames.filter((f) => f.type === 'reply' && 'error' in f && f.error.code === 'rate_limited')
+    const limited = client.frames.filter(
+      (f) => f.type === 'reply' && 'error' in f && f.error.code === 'rate_limited',
+    )
     expect(limited.length).toBeGreaterThan(0)
   })
 
@@ -87,7 +95,12 @@ describe('bad input gets its documented error or close, and costs nobody else an
 
   it('refuses an expired token with the reconnect-after-refresh code', async () => {
     const client = await WsTestClient.connect(server.url, server.app.id)
-    const expired = await mintUserToken(server.app.id, server.app.secret, { sub: 'late' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 })
+    const expired = await mintUserToken(
+      server.app.id,
+      server.app.secret,
+      { sub: 'late' },
+      { expiresIn: Math.floor(Date.now() / 1000) - 60 },
+    )
     expect((await client.request('auth', { token: expired })).error?.code).toBe('token_expired')
     expect((await client.closed).code).toBe(4100)
   })
@@ -95,11 +108,21 @@ describe('bad input gets its documented error or close, and costs nobody else an
   it('refuses alg none, another app’s token and a wrong audience with do-not-reconnect codes', async () => {
     const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }))
     const claims = base64url.encode(
-      JSON.stringify({ sub: 'eve', iss: server.app.id, aud: 'roomful', exp: Math.floor(Date.now() / 1000) + 600 }),
+      JSON.stringify({
+        sub: 'eve',
+        iss: server.app.id,
+        aud: 'roomful',
+        exp: Math.floor(Date.now() / 1000) + 600,
+      }),
     )
     const unsigned = `${header}.${claims}.`
     const otherApp = await mintUserToken(server.other.id, server.other.secret, { sub: 'eve' })
-    const wrongAudience = await mintUserToken(server.app.id, server.app.secret, { sub: 'eve' }, { audience: 'someone-else' })
+    const wrongAudience = await mintUserToken(
+      server.app.id,
+      server.app.secret,
+      { sub: 'eve' },
+      { audience: 'someone-else' },
+    )
     const forgedWithOtherSecret = await mintUserToken(server.app.id, server.other.secret, { sub: 'eve' })
     for (const token of [unsigned, otherApp, wrongAudience, forgedWithOtherSecret]) {
       const client = await WsTestClient.connect(server.url, server.app.id)

@@ -48,7 +48,12 @@ describe.each(modes)('chatting over real sockets (%s)', (mode) => {
 
     const reply = await bob.request<SendResult>('send', { room: room.id, clientId: 'b-1', text: 'hi alice' })
     const stored = reply.result!.message
-    expect(stored).toMatchObject({ roomId: room.id, text: 'hi alice', kind: 'text', user: { id: 'bob', name: 'Bob' } })
+    expect(stored).toMatchObject({
+      roomId: room.id,
+      text: 'hi alice',
+      kind: 'text',
+      user: { id: 'bob', name: 'Bob' },
+    })
     await alice.waitFor((f) => f.type === 'message' && f.message.seq === stored.seq)
     // Let any duplicate arrive before counting.
     await alice.request('ping')
@@ -57,7 +62,11 @@ describe.each(modes)('chatting over real sockets (%s)', (mode) => {
     expect(bob.messagesIn(room.id).filter((m) => m.seq === stored.seq)).toHaveLength(1)
 
     // History over the socket pages backwards by seq.
-    const history = await bob.request<{ messages: Message[] }>('history', { room: room.id, before: stored.seq, limit: 2 })
+    const history = await bob.request<{ messages: Message[] }>('history', {
+      room: room.id,
+      before: stored.seq,
+      limit: 2,
+    })
     expect(history.result!.messages.map((m) => m.seq)).toEqual([stored.seq - 2, stored.seq - 1])
     await Promise.all([alice.close(), bob.close()])
   })
@@ -79,7 +88,9 @@ describe.each(modes)('chatting over real sockets (%s)', (mode) => {
       (f) => f.type === 'ranking' && f.board.entries.some((e) => e.roomId === room.id && e.occupancy === 2),
     )
     expect(ranked.type).toBe('ranking')
-    const carolJoins = watcher.frames.filter((f) => f.type === 'presence' && f.action === 'join' && f.user.id === 'carol')
+    const carolJoins = watcher.frames.filter(
+      (f) => f.type === 'presence' && f.action === 'join' && f.user.id === 'carol',
+    )
     expect(carolJoins).toHaveLength(1)
 
     // Closing one tab changes nothing for others; closing the last one is a leave.
@@ -88,7 +99,9 @@ describe.each(modes)('chatting over real sockets (%s)', (mode) => {
     await watcher.request('ping')
     expect(watcher.frames.filter((f) => f.type === 'presence' && f.action === 'leave')).toHaveLength(0)
     await tab2.close()
-    await watcher.waitFor((f) => f.type === 'presence' && f.action === 'leave' && f.user.id === 'carol' && f.total === 1)
+    await watcher.waitFor(
+      (f) => f.type === 'presence' && f.action === 'leave' && f.user.id === 'carol' && f.total === 1,
+    )
     await watcher.waitFor(
       (f) => f.type === 'ranking' && f.board.entries.some((e) => e.roomId === room.id && e.occupancy === 1),
     )

@@ -25,7 +25,9 @@ async function cuttableProxy(target: { host: string; port: number }) {
       server.listen(port, '127.0.0.1', () => resolve())
     })
   const probe = createServer()
-  const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)))
+  const port = await new Promise<number>((resolve) =>
+    probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)),
+  )
   await new Promise((resolve) => probe.close(resolve))
   await open()
   return {
@@ -83,7 +85,9 @@ describe.runIf(available)('production guarantees on MariaDB + Redis', () => {
     const cost = async (limit: number) => {
       await fetch(`${server.url}/v1/apps/${server.app.id}/rooms?limit=1`, { headers: auth }) // warm the app cache
       const before = statementCount()
-      const res = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms?limit=${limit}`, { headers: auth })
+      const res = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms?limit=${limit}`, {
+        headers: auth,
+      })
       expect(((await res.json()) as { items: unknown[] }).items).toHaveLength(limit)
       return statementCount() - before
     }
@@ -98,17 +102,29 @@ describe.runIf(available)('production guarantees on MariaDB + Redis', () => {
     const room = await createRoom('partition')
     const client = await WsTestClient.authed(server.url, server.app.id, await token())
     await client.request('join', { room: room.id })
-    const ok = await client.request<SendResult>('send', { room: room.id, clientId: 'before-cut', text: 'committed' })
+    const ok = await client.request<SendResult>('send', {
+      room: room.id,
+      clientId: 'before-cut',
+      text: 'committed',
+    })
     expect(ok.error).toBeUndefined()
 
     await proxy.cut()
-    const failed = await client.request<SendResult>('send', { room: room.id, clientId: 'during-cut', text: 'lost in the partition' }, 20_000)
+    const failed = await client.request<SendResult>(
+      'send',
+      { room: room.id, clientId: 'during-cut', text: 'lost in the partition' },
+      20_000,
+    )
     expect(failed.result).toBeUndefined()
     expect(failed.error?.code).toBe('store_unavailable')
     await proxy.restore()
 
     // The database is back: the failed send is nowhere, and the service works again.
-    const after = await client.request<SendResult>('send', { room: room.id, clientId: 'after-cut', text: 'after' }, 20_000)
+    const after = await client.request<SendResult>(
+      'send',
+      { room: room.id, clientId: 'after-cut', text: 'after' },
+      20_000,
+    )
     expect(after.error).toBeUndefined()
     const history = await client.request<{ messages: Message[] }>('history', { room: room.id })
     const texts = history.result!.messages.map((m) => m.text)

@@ -22,22 +22,31 @@ describe.each(modes)('REST: hosted accounts and rooms (%s)', (mode) => {
       },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     })
-    return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as Record<string, unknown>) }
+    return {
+      status: res.status,
+      body: res.status === 204 ? null : ((await res.json()) as Record<string, unknown>),
+    }
   }
 
   it('signs up, logs in, refreshes with rotation, and revokes a reused refresh token family', async () => {
     const email = `Ada.${mode}@Example.com`
-    const signup = await call('/auth/signup', { body: { email, password: 'correct horse', displayName: 'Ada' } })
+    const signup = await call('/auth/signup', {
+      body: { email, password: 'correct horse', displayName: 'Ada' },
+    })
     expect(signup.status).toBe(201)
     const session = signup.body as unknown as AuthSession
     expect(session.user).toMatchObject({ name: 'Ada', email: email.toLowerCase() })
-    expect((await call('/auth/signup', { body: { email, password: 'another one', displayName: 'Ada 2' } })).body).toMatchObject({
+    expect(
+      (await call('/auth/signup', { body: { email, password: 'another one', displayName: 'Ada 2' } })).body,
+    ).toMatchObject({
       error: { code: 'email_taken' },
     })
     expect((await call('/auth/login', { body: { email, password: 'wrong password' } })).body).toMatchObject({
       error: { code: 'invalid_credentials' },
     })
-    const login = await call('/auth/login', { body: { email: email.toUpperCase(), password: 'correct horse' } })
+    const login = await call('/auth/login', {
+      body: { email: email.toUpperCase(), password: 'correct horse' },
+    })
     expect(login.status).toBe(200)
 
     // The access token works on the socket and over REST.
@@ -51,7 +60,9 @@ describe.each(modes)('REST: hosted accounts and rooms (%s)', (mode) => {
     const next = refreshed.body as unknown as AuthSession
     expect(next.refreshToken).not.toBe(session.refreshToken)
     // Presenting the spent token again looks like theft: the whole family dies.
-    expect((await call('/auth/refresh', { body: { refreshToken: session.refreshToken } })).body).toMatchObject({
+    expect(
+      (await call('/auth/refresh', { body: { refreshToken: session.refreshToken } })).body,
+    ).toMatchObject({
       error: { code: 'refresh_invalid' },
     })
     expect((await call('/auth/refresh', { body: { refreshToken: next.refreshToken } })).body).toMatchObject({
@@ -80,7 +91,8 @@ describe.each(modes)('REST: hosted accounts and rooms (%s)', (mode) => {
     const seen: Room[] = []
     let cursor: string | null = null
     do {
-      const page = (await call(`/rooms?limit=3${cursor ? `&cursor=${cursor}` : ''}`, { token })).body as unknown as Page<Room>
+      const page = (await call(`/rooms?limit=3${cursor ? `&cursor=${cursor}` : ''}`, { token }))
+        .body as unknown as Page<Room>
       expect(page.items.length).toBeLessThanOrEqual(3)
       seen.push(...page.items)
       cursor = page.nextCursor

@@ -13,7 +13,8 @@ describe.each(modes)('resume and idempotent send (%s)', (mode) => {
   })
   afterAll(async () => server?.stop())
 
-  const connect = async (sub: string) => WsTestClient.authed(server.url, server.app.id, await server.token(sub))
+  const connect = async (sub: string) =>
+    WsTestClient.authed(server.url, server.app.id, await server.token(sub))
   async function createRoom(name: string) {
     const res = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms`, {
       method: 'POST',
@@ -36,7 +37,11 @@ describe.each(modes)('resume and idempotent send (%s)', (mode) => {
 
     const missed: Message[] = []
     for (let i = 1; i <= 20; i++) {
-      const reply = await sender.request<SendResult>('send', { room: room.id, clientId: `gap-${i}`, text: `missed ${i}` })
+      const reply = await sender.request<SendResult>('send', {
+        room: room.id,
+        clientId: `gap-${i}`,
+        text: `missed ${i}`,
+      })
       missed.push(reply.result!.message)
     }
 
@@ -70,7 +75,8 @@ describe.each(modes)('resume and idempotent send (%s)', (mode) => {
     const sender = await connect('sender')
     await sender.request('join', { room: room.id })
     const count = TEST_LIMITS.maxReplay + 5
-    for (let i = 1; i <= count; i++) await sender.request('send', { room: room.id, clientId: `old-${i}`, text: `old ${i}` })
+    for (let i = 1; i <= count; i++)
+      await sender.request('send', { room: room.id, clientId: `old-${i}`, text: `old ${i}` })
     const member = await connect('member2')
     const join = await member.request<JoinResult>('join', { room: room.id, sinceSeq: 1, limit: 10 })
     expect(join.result!.replay).toBe('too_old')
@@ -86,14 +92,26 @@ describe.each(modes)('resume and idempotent send (%s)', (mode) => {
     await watcher.request('join', { room: room.id })
     const first = await connect('retrier')
     await first.request('join', { room: room.id })
-    const original = await first.request<SendResult>('send', { room: room.id, clientId: 'same-id', text: 'only once' })
-    const again = await first.request<SendResult>('send', { room: room.id, clientId: 'same-id', text: 'only once' })
+    const original = await first.request<SendResult>('send', {
+      room: room.id,
+      clientId: 'same-id',
+      text: 'only once',
+    })
+    const again = await first.request<SendResult>('send', {
+      room: room.id,
+      clientId: 'same-id',
+      text: 'only once',
+    })
     expect(again.result!.message).toEqual(original.result!.message)
     first.terminate()
 
     const second = await connect('retrier')
     await second.request('join', { room: room.id })
-    const afterReconnect = await second.request<SendResult>('send', { room: room.id, clientId: 'same-id', text: 'only once' })
+    const afterReconnect = await second.request<SendResult>('send', {
+      room: room.id,
+      clientId: 'same-id',
+      text: 'only once',
+    })
     expect(afterReconnect.result!.message.id).toBe(original.result!.message.id)
 
     await watcher.request('ping')

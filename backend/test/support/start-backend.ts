@@ -42,7 +42,14 @@ export async function startBackend(
   const demoPort = options.demoPort ?? (await freePort())
   const args = ['--enable-source-maps', MAIN, ...(options.demo ? ['--demo'] : [])]
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, PORT: String(port), DEMO_PORT: String(demoPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...options.env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DEMO_PORT: String(demoPort),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

@@ -13,7 +13,13 @@ export type Mode = 'embedded' | 'production'
 
 export const ALLOWED_ORIGIN = 'https://site.example'
 /** Small enough that tests reach each limit with a few dozen frames. */
-export const TEST_LIMITS = { maxReplay: 40, maxMessageLength: 500, maxFrameBytes: 4096, sendsPerSecond: 200, sendBurst: 200 }
+export const TEST_LIMITS = {
+  maxReplay: 40,
+  maxMessageLength: 500,
+  maxFrameBytes: 4096,
+  sendsPerSecond: 200,
+  sendBurst: 200,
+}
 
 export interface TestServer {
   url: string
@@ -54,7 +60,11 @@ export async function startTestServer(
     allowedOrigins: [ALLOWED_ORIGIN],
     limits: TEST_LIMITS,
   })
-  const other = await roomful.apps.ensure({ id: `other${suffix}`, name: 'Other app', allowedOrigins: [ALLOWED_ORIGIN] })
+  const other = await roomful.apps.ensure({
+    id: `other${suffix}`,
+    name: 'Other app',
+    allowedOrigins: [ALLOWED_ORIGIN],
+  })
   const port = await roomful.listen(0, '127.0.0.1')
   return {
     url: `http://127.0.0.1:${port}`,

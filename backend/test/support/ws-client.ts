@@ -63,7 +63,8 @@ export class WsTestClient {
     for (;;) {
       const found = this.frames.find(predicate)
       if (found) return found
-      if (this.socket.readyState === WebSocket.CLOSED) throw new Error('socket closed while waiting for a frame')
+      if (this.socket.readyState === WebSocket.CLOSED)
+        throw new Error('socket closed while waiting for a frame')
       const left = deadline - Date.now()
       if (left <= 0) throw new Error(`no matching frame within ${timeoutMs} ms`)
       await new Promise<void>((resolve) => {

@@ -132,8 +132,7 @@ export interface ResultMap {
 // ---- server → client --------------------------------------------------------------------------
 
 export type ReplyFrame<R = unknown> =
-  | { type: 'reply'; id: string; result: R }
-  | { type: 'reply'; id: string; error: WireError }
+  { type: 'reply'; id: string; result: R } | { type: 'reply'; id: string; error: WireError }
 
 export interface MessageEvent {
   type: 'message'
@@ -175,11 +174,5 @@ export interface ErrorEvent {
 }
 
 export type ServerEvent =
-  | MessageEvent
-  | PresenceEvent
-  | TypingEvent
-  | RankingEvent
-  | RoomCreatedEvent
-  | OccupancyEvent
-  | ErrorEvent
+  MessageEvent | PresenceEvent | TypingEvent | RankingEvent | RoomCreatedEvent | OccupancyEvent | ErrorEvent
 export type ServerFrame = ReplyFrame | ServerEvent

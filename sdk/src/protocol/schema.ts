@@ -21,14 +21,17 @@ const fail = (path: string, expected: string): ParseResult<never> => ({
   issue: `${path || 'value'} must be ${expected}`,
 })
 
-export function string(opts: { min?: number; max?: number; pattern?: RegExp; trim?: boolean } = {}): Schema<string> {
+export function string(
+  opts: { min?: number; max?: number; pattern?: RegExp; trim?: boolean } = {},
+): Schema<string> {
   const { min = 0, max = Infinity, pattern, trim = false } = opts
   const expected = `a string of ${min}..${max === Infinity ? '∞' : max} characters${pattern ? ` matching ${pattern}` : ''}`
   return {
     parse(input, path = '') {
       if (typeof input !== 'string') return fail(path, expected)
       const value = trim ? input.trim() : input
-      if (value.length < min || value.length > max || (pattern && !pattern.test(value))) return fail(path, expected)
+      if (value.length < min || value.length > max || (pattern && !pattern.test(value)))
+        return fail(path, expected)
       return ok(value)
     },
     json: () => ({
@@ -94,7 +97,8 @@ export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail(path, 'an object')
       const out: Record<string, unknown> = {}
       for (const key of Object.keys(input)) {
-        if (!(key in shape)) return { ok: false, issue: `${path ? path + '.' : ''}${key} is not a known field` }
+        if (!(key in shape))
+          return { ok: false, issue: `${path ? path + '.' : ''}${key} is not a known field` }
       }
       for (const [key, schema] of Object.entries(shape)) {
         const result = schema.parse((input as Record<string, unknown>)[key], path ? `${path}.${key}` : key)
