@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { Socket } from 'node:net'
+import { Redis } from 'ioredis'
 import { createConnection } from 'mysql2/promise'
 
 export const TEST_MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
@@ -54,6 +55,21 @@ export async function freshMysqlDatabase(): Promise<{ url: string; drop(): Promi
         await conn.end()
       }
     },
+  }
+}
+
+/** Deletes every Redis key under `prefix` (a test run's leftovers: activity, BullMQ keys). */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL)
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
+      cursor = next
+      if (keys.length > 0) await redis.del(...keys)
+    } while (cursor !== '0')
+  } finally {
+    await redis.quit()
   }
 }
 

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto'
+import { expect, it } from 'vitest'
+import { channels } from '../../src/bus/bus.js'
+import { contract, sleep, waitFor } from './harness.js'
+
+contract('Bus', (h) => {
+  it('delivers a publish from one node to subscribers on another', async () => {
+    const other = await h().secondNode()
+    const channel = channels.room(`a${randomBytes(4).toString('hex')}`, 'r1')
+    const got: string[] = []
+    const unsubscribe = await other.bus.subscribe(channel, (p) => got.push(p))
+    await h().node.bus.publish(channel, '{"n":1}')
+    await h().node.bus.publish(channel, '{"n":2}')
+    await waitFor(() => got.length === 2)
+    expect(got).toEqual(['{"n":1}', '{"n":2}'])
+    await unsubscribe()
+  })
+
+  it('stops delivering after unsubscribe, per handler, and keeps channels apart', async () => {
+    const app = `a${randomBytes(4).toString('hex')}`
+    const bus = h().node.bus
+    const first: string[] = []
+    const second: string[] = []
+    const elsewhere: string[] = []
+    const offFirst = await bus.subscribe(channels.room(app, 'r1'), (p) => first.push(p))
+    const offSecond = await bus.subscribe(channels.room(app, 'r1'), (p) => second.push(p))
+    const offElsewhere = await bus.subscribe(channels.room(app, 'r2'), (p) => elsewhere.push(p))
+
+    await bus.publish(channels.room(app, 'r1'), 'one')
+    await waitFor(() => first.length === 1 && second.length === 1)
+    await offFirst()
+    await offFirst() // twice is harmless and must not drop the other handler's subscription
+    await bus.publish(channels.room(app, 'r1'), 'two')
+    await waitFor(() => second.length === 2)
+    await offSecond()
+    await bus.publish(channels.room(app, 'r1'), 'three')
+    await bus.publish(channels.room(app, 'r2'), 'marker')
+    // The marker on another channel, published after, arriving proves 'three' had its chance.
+    await waitFor(() => elsewhere.length === 1)
+    await sleep(50)
+    expect(first).toEqual(['one'])
+    expect(second).toEqual(['one', 'two'])
+    expect(elsewhere).toEqual(['marker'])
+    await offElsewhere()
+  })
+
+  it('resubscribes cleanly after the last handler left', async () => {
+    const channel = channels.lobby(`a${randomBytes(4).toString('hex')}`)
+    const bus = h().node.bus
+    const off = await bus.subscribe(channel, () => {})
+    await off()
+    const got: string[] = []
+    const offAgain = await bus.subscribe(channel, (p) => got.push(p))
+    await bus.publish(channel, 'back')
+    await waitFor(() => got.length === 1)
+    await offAgain()
+  })
+})

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto'
+import { expect, it } from 'vitest'
+import type { Membership } from '../../src/presence/presence-store.js'
+import { contract, sleep } from './harness.js'
+
+const hex = (n: number) => randomBytes(n).toString('hex')
+
+const member = (appId: string, roomId: string, userId: string, nodeId = 'node-a'): Membership => ({
+  appId,
+  roomId,
+  connectionId: `c${hex(6)}`,
+  nodeId,
+  user: {
+    id: userId,
+    name: `Name ${userId}`,
+    avatar: userId === 'ann' ? 'https://cdn.example/ann.png' : null,
+  },
+})
+
+const leaving = (m: Membership) => ({
+  appId: m.appId,
+  roomId: m.roomId,
+  connectionId: m.connectionId,
+  nodeId: m.nodeId,
+  userId: m.user.id,
+})
+
+contract('PresenceStore', (h) => {
+  it('counts a user with two connections once; they leave with the last one', async () => {
+    const p = h().node.presence
+    const app = `a${hex(4)}`
+    const tab1 = member(app, 'r1', 'ann')
+    const tab2 = member(app, 'r1', 'ann')
+    expect(await p.join(tab1)).toEqual({ appId: app, roomId: 'r1', user: tab1.user, changed: true, total: 1 })
+    expect(await p.join(tab2)).toMatchObject({ changed: false, total: 1 })
+    expect(await p.join(tab2)).toMatchObject({ changed: false, total: 1 }) // a repeated join is a no-op
+    expect(await p.join(member(app, 'r1', 'bob'))).toMatchObject({ changed: true, total: 2 })
+    expect(await p.leave(leaving(tab1))).toMatchObject({ changed: false, total: 2, user: tab1.user })
+    expect(await p.occupancy(app, ['r1'])).toEqual([2])
+    expect(await p.leave(leaving(tab2))).toEqual({
+      appId: app,
+      roomId: 'r1',
+      user: tab1.user,
+      changed: true,
+      total: 1,
+    })
+    expect(await p.leave(leaving(tab2))).toBeNull() // already gone
+    expect(await p.occupancy(app, ['r1'])).toEqual([1])
+  })
+
+  it('snapshots distinct users, capped, with the full total', async () => {
+    const p = h().node.presence
+    const app = `a${hex(4)}`
+    for (const user of ['ann', 'bob', 'cid', 'dee', 'ann']) await p.join(member(app, 'r1', user))
+    const full = await p.snapshot(app, 'r1', 10)
+    expect(full.total).toBe(4)
+    expect(full.users.map((u) => u.id).sort()).toEqual(['ann', 'bob', 'cid', 'dee'])
+    expect(full.users.find((u) => u.id === 'ann')).toEqual({
+      id: 'ann',
+      name: 'Name ann',
+      avatar: 'https://cdn.example/ann.png',
+    })
+    const capped = await p.snapshot(app, 'r1', 2)
+    expect(capped.total).toBe(4)
+    expect(capped.users).toHaveLength(2)
+    expect(await p.snapshot(app, 'empty', 10)).toEqual({ users: [], total: 0 })
+  })
+
+  it('reports occupancy aligned with the ids asked, and never across apps', async () => {
+    const p = h().node.presence
+    const app = `a${hex(4)}`
+    const other = `b${hex(4)}`
+    await p.join(member(app, 'r1', 'ann'))
+    await p.join(member(app, 'r2', 'ann'))
+    await p.join(member(app, 'r2', 'bob'))
+    expect(await p.occupancy(app, ['r2', 'nope', 'r1'])).toEqual([2, 0, 1])
+    expect(await p.occupancy(other, ['r1', 'r2'])).toEqual([0, 0])
+    expect(await p.occupancy(app, [])).toEqual([])
+    expect(await p.top(other, 10)).toEqual([])
+    expect(await p.snapshot(other, 'r2', 10)).toEqual({ users: [], total: 0 })
+  })
+
+  it('ranks rooms by distinct users, ties by most recent activity', async () => {
+    const p = h().node.presence
+    const app = `a${hex(4)}`
+    const occupy = async (room: string, users: number) => {
+      for (let i = 0; i < users; i++) await p.join(member(app, room, `u${i}`))
+    }
+    // Five rooms tie at one user; the one with the newest activity must make the top 3,
+    // whatever their ids say.
+    await occupy('big', 3)
+    for (const room of ['t-a', 't-b', 't-c', 't-d', 't-e']) await occupy(room, 1)
+    const base = Date.now() + 60_000
+    // Newest activity on the rooms whose ids sort last, so a tie broken by id would fail.
+    await p.touch(app, 't-a', base + 5)
+    await p.touch(app, 't-d', base + 1)
+    await p.touch(app, 't-c', base + 3)
+    await p.touch(app, 't-b', base + 4)
+    await p.touch(app, 't-e', base + 2)
+    await p.touch(app, 'big', base - 50_000)
+    const top = await p.top(app, 3)
+    expect(top).toEqual([
+      { roomId: 'big', occupancy: 3, lastActivityMs: base - 50_000 },
+      { roomId: 't-a', occupancy: 1, lastActivityMs: base + 5 },
+      { roomId: 't-b', occupancy: 1, lastActivityMs: base + 4 },
+    ])
+    expect((await p.top(app, 10)).map((r) => r.roomId)).toEqual(['big', 't-a', 't-b', 't-c', 't-e', 't-d'])
+    expect(await p.top(app, 0)).toEqual([])
+  })
+
+  it('leaves empty rooms out of the ranking', async () => {
+    const p = h().node.presence
+    const app = `a${hex(4)}`
+    const m = member(app, 'r1', 'ann')
+    await p.join(m)
+    await p.join(member(app, 'r2', 'bob'))
+    await p.leave(leaving(m))
+    expect((await p.top(app, 10)).map((r) => r.roomId)).toEqual(['r2'])
+  })
+
+  it('caps connections per user across nodes', async () => {
+    const other = await h().secondNode()
+    const app = `a${hex(4)}`
+    const p = h().node.presence
+    expect(await p.openConnection(app, 'ann', 'c1', 'node-a', 2)).toBe(true)
+    expect(await other.presence.openConnection(app, 'ann', 'c2', 'node-b', 2)).toBe(true)
+    expect(await p.openConnection(app, 'ann', 'c1', 'node-a', 2)).toBe(true) // already counted
+    expect(await p.openConnection(app, 'ann', 'c3', 'node-a', 2)).toBe(false)
+    expect(await p.openConnection(app, 'bob', 'c4', 'node-a', 2)).toBe(true)
+    expect(await p.openConnection(`b${hex(4)}`, 'ann', 'c5', 'node-a', 2)).toBe(true)
+    await other.presence.closeConnection(app, 'ann', 'c2')
+    expect(await p.openConnection(app, 'ann', 'c3', 'node-a', 2)).toBe(true)
+    expect(await p.openConnection(app, 'ann', 'c6', 'node-a', 2)).toBe(false)
+  })
+
+  it('reaps a lapsed node’s users and connections, but never a live node’s', async () => {
+    const p = h().node.presence
+    const app = `a${hex(4)}`
+    const dead = `dead-${hex(3)}`
+    const live = `live-${hex(3)}`
+    await p.heartbeat(dead, 1)
+    await p.heartbeat(live, 60_000)
+    await p.join(member(app, 'r1', 'ann', dead))
+    await p.join(member(app, 'r1', 'ann', dead)) // two tabs on the dead node
+    await p.join(member(app, 'r1', 'bob', dead))
+    await p.join(member(app, 'r1', 'bob', live)) // bob also has a tab on a live node
+    await p.join(member(app, 'r1', 'cid', live))
+    await p.join(member(app, 'r2', 'ann', dead))
+    expect(await p.openConnection(app, 'ann', 'dead-conn', dead, 1)).toBe(true)
+    await sleep(20)
+
+    const changes = await p.reapDeadNodes(live)
+    const left = changes.map((c) => [c.roomId, c.user.id, c.changed]).sort()
+    expect(left).toEqual([
+      ['r1', 'ann', true],
+      ['r2', 'ann', true],
+    ])
+    expect(changes.find((c) => c.roomId === 'r1')).toMatchObject({
+      appId: app,
+      user: { id: 'ann', name: 'Name ann', avatar: 'https://cdn.example/ann.png' },
+      total: 2,
+    })
+    expect(await p.occupancy(app, ['r1', 'r2'])).toEqual([2, 0])
+    expect((await p.snapshot(app, 'r1', 10)).users.map((u) => u.id).sort()).toEqual(['bob', 'cid'])
+    // The dead node's connection no longer counts against the cap.
+    expect(await p.openConnection(app, 'ann', 'new-conn', live, 1)).toBe(true)
+    // Reaping again, from any node, finds nothing more.
+    expect(await p.reapDeadNodes(live)).toEqual([])
+    expect(await (await h().secondNode()).presence.reapDeadNodes('someone-else')).toEqual([])
+  })
+
+  it('never reaps the calling node, even when its own heartbeat lapsed', async () => {
+    const p = h().node.presence
+    const app = `a${hex(4)}`
+    const self = `self-${hex(3)}`
+    await p.heartbeat(self, 1)
+    await p.join(member(app, 'r1', 'ann', self))
+    await sleep(20)
+    const changes = await p.reapDeadNodes(self)
+    expect(changes.filter((c) => c.appId === app)).toEqual([])
+    expect(await p.occupancy(app, ['r1'])).toEqual([1])
+  })
+
+  it('reports each departure once when every node reaps at the same time', async () => {
+    const nodes = [h().node, await h().secondNode()]
+    const app = `a${hex(4)}`
+    const dead = `dead-${hex(3)}`
+    await nodes[0]!.presence.heartbeat(dead, 1)
+    for (const user of ['ann', 'bob', 'cid']) await nodes[0]!.presence.join(member(app, 'r1', user, dead))
+    await sleep(20)
+    const all = (await Promise.all(nodes.map((n, i) => n.presence.reapDeadNodes(`live-${i}`)))).flat()
+    expect(
+      all
+        .filter((c) => c.appId === app)
+        .map((c) => c.user.id)
+        .sort(),
+    ).toEqual(['ann', 'bob', 'cid'])
+    expect(await nodes[0]!.presence.occupancy(app, ['r1'])).toEqual([0])
+  })
+
+  it('removeNode takes a node’s users out at once on graceful shutdown', async () => {
+    const p = h().node.presence
+    const app = `a${hex(4)}`
+    const leavingNode = `bye-${hex(3)}`
+    await p.heartbeat(leavingNode, 60_000)
+    await p.join(member(app, 'r1', 'ann', leavingNode))
+    await p.join(member(app, 'r1', 'bob', 'node-stays'))
+    const changes = await p.removeNode(leavingNode)
+    expect(changes.map((c) => [c.roomId, c.user.id, c.total])).toEqual([['r1', 'ann', 1]])
+    expect(await p.occupancy(app, ['r1'])).toEqual([1])
+  })
+})

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto'
+import { expect, it } from 'vitest'
+import { newSortableId } from '../../src/ids.js'
+import type { RoomRecord } from '../../src/rooms/room-store.js'
+import { contract } from './harness.js'
+
+const hex = (n: number) => randomBytes(n).toString('hex')
+
+const room = (appId: string, name: string): RoomRecord => ({
+  id: newSortableId('r'),
+  appId,
+  name,
+  topic: null,
+  createdBy: 'user-1',
+  createdAt: new Date(),
+  lastSeq: 0,
+})
+
+async function seed(store: { create(r: RoomRecord): Promise<RoomRecord> }, appId: string, n: number) {
+  const created: RoomRecord[] = []
+  // One at a time: ids must be created in order for "newest first" to mean something.
+  for (let i = 0; i < n; i++) created.push(await store.create(room(appId, `room ${i}`)))
+  return created
+}
+
+contract('RoomStore', (h) => {
+  it('creates a room and reads it back', async () => {
+    const appId = `a${hex(4)}`
+    const r = { ...room(appId, 'Lobby'), topic: 'Say hi 👋', createdAt: new Date('2026-11-25T06:00:00.123Z') }
+    await h().node.rooms.create(r)
+    expect(await h().node.rooms.get(appId, r.id)).toEqual(r)
+    expect(await h().node.rooms.get(appId, 'r_missing')).toBeNull()
+  })
+
+  it('getMany returns the rooms that exist in this app and skips the rest', async () => {
+    const appId = `a${hex(4)}`
+    const [a, b] = await seed(h().node.rooms, appId, 2)
+    const foreign = await h().node.rooms.create(room(`b${hex(4)}`, 'Elsewhere'))
+    const got = await h().node.rooms.getMany(appId, [a!.id, 'r_missing', b!.id, foreign.id, a!.id])
+    expect(got.map((r) => r.id).sort()).toEqual([a!.id, b!.id].sort())
+    expect(await h().node.rooms.getMany(appId, [])).toEqual([])
+  })
+
+  it('lists newest first in keyset pages with no overlap and no gap', async () => {
+    const appId = `a${hex(4)}`
+    const created = await seed(h().node.rooms, appId, 7)
+    const expected = created.map((r) => r.id).reverse()
+    const seen: string[] = []
+    let after: string | undefined
+    for (;;) {
+      const page = await h().node.rooms.list(appId, { limit: 3, after })
+      seen.push(...page.map((r) => r.id))
+      if (page.length < 3) break
+      after = page[page.length - 1]!.id
+    }
+    expect(seen).toEqual(expected)
+    expect((await h().node.rooms.list(appId, { limit: 50 })).map((r) => r.name)).toEqual(
+      [...created].reverse().map((r) => r.name),
+    )
+  })
+
+  it('never shows one app the rooms of another', async () => {
+    const appA = `a${hex(4)}`
+    const appB = `b${hex(4)}`
+    const [a] = await seed(h().node.rooms, appA, 2)
+    expect(await h().node.rooms.list(appB, { limit: 50 })).toEqual([])
+    expect(await h().node.rooms.get(appB, a!.id)).toBeNull()
+    expect(await h().node.rooms.getMany(appB, [a!.id])).toEqual([])
+  })
+
+  it('costs one statement per list page whatever its size', async (ctx) => {
+    const node = h().node
+    if (!node.statementCount) return ctx.skip() // embedded mode has no statements to count
+    const appId = `a${hex(4)}`
+    await seed(node.rooms, appId, 60)
+    const cost = async (limit: number, after?: string) => {
+      const before = node.statementCount!()
+      const page = await node.rooms.list(appId, { limit, after })
+      return { statements: node.statementCount!() - before, page }
+    }
+    const one = await cost(1)
+    const fifty = await cost(50)
+    const next = await cost(50, fifty.page[49]!.id)
+    expect(one.page).toHaveLength(1)
+    expect(fifty.page).toHaveLength(50)
+    expect(next.page).toHaveLength(10)
+    expect([one.statements, fifty.statements, next.statements]).toEqual([1, 1, 1])
+  })
+})
