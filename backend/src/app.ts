@@ -116,10 +116,13 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     async shutdown(graceMs) {
       draining = true
       server.close()
-      gateway.closeAll()
       liveness.stop()
+      // New requests are refused (shutting_down) while writes already queued commit and are
+      // acked; only then do the sockets close, so a client loses no ack it could have had.
+      gateway.draining = true
       const timeout = new Promise((resolve) => setTimeout(resolve, graceMs).unref())
       await Promise.race([batcher.drain(), timeout])
+      gateway.closeAll()
       try {
         await presence.announceLeaves(await drivers.presence.removeNode(config.nodeId))
       } catch (err) {

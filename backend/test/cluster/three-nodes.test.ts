@@ -1,19 +1,21 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AppRecord } from '../../src/apps/app-store.js'
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import type { Room, SendResult, RankingBoard } from '@roomful/sdk/protocol'
-import { AppService } from '../../src/apps/app-service.js'
-import { createProductionDrivers } from '../../src/storage/drivers.production.js'
 import { freshMysqlDatabase, servicesAvailable, TEST_REDIS_URL } from '../support/services.js'
 import { startBackend, type BackendProcess } from '../support/start-backend.js'
 import { mintUserToken } from '../support/tokens.js'
 import { WsTestClient } from '../support/ws-client.js'
 
+const run = promisify(execFile)
+const ADMIN = fileURLToPath(new URL('../../dist/cli/admin.js', import.meta.url))
 const available = await servicesAvailable()
 
 describe.runIf(available)('three production nodes on one MySQL + Redis', () => {
   let nodes: BackendProcess[] = []
-  let app: AppRecord
+  let app: { id: string; secret: string }
   let drop: () => Promise<void>
   const clients: WsTestClient[] = []
 
@@ -25,14 +27,15 @@ describe.runIf(available)('three production nodes on one MySQL + Redis', () => {
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: `rf-cluster-${randomBytes(4).toString('hex')}:`,
     }
-    // The operator's first step: create the app (as the admin CLI does) in the shared database.
-    const admin = await createProductionDrivers({
-      mysqlUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      prefix: env.REDIS_PREFIX,
-    })
-    app = await new AppService(admin.apps).ensure({ id: 'cluster', name: 'Cluster test', allowedOrigins: [] })
-    await admin.close()
+    // The operator's first step: create the app with the admin CLI, keeping the secret it prints.
+    const { stdout } = await run(
+      process.execPath,
+      [ADMIN, 'create-app', 'cluster', '--name', 'Cluster test'],
+      {
+        env: { ...process.env, MYSQL_URL: database.url },
+      },
+    )
+    app = JSON.parse(stdout) as { id: string; secret: string }
     nodes = await Promise.all([0, 1, 2].map((i) => startBackend({ env: { ...env, NODE_ID: `node-${i}` } })))
   }, 90_000)
 
