@@ -23,16 +23,34 @@ const ts = (pkg) =>
   })
 const minify = () => terser({ ecma: 2020, module: true, compress: { passes: 2 } })
 
+// The shared tsconfig says NodeNext and declarations only; rollup needs JS from the plugin.
+const sdkTs = () =>
+  typescript({
+    tsconfig: 'sdk/tsconfig.build.json',
+    // Paths in the tsconfig resolve from sdk/: anchor the filter at the repo root instead.
+    filterRoot: fileURLToPath(new URL('.', import.meta.url)),
+    include: ['sdk/src/**/*.ts'],
+    exclude: ['**/*.test.ts'],
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    declaration: false,
+    declarationMap: false,
+    emitDeclarationOnly: false,
+    outDir: 'sdk/dist',
+    rootDir: '.',
+    noEmitOnError: true,
+  })
+
 const sdk = [
   {
     input: { index: 'sdk/src/index.ts', protocol: 'sdk/src/protocol/index.ts' },
     output: { dir: 'sdk/dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
-    plugins: [resolve(), ts('sdk')],
+    plugins: [resolve(), sdkTs()],
   },
   {
     input: 'sdk/src/index.ts',
     output: { file: 'sdk/dist/roomful.iife.min.js', format: 'iife', name: 'Roomful', sourcemap: true },
-    plugins: [resolve(), ts('sdk'), minify()],
+    plugins: [resolve(), sdkTs(), minify()],
   },
 ]
 

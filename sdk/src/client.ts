@@ -1,0 +1,153 @@
+import { createAuth, type Auth } from './auth.js'
+import type { BackoffOptions } from './backoff.js'
+import {
+  createConnection,
+  type ConnectionState,
+  type StateChange,
+  type WebSocketConstructor,
+} from './connection.js'
+import { createEmitter, type Unsubscribe } from './emitter.js'
+import { createFeed } from './feed.js'
+import type { WireError } from './protocol/errors.js'
+import type { Page, RankingBoard, Room as RoomInfo, Identity } from './protocol/models.js'
+import type { Ranking } from './ranking.js'
+import { createRest } from './rest.js'
+import { createRoom, type Room, type RoomOptions } from './room.js'
+import type { LobbyEvent, Rooms } from './rooms.js'
+
+export interface ClientOptions extends RoomOptions {
+  /** The backend's base URL, e.g. `https://chat.example.com` or `http://localhost:8080`. */
+  url: string
+  appId: string
+  /** A user token minted by your server with the app's key. Omit for hosted accounts or guests. */
+  token?: string
+  /** Called for a fresh token when there is none yet or the current one expired. */
+  getToken?: () => string | Promise<string>
+  /** The WebSocket constructor; defaults to `globalThis.WebSocket` (pass `ws`'s in Node 20). */
+  WebSocket?: WebSocketConstructor
+  /** Defaults to `globalThis.fetch`. */
+  fetch?: typeof fetch
+  /** Reconnect delays (full-jitter exponential, default 500 ms to 20 s). */
+  backoff?: BackoffOptions
+  /** Milliseconds to wait for a reply before rejecting with `timeout` (default 10,000). */
+  timeout?: number
+  /** Milliseconds between keep-alive pings (default 25,000; 0 turns them off). */
+  pingInterval?: number
+}
+
+export interface ClientEvents {
+  /** The connection state changed. */
+  state: StateChange
+  /** The server reported a problem with a frame that had no request id. */
+  error: WireError
+}
+
+export interface Client {
+  /** The connection state; see `on('state')`. */
+  readonly state: ConnectionState
+  /** Who the socket authenticated as, or null before the first connection. */
+  readonly user: Identity | null
+  readonly auth: Auth
+  readonly rooms: Rooms
+  readonly ranking: Ranking
+  /**
+   * The room with this id (the same object each time). Nothing is sent until `join()`.
+   *
+   * @example
+   * const room = client.room('r_123')
+   * const { messages } = await room.join()
+   */
+  room(id: string): Room
+  /**
+   * Listen to `state` or `error`; returns an unsubscribe function.
+   *
+   * @example
+   * client.on('state', ({ previous, current, reason }) => console.log(previous, '→', current, reason.message))
+   */
+  on<K extends keyof ClientEvents>(type: K, handler: (payload: ClientEvents[K]) => void): Unsubscribe
+  /**
+   * Open the socket now. Joining a room or subscribing to a feed does it for you.
+   *
+   * @example
+   * client.connect()
+   */
+  connect(): void
+  /**
+   * Close the socket for good: pending requests reject, nothing reconnects.
+   *
+   * @example
+   * client.close()
+   */
+  close(): void
+}
+
+/**
+ * Create a Roomful client. One client keeps one WebSocket for every room and feed it uses.
+ *
+ * @example
+ * import { createClient } from '@roomful/sdk'
+ * const client = createClient({ url: 'http://localhost:8080', appId: 'demo', token })
+ * const room = client.room(roomId)
+ * const { messages } = await room.join()
+ * room.on('message', (m) => console.log(`${m.user.name}: ${m.text}`))
+ * await room.send({ text: 'hello' })
+ */
+export function createClient(options: ClientOptions): Client {
+  const base = options.url.replace(/\/+$/, '')
+  const g = globalThis as { WebSocket?: WebSocketConstructor }
+  const rest = createRest(
+    `${base}/v1/apps/${encodeURIComponent(options.appId)}`,
+    options.fetch ?? ((input, init) => fetch(input, init)),
+  )
+  const auth = createAuth(rest, options, () => conn.restart('the signed-in user changed'))
+  const conn = createConnection({
+    ...options,
+    url: `${base.replace(/^http/, 'ws')}/v1/ws?app=${encodeURIComponent(options.appId)}`,
+    WebSocket: options.WebSocket ?? g.WebSocket,
+    tokens: auth,
+  })
+  const events = createEmitter<ClientEvents>()
+  const rooms = new Map<string, ReturnType<typeof createRoom>>()
+  const ranking = createFeed<RankingBoard>(conn, 'ranking', true)
+  const lobby = createFeed<LobbyEvent>(conn, 'rooms', false)
+
+  conn.on('state', (change) => events.emit('state', change))
+  conn.on('event', (e) => {
+    if (e.type === 'ranking') ranking.push(e.board)
+    else if (e.type === 'room.created' || e.type === 'occupancy') lobby.push(e)
+    else if (e.type === 'error') events.emit('error', e.error)
+    else rooms.get(e.room)?.handle(e)
+  })
+
+  const room = (id: string) => {
+    let r = rooms.get(id)
+    if (!r) rooms.set(id, (r = createRoom(id, conn, options)))
+    return r
+  }
+
+  return {
+    get state() {
+      return conn.state
+    },
+    get user() {
+      return conn.user
+    },
+    auth,
+    rooms: {
+      list: ({ limit, cursor } = {}) => {
+        const q = String(
+          new URLSearchParams({ ...(limit && { limit: String(limit) }), ...(cursor && { cursor }) }),
+        )
+        return rest<Page<RoomInfo>>('GET', `/rooms${q && '?' + q}`, undefined, auth)
+      },
+      create: (body) => rest('POST', '/rooms', body, auth),
+      get: (id) => rest('GET', `/rooms/${encodeURIComponent(id)}`, undefined, auth),
+      watch: lobby.subscribe,
+    },
+    ranking: { subscribe: ranking.subscribe },
+    room,
+    on: events.on,
+    connect: conn.connect,
+    close: conn.close,
+  }
+}

@@ -1,0 +1,66 @@
+import { RoomfulError, fromWire } from './errors.js'
+import type { ErrorCode } from './protocol/errors.js'
+
+/** Where REST calls get their bearer token, and how they report it expired. */
+export interface TokenSource {
+  /** The token to use now (refreshed first if it is known to be stale); undefined for guests. */
+  get(): Promise<string | undefined>
+  /** Mark the current token as expired so the next `get()` fetches a fresh one. */
+  expire(): void
+  /** Whether a fresh token can be obtained (a session, or a `getToken` callback). */
+  canRefresh(): boolean
+}
+
+export type Rest = <T>(method: string, path: string, body?: unknown, tokens?: TokenSource) => Promise<T>
+
+const statusCodes: Record<number, ErrorCode> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'bad_request',
+  413: 'payload_too_large',
+  429: 'rate_limited',
+  503: 'store_unavailable',
+  504: 'timeout',
+}
+
+/**
+ * JSON over `fetch` against `${base}`, errors as RoomfulError. With a token source, a 401
+ * `token_expired` refreshes the token and retries the call once.
+ */
+export function createRest(base: string, fetchFn: typeof fetch): Rest {
+  return async function rest<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    tokens?: TokenSource,
+  ): Promise<T> {
+    for (let retried = false; ; retried = true) {
+      const token = await tokens?.get()
+      const headers: Record<string, string> = {}
+      if (token) headers.authorization = `Bearer ${token}`
+      if (body !== undefined) headers['content-type'] = 'application/json'
+      let res: Response
+      try {
+        res = await fetchFn(base + path, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      } catch (err) {
+        throw new RoomfulError('disconnected', `unable to reach the server; ${(err as Error).message}`)
+      }
+      const data = res.status === 204 ? undefined : await res.json().catch(() => undefined)
+      if (res.ok) return data as T
+      const error = data?.error
+        ? fromWire(data.error, res.status)
+        : new RoomfulError(
+            statusCodes[res.status] ?? (res.status >= 500 ? 'internal' : 'bad_request'),
+            undefined,
+            res.status,
+          )
+      if (error.code !== 'token_expired' || retried || !tokens?.canRefresh()) throw error
+      tokens.expire()
+    }
+  }
+}

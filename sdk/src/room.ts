@@ -1,0 +1,368 @@
+import { backoff } from './backoff.js'
+import type { Connection } from './connection.js'
+import { createEmitter, type Unsubscribe } from './emitter.js'
+import { RoomfulError } from './errors.js'
+import { uuid } from './ids.js'
+import type { HistoryResult, JoinResult, ServerEvent } from './protocol/frames.js'
+import type { Message, PresenceSnapshot, Room as RoomInfo, UserProfile } from './protocol/models.js'
+
+/** A change of who is in the room, with the resulting list. */
+export interface PresenceChange {
+  /** `sync`: a fresh snapshot (on join and on every rejoin after a reconnect). */
+  action: 'join' | 'leave' | 'sync'
+  /** Who joined or left; null for `sync`. */
+  user: UserProfile | null
+  /** Distinct users in the room (may exceed `members.length`: snapshots are capped). */
+  total: number
+  members: UserProfile[]
+}
+
+/** Messages between `from` and `to` (inclusive) were too many to refill and will not be emitted. */
+export interface GapReset {
+  from: number
+  to: number
+}
+
+export interface RoomEvents {
+  /** Every new entry of the room's log in seq order, once each: text, image and notices. */
+  message: Message
+  /** Join/leave notices only (also emitted as `message`). */
+  notice: Message
+  presence: PresenceChange
+  /** Someone (not you) is typing. */
+  typing: { user: UserProfile }
+  /** A resume gap was too large to refill; the log continues after `to`. Clear and reload. */
+  reset: GapReset
+}
+
+/** What `join()` resolves with: the room, its latest messages and who is here. */
+export interface JoinInfo {
+  room: RoomInfo
+  /** Ascending by seq; live `message` events continue after the last one. */
+  messages: Message[]
+  /** Older messages exist: load them with `history({ before: messages[0].seq })`. */
+  hasMore: boolean
+  presence: PresenceSnapshot
+}
+
+/** One chat room. Get it with `client.room(id)`; the same id gives the same object. */
+export interface Room {
+  readonly id: string
+  /** The room's details from the last join, or null before. */
+  readonly info: RoomInfo | null
+  /** Who is here now, from the join snapshot and live deltas (capped like the snapshot). */
+  readonly members: UserProfile[]
+  /** Distinct users here now. */
+  readonly total: number
+  /** Whether `join()` was called and `leave()` was not. */
+  readonly joined: boolean
+  /**
+   * Enter the room: resolves with its latest messages and who is here. Live events follow, and
+   * the room is rejoined after every reconnect, resuming from the last seen message.
+   *
+   * @example
+   * const { messages } = await room.join()
+   * for (const m of messages) console.log(m.user.name, m.text)
+   */
+  join(options?: { limit?: number }): Promise<JoinInfo>
+  /**
+   * Leave the room; pending sends reject with `not_joined`.
+   *
+   * @example
+   * await room.leave()
+   */
+  leave(): Promise<void>
+  /**
+   * Send a text message; resolves with the stored message. Sends made while offline wait and go
+   * out in order after the room is rejoined; a send interrupted by a disconnect is retried with
+   * the same idempotency key, so it is stored and emitted once.
+   *
+   * @example
+   * const message = await room.send({ text: 'hello' })
+   */
+  send(body: { text: string }): Promise<Message>
+  /**
+   * Older messages, ascending, before `before` (a seq; default: the newest).
+   *
+   * @example
+   * const { messages, hasMore } = await room.history({ before: oldest.seq, limit: 50 })
+   */
+  history(options?: { before?: number; limit?: number }): Promise<HistoryResult>
+  /**
+   * Tell the room you are typing; throttled to the app's typing interval, dropped when offline.
+   *
+   * @example
+   * input.addEventListener('input', () => room.typing())
+   */
+  typing(): void
+  /**
+   * Listen to `message`, `notice`, `presence`, `typing` or `reset`; returns an unsubscribe function.
+   *
+   * @example
+   * const off = room.on('message', (m) => console.log(m.seq, m.text))
+   */
+  on<K extends keyof RoomEvents>(type: K, handler: (payload: RoomEvents[K]) => void): Unsubscribe
+}
+
+export interface RoomOptions {
+  /** Milliseconds to wait for a late message before filling a seq gap from history (default 250). */
+  gapWait?: number
+  /** Largest resume gap refilled from history; larger ones emit `reset` (default 500). */
+  maxRefill?: number
+}
+
+interface Outgoing {
+  clientId: string
+  text: string
+  sent: boolean
+  resolve(m: Message): void
+  reject(e: RoomfulError): void
+}
+
+interface Deferred {
+  promise: Promise<JoinInfo>
+  resolve(info: JoinInfo): void
+  reject(err: unknown): void
+}
+
+export function createRoom(
+  id: string,
+  conn: Connection,
+  opts: RoomOptions,
+): Room & { handle(e: ServerEvent): void } {
+  const events = createEmitter<RoomEvents>()
+  const buffer = new Map<number, Message>()
+  let outbox: Outgoing[] = []
+  let members = new Map<string, UserProfile>()
+  let total = 0
+  let info: RoomInfo | null = null
+  let wanted: Deferred | undefined
+  let limit: number | undefined
+  let active = false
+  let busy = false
+  // Seq of the last message emitted (or handed out by join); -1 before the first join.
+  let last = -1
+  // Bumped when a join, rejoin or leave makes earlier async work moot.
+  let epoch = 0
+  let gapTimer: ReturnType<typeof setTimeout> | undefined
+  let lastTyping = 0
+  let retries = 0
+
+  const presence = (action: PresenceChange['action'], user: UserProfile | null) =>
+    events.emit('presence', { action, user, total, members: [...members.values()] })
+
+  const take = (messages: Message[]) => {
+    if (!wanted) return
+    for (const m of messages) if (m.seq > last) buffer.set(m.seq, m)
+    drain()
+  }
+
+  /** Emit buffered messages that continue the log; a hole starts a (delayed) refill. */
+  const drain = () => {
+    if (busy || !active) return
+    for (let m; (m = buffer.get(last + 1));) {
+      buffer.delete(m.seq)
+      last = m.seq
+      if (m.kind === 'notice') events.emit('notice', m)
+      events.emit('message', m)
+    }
+    for (const seq of buffer.keys()) if (seq <= last) buffer.delete(seq)
+    if (buffer.size && !gapTimer) gapTimer = setTimeout(fill, opts.gapWait ?? 250)
+  }
+
+  /** Fetch the messages between the last emitted one and the first buffered one. */
+  const fill = async () => {
+    gapTimer = undefined
+    if (busy || !active || !buffer.size) return
+    const top = Math.min(...buffer.keys())
+    const mine = epoch
+    busy = true
+    try {
+      if (top - last - 1 > (opts.maxRefill ?? 500)) {
+        events.emit('reset', { from: last + 1, to: top - 1 })
+      } else {
+        const pages: Message[][] = []
+        for (let before = top; before > last + 1;) {
+          const page = await conn.request('history', {
+            room: id,
+            before,
+            limit: Math.min(conn.limits.maxPageSize, before - last - 1),
+          })
+          if (mine !== epoch) return
+          pages.unshift(page.messages)
+          const first = page.messages[0]
+          if (!first || !page.hasMore) break
+          before = first.seq
+        }
+        for (const m of pages.flat()) if (m.seq > last) buffer.set(m.seq, m)
+      }
+      retries = 0
+      busy = false
+      drain()
+      // Seqs are gapless, so a hole that history cannot fill (or a reset) is skipped, not waited on.
+      if (mine === epoch && buffer.has(top) && last < top - 1) {
+        last = top - 1
+        drain()
+      }
+    } catch {
+      // Lost connection: the rejoin resumes from `last`. Otherwise try again after a while.
+      if (mine === epoch) gapTimer = setTimeout(fill, backoff(retries++))
+    } finally {
+      if (mine === epoch) busy = false
+    }
+  }
+
+  const fail = (err: RoomfulError) => {
+    for (const o of outbox.splice(0)) o.reject(err)
+  }
+
+  const dispatch = (o: Outgoing) => {
+    o.sent = true
+    conn.request('send', { room: id, clientId: o.clientId, text: o.text }).then(
+      ({ message }) => {
+        outbox = outbox.filter((x) => x !== o)
+        take([message])
+        o.resolve(message)
+      },
+      (err: RoomfulError) => {
+        // The reply was lost with the socket: resend with the same clientId after the rejoin.
+        if (err.code === 'disconnected' && wanted && outbox.includes(o)) o.sent = false
+        else {
+          outbox = outbox.filter((x) => x !== o)
+          o.reject(err)
+        }
+      },
+    )
+  }
+
+  const sync = async () => {
+    const mine = ++epoch
+    const first = last < 0
+    active = false
+    busy = true
+    clearTimeout(gapTimer)
+    gapTimer = undefined
+    let r: JoinResult
+    try {
+      r = await conn.request('join', { room: id, ...(first ? { limit } : { sinceSeq: last }) })
+    } catch (err) {
+      if (mine !== epoch) return
+      busy = false
+      const e = err as RoomfulError
+      if (e.code === 'disconnected') return
+      if (e.code === 'timeout') return conn.restart('join timed out')
+      if (first) {
+        wanted?.reject(e)
+        wanted = undefined
+        fail(e)
+      }
+      return
+    }
+    if (mine !== epoch) return
+    active = true
+    busy = false
+    info = r.room
+    members = new Map(r.presence.users.map((u) => [u.id, u]))
+    total = r.presence.total
+    presence('sync', null)
+    if (first) {
+      last = r.messages.at(-1)?.seq ?? r.room.lastSeq
+      wanted?.resolve({ room: r.room, messages: r.messages, hasMore: r.hasMore, presence: r.presence })
+    }
+    // Resumed, latest or too_old alike: merge with what arrived live, refill any hole from history.
+    take(r.messages)
+    for (const o of outbox) if (!o.sent) dispatch(o)
+  }
+
+  conn.on('state', ({ current, reason }) => {
+    if (current === 'connected') {
+      if (wanted) void sync()
+      return
+    }
+    active = false
+    epoch++
+    clearTimeout(gapTimer)
+    gapTimer = undefined
+    if (current === 'disconnected' || current === 'closed') {
+      const err = reason.error ?? new RoomfulError('disconnected', `unable to send; ${reason.message}`)
+      fail(err)
+      if (last < 0 && wanted) {
+        wanted.reject(err)
+        wanted = undefined
+      }
+    }
+  })
+
+  return {
+    id,
+    get info() {
+      return info
+    },
+    get members() {
+      return [...members.values()]
+    },
+    get total() {
+      return total
+    },
+    get joined() {
+      return !!wanted
+    },
+    join(options) {
+      if (!wanted) {
+        let resolve!: Deferred['resolve'], reject!: Deferred['reject']
+        const promise = new Promise<JoinInfo>((res, rej) => ((resolve = res), (reject = rej)))
+        wanted = { promise, resolve, reject }
+        limit = options?.limit
+        if (conn.state === 'connected') void sync()
+        else conn.connect()
+      }
+      return wanted.promise
+    },
+    async leave() {
+      if (!wanted) return
+      wanted.reject(new RoomfulError('not_joined', 'unable to join; the room was left'))
+      wanted.promise.catch(() => {})
+      wanted = undefined
+      active = busy = false
+      last = -1
+      epoch++
+      clearTimeout(gapTimer)
+      gapTimer = undefined
+      buffer.clear()
+      members.clear()
+      total = 0
+      fail(new RoomfulError('not_joined', 'unable to send; the room was left'))
+      if (conn.state === 'connected') await conn.request('leave', { room: id }).catch(() => {})
+    },
+    send({ text }) {
+      return new Promise<Message>((resolve, reject) => {
+        if (!wanted) return reject(new RoomfulError('not_joined', 'unable to send; join the room first'))
+        const o: Outgoing = { clientId: uuid(), text, sent: false, resolve, reject }
+        outbox.push(o)
+        if (active) dispatch(o)
+      })
+    },
+    history: (options) => conn.request('history', { room: id, ...options }),
+    typing() {
+      const now = Date.now()
+      if (!active || now - lastTyping < conn.limits.typingIntervalMs) return
+      lastTyping = now
+      conn.request('typing', { room: id }).catch(() => {})
+    },
+    on: events.on,
+    handle(e) {
+      if (e.type === 'message') {
+        if (wanted && e.message.seq > last) {
+          buffer.set(e.message.seq, e.message)
+          drain()
+        }
+      } else if (!active) return
+      else if (e.type === 'presence') {
+        total = e.total
+        if (e.action === 'join') members.set(e.user.id, e.user)
+        else members.delete(e.user.id)
+        presence(e.action, e.user)
+      } else if (e.type === 'typing' && e.user.id !== conn.user?.id) events.emit('typing', { user: e.user })
+    },
+  }
+}

@@ -1,0 +1,41 @@
+import type { Unsubscribe } from './emitter.js'
+import type { OccupancyEvent, RoomCreatedEvent } from './protocol/frames.js'
+import type { Page, Room } from './protocol/models.js'
+
+/** A lobby feed event: a new room, or a room's occupancy changed. */
+export type LobbyEvent = RoomCreatedEvent | OccupancyEvent
+
+/** The app's rooms over REST, and the live lobby feed over the socket. */
+export interface Rooms {
+  /**
+   * One page of rooms, newest first, each with its live occupancy.
+   *
+   * @example
+   * const { items, nextCursor } = await client.rooms.list({ limit: 20 })
+   */
+  list(options?: { limit?: number; cursor?: string | null }): Promise<Page<Room>>
+  /**
+   * Create a room.
+   *
+   * @example
+   * const room = await client.rooms.create({ name: 'General', topic: 'Anything goes' })
+   */
+  create(body: { name: string; topic?: string }): Promise<Room>
+  /**
+   * One room by id.
+   *
+   * @example
+   * const room = await client.rooms.get('r_123')
+   */
+  get(id: string): Promise<Room>
+  /**
+   * Live lobby: rooms created and occupancy changes; resubscribed after reconnects.
+   *
+   * @example
+   * const off = client.rooms.watch((e) => {
+   *   if (e.type === 'room.created') rooms.unshift(e.room)
+   *   else setOccupancy(e.room, e.occupancy)
+   * })
+   */
+  watch(handler: (event: LobbyEvent) => void): Unsubscribe
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest'
+import { backoff } from '../src/index.js'
+
+describe('backoff', () => {
+  it('never waits less than the minimum or more than the cap', () => {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      for (const r of [0, 0.25, 0.5, 0.999999]) {
+        const delay = backoff(attempt, {}, () => r)
+        expect(delay).toBeGreaterThanOrEqual(500)
+        expect(delay).toBeLessThanOrEqual(20_000)
+      }
+    }
+  })
+
+  it('widens the window exponentially until it hits the cap', () => {
+    const top = (attempt: number) => backoff(attempt, { min: 100, max: 5000 }, () => 1)
+    expect([0, 1, 2, 3, 4, 5, 6].map(top)).toEqual([200, 300, 500, 900, 1700, 3300, 5000])
+    expect(top(1000)).toBe(5000)
+  })
+
+  it('spreads clients out: the delay is uniformly jittered across the window', () => {
+    const attempt = 3
+    const low = backoff(attempt, {}, () => 0)
+    const mid = backoff(attempt, {}, () => 0.5)
+    const high = backoff(attempt, {}, () => 1)
+    expect(low).toBe(500)
+    expect(mid).toBe(500 + 0.5 * 4000)
+    expect(high).toBe(4500)
+    const samples = new Set(Array.from({ length: 50 }, () => backoff(attempt)))
+    expect(samples.size).toBeGreaterThan(40)
+  })
+})

@@ -1,0 +1,320 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  isRoomfulError,
+  type Client,
+  type GapReset,
+  type Message,
+  type PresenceChange,
+} from '../src/index.js'
+import { connectTo, range, reach, record, seqs } from './support/client.js'
+import { startFakeServer, type FakeServer } from './support/fake-server.js'
+
+let server: FakeServer
+let clients: Client[] = []
+beforeEach(async () => {
+  server = await startFakeServer()
+})
+afterEach(async () => {
+  for (const c of clients) c.close()
+  clients = []
+  await server.stop()
+})
+const open = (...args: Parameters<typeof connectTo> extends [unknown, ...infer R] ? R : never) => {
+  const c = connectTo(server, ...args)
+  clients.push(c)
+  return c
+}
+
+/** A gate a hook can wait on. */
+function gate() {
+  let release!: () => void
+  const wait = new Promise<void>((r) => (release = r))
+  return { wait, release }
+}
+
+describe('joining', () => {
+  it('shows the latest messages and who is here, then live messages once each', async () => {
+    for (let i = 1; i <= 60; i++) server.post('r1', `old ${i}`)
+    const room = open().room('r1')
+    const seen = record(room)
+    const joined = await room.join()
+    expect(seqs(joined.messages)).toEqual(range(11, 60))
+    expect(joined.hasMore).toBe(true)
+    expect(room.members.map((u) => u.id)).toEqual(['alice'])
+    server.post('r1', 'live')
+    await server.until(() => seen.length === 1)
+    expect(seqs(seen)).toEqual([61])
+    const older = await room.history({ before: 11, limit: 10 })
+    expect(seqs(older.messages)).toEqual(range(1, 10))
+  })
+
+  it('merges live messages that arrive before the join reply, without repeating the page', async () => {
+    server.post('r1', 'a')
+    server.post('r1', 'b')
+    server.hook('join', (frame, conn, next) => {
+      const reply = next()
+      // The server subscribes first: a message in the page and a newer one overtake the reply.
+      conn.push({ type: 'message', room: 'r1', message: server.log('r1')[1] })
+      server.post('r1', 'c')
+      return reply
+    })
+    const room = open().room('r1')
+    const seen = record(room)
+    const joined = await room.join()
+    expect(seqs(joined.messages)).toEqual([1, 2])
+    await server.until(() => seen.length >= 1)
+    server.post('r1', 'd')
+    await server.until(() => seen.length >= 2)
+    expect(seqs(seen)).toEqual([3, 4])
+  })
+
+  it('rejects with the server error code when the room does not exist', async () => {
+    server.hook('join', () => ({ error: { code: 'room_not_found', message: 'no such room' } }))
+    const err = await open()
+      .room('nope')
+      .join()
+      .catch((e: unknown) => e)
+    expect(isRoomfulError(err) && [err.code, err.status]).toEqual(['room_not_found', 404])
+  })
+
+  it('sends notices to the notice event and to the log', async () => {
+    const room = open().room('r1')
+    const seen = record(room)
+    const notices: Message[] = []
+    room.on('notice', (m) => notices.push(m))
+    await room.join()
+    const notice: Message = { ...server.post('r1', '', { publish: false }), kind: 'notice', notice: 'join' }
+    server.log('r1')[0] = notice
+    server.publish('r1', { type: 'message', room: 'r1', message: notice })
+    server.post('r1', 'hi')
+    await server.until(() => seen.length === 2)
+    expect(notices.map((m) => m.notice)).toEqual(['join'])
+    expect(seen.map((m) => m.kind)).toEqual(['notice', 'text'])
+  })
+
+  it('keeps members from the snapshot and live joins and leaves', async () => {
+    const room = open().room('r1')
+    const changes: PresenceChange[] = []
+    room.on('presence', (c) => changes.push(c))
+    await room.join()
+    const bob = open({ token: 'bob' }).room('r1')
+    await bob.join()
+    await server.until(() => room.members.length === 2)
+    expect(room.members.map((u) => u.id).sort()).toEqual(['alice', 'bob'])
+    server.publish('r1', { type: 'presence', room: 'r1', action: 'leave', user: bob.members[1]!, total: 1 })
+    await server.until(() => room.members.length === 1)
+    expect(changes.map((c) => `${c.action}:${c.user?.id ?? ''}:${c.total}`)).toEqual([
+      'sync::1',
+      'join:bob:2',
+      'leave:bob:1',
+    ])
+    expect(room.total).toBe(1)
+  })
+
+  it('shows who else is typing', async () => {
+    const room = open().room('r1')
+    const typers: string[] = []
+    room.on('typing', ({ user }) => typers.push(user.id))
+    await room.join()
+    const bob = open({ token: 'bob' }).room('r1')
+    await bob.join()
+    bob.typing()
+    bob.typing() // throttled
+    await server.until(() => typers.length === 1)
+    expect(server.frames.filter((f) => f.op === 'typing')).toHaveLength(1)
+    expect(typers).toEqual(['bob'])
+  })
+})
+
+describe('sending', () => {
+  it('resolves with the stored message and emits it once although the server echoes it', async () => {
+    const room = open().room('r1')
+    const seen = record(room)
+    await room.join()
+    const sent = await room.send({ text: 'hello' })
+    expect(sent).toMatchObject({ seq: 1, text: 'hello', user: { id: 'alice' } })
+    server.post('r1', 'after')
+    await server.until(() => seen.length === 2)
+    expect(seen.map((m) => m.text)).toEqual(['hello', 'after'])
+  })
+
+  it('queues sends made while disconnected and sends them in order, once, after the rejoin', async () => {
+    const client = open()
+    const room = client.room('r1')
+    const seen = record(room)
+    await room.join()
+    const hold = gate()
+    server.hook('auth', async (_f, _c, next) => {
+      await hold.wait
+      return next()
+    })
+    server.last!.terminate()
+    await reach(client, 'reconnecting')
+    const sends = ['one', 'two', 'three'].map((text) => room.send({ text }))
+    hold.release()
+    const stored = await Promise.all(sends)
+    expect(seqs(stored)).toEqual([1, 2, 3])
+    expect(server.log('r1').map((m) => m.text)).toEqual(['one', 'two', 'three'])
+    await server.until(() => seen.length === 3)
+    expect(seen.map((m) => m.text)).toEqual(['one', 'two', 'three'])
+    // The rejoin went out before the queued sends on the new connection.
+    const ops = server.frames.map((f) => f.op)
+    expect(ops.lastIndexOf('join')).toBeLessThan(ops.indexOf('send'))
+  })
+
+  it('retries a send whose reply was lost with the same clientId and emits it once', async () => {
+    const room = open().room('r1')
+    const seen = record(room)
+    await room.join()
+    let first = true
+    server.hook('send', (_f, conn, next) => {
+      const reply = next() // stored and echoed...
+      if (!first) return reply
+      first = false
+      conn.terminate() // ...but the reply is lost with the socket
+      return null
+    })
+    const sent = await room.send({ text: 'once' })
+    const sendFrames = server.frames.filter((f) => f.op === 'send')
+    expect(sendFrames).toHaveLength(2)
+    expect(new Set(sendFrames.map((f) => (f.op === 'send' ? f.clientId : ''))).size).toBe(1)
+    expect(server.log('r1')).toHaveLength(1)
+    server.post('r1', 'next')
+    await server.until(() => seen.some((m) => m.text === 'next'))
+    expect(seen.map((m) => m.text)).toEqual(['once', 'next'])
+    expect(sent.seq).toBe(1)
+  })
+
+  it('rejects with typed errors the server returns', async () => {
+    const room = open().room('r1')
+    await room.join()
+    server.hook('send', () => ({ error: { code: 'rate_limited', message: 'slow down' } }))
+    const err = await room.send({ text: 'x' }).catch((e: unknown) => e)
+    expect(isRoomfulError(err)).toBe(true)
+    expect(err).toMatchObject({ code: 'rate_limited', status: 429, retryable: true, message: 'slow down' })
+  })
+
+  it('refuses to send before join and rejects pending sends on leave', async () => {
+    const room = open().room('r1')
+    await expect(room.send({ text: 'x' })).rejects.toMatchObject({ code: 'not_joined' })
+    server.hook('join', () => null)
+    void room.join().catch(() => {})
+    const pending = room.send({ text: 'y' })
+    await room.leave()
+    await expect(pending).rejects.toMatchObject({ code: 'not_joined' })
+  })
+})
+
+describe('resume', () => {
+  it('rejoins from the last seen seq and emits each message once across the seam', async () => {
+    const client = open()
+    const room = client.room('r1')
+    const seen = record(room)
+    await room.join()
+    for (const t of ['a', 'b', 'c']) server.post('r1', t)
+    await server.until(() => seen.length === 3)
+    server.last!.terminate()
+    await reach(client, 'reconnecting')
+    server.post('r1', 'd') // missed while away
+    server.post('r1', 'e')
+    server.hook('join', (_f, conn, next) => {
+      // Overlap at the seam: live copies of seen and missed messages before and after the reply.
+      const [, b, c, d] = server.log('r1')
+      for (const m of [b, c, d]) conn.push({ type: 'message', room: 'r1', message: m })
+      queueMicrotask(() => conn.push({ type: 'message', room: 'r1', message: server.log('r1')[4] }))
+      return next()
+    })
+    await server.until(() => seen.length === 5)
+    server.post('r1', 'f')
+    await server.until(() => seen.length === 6)
+    expect(seqs(seen)).toEqual([1, 2, 3, 4, 5, 6])
+    const joins = server.frames.filter((f) => f.op === 'join')
+    expect(joins.map((f) => (f.op === 'join' ? f.sinceSeq : -1))).toEqual([undefined, 3])
+  })
+
+  it('fills a live gap from history', async () => {
+    const room = open().room('r1')
+    const seen = record(room)
+    await room.join()
+    server.post('r1', 'one')
+    server.post('r1', 'two', { publish: false }) // lost on the way
+    server.post('r1', 'three')
+    await server.until(() => seen.length === 3)
+    expect(seen.map((m) => m.text)).toEqual(['one', 'two', 'three'])
+    expect(server.frames.some((f) => f.op === 'history')).toBe(true)
+  })
+
+  it('refills from history when the server says the gap is too old to replay', async () => {
+    server.maxReplay = 10
+    const client = open()
+    const room = client.room('r1')
+    const seen = record(room)
+    await room.join()
+    server.post('r1', 'a')
+    server.post('r1', 'b')
+    await server.until(() => seen.length === 2)
+    server.last!.terminate()
+    await reach(client, 'reconnecting')
+    for (let i = 3; i <= 82; i++) server.post('r1', `m${i}`) // the latest page is 33..82
+    await server.until(() => seen.length === 82)
+    expect(seqs(seen)).toEqual(range(1, 82))
+  })
+
+  it('emits reset instead of refilling a gap larger than maxRefill', async () => {
+    server.maxReplay = 10
+    const client = open({ maxRefill: 10 })
+    const room = client.room('r1')
+    const seen = record(room)
+    const resets: GapReset[] = []
+    room.on('reset', (r) => resets.push(r))
+    await room.join()
+    server.post('r1', 'a')
+    await server.until(() => seen.length === 1)
+    server.last!.terminate()
+    await reach(client, 'reconnecting')
+    for (let i = 2; i <= 81; i++) server.post('r1', `m${i}`) // the latest page is 32..81
+    await server.until(() => seen.length === 51)
+    expect(resets).toEqual([{ from: 2, to: 31 }])
+    expect(seqs(seen)).toEqual([1, ...range(32, 81)])
+  })
+})
+
+describe('feeds', () => {
+  it('delivers the ranking board and resubscribes after a reconnect', async () => {
+    const client = open()
+    const boards: string[] = []
+    const off = client.ranking.subscribe((b) => boards.push(b.entries.map((e) => e.name).join(',')))
+    await server.until(() => boards.length === 1)
+    server.last!.push({
+      type: 'ranking',
+      board: { entries: [{ roomId: 'r1', name: 'One', occupancy: 2, lastActivityAt: null }], updatedAt: '' },
+    })
+    await server.until(() => boards.length === 2)
+    server.last!.terminate()
+    await server.until(() => server.frames.filter((f) => f.op === 'ranking.subscribe').length === 2)
+    await server.until(() => boards.length === 3)
+    expect(boards).toEqual(['', 'One', ''])
+    off()
+    await server.until(() => server.frames.some((f) => f.op === 'ranking.unsubscribe'))
+  })
+
+  it('routes lobby events to watchers and resubscribes after a reconnect', async () => {
+    const client = open()
+    const events: string[] = []
+    client.rooms.watch((e) =>
+      events.push(e.type === 'occupancy' ? `${e.room}=${e.occupancy}` : `new ${e.room.id}`),
+    )
+    await server.until(() => server.frames.some((f) => f.op === 'rooms.subscribe'))
+    server.last!.push({ type: 'occupancy', room: 'r1', occupancy: 3 })
+    await server.until(() => events.length === 1)
+    server.last!.terminate()
+    await server.until(() => server.frames.filter((f) => f.op === 'rooms.subscribe').length === 2)
+    await reach(client, 'connected')
+    server.last!.push({
+      type: 'room.created',
+      room: { id: 'r9', name: 'Nine', topic: null, createdAt: '', createdBy: 'x', occupancy: 0, lastSeq: 0 },
+    })
+    await server.until(() => events.length === 2)
+    expect(events).toEqual(['r1=3', 'new r9'])
+  })
+})
