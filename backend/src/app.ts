@@ -121,7 +121,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       // acked; only then do the sockets close, so a client loses no ack it could have had.
       gateway.draining = true
       const timeout = new Promise((resolve) => setTimeout(resolve, graceMs).unref())
-      await Promise.race([batcher.drain(), timeout])
+      await Promise.race([Promise.all([gateway.idle(), batcher.drain()]), timeout])
       gateway.closeAll()
       try {
         await presence.announceLeaves(await drivers.presence.removeNode(config.nodeId))

@@ -44,6 +44,8 @@ interface UpgradeContext {
 export class Gateway {
   private readonly connections = new Set<Connection>()
   private nextId = 0
+  private inFlight = 0
+  private idleWaiters: Array<() => void> = []
   draining = false
 
   constructor(
@@ -67,6 +69,12 @@ export class Gateway {
       },
       (ws: Websocket) => void this.open(ws),
     )
+  }
+
+  /** Resolves once every request already being handled has sent its reply. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
   /** Closes every socket with 1001 so clients reconnect elsewhere. */
@@ -145,6 +153,7 @@ export class Gateway {
     if (this.draining) return reply(new RoomfulError('shutting_down'))
 
     const request = parsed.value as { id: string }
+    this.inFlight++
     try {
       const handler = this.handlers[op] as (c: Connection, f: unknown) => Promise<unknown>
       const result = await handler(conn, request)
@@ -155,6 +164,8 @@ export class Gateway {
       conn.replyError(request.id, toWireError(err))
       const closeWith = error && CLOSE_AFTER[error.code]
       if (closeWith) conn.close(closeWith, error.message)
+    } finally {
+      if (--this.inFlight === 0) this.idleWaiters.splice(0).forEach((wake) => wake())
     }
   }
 
