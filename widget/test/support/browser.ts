@@ -36,7 +36,11 @@ export interface Visitor {
 export async function openVisitor(
   browser: Browser,
   demoUrl: string,
-  options: { name?: string; query?: Record<string, string>; viewport?: { width: number; height: number } } = {},
+  options: {
+    name?: string
+    query?: Record<string, string>
+    viewport?: { width: number; height: number }
+  } = {},
 ): Promise<Visitor> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } })
   const page = await context.newPage()
