@@ -260,18 +260,21 @@ export function createRoom(
     }
     if (mine !== epoch) return
     active = true
-    busy = false
     info = r.room
     members = new Map(r.presence.users.map((u) => [u.id, u]))
     total = r.presence.total
     presence('sync', null)
-    if (first) {
-      last = r.messages.at(-1)?.seq ?? r.room.lastSeq
-      wanted?.resolve({ room: r.room, messages: r.messages, hasMore: r.hasMore, presence: r.presence })
+    const go = () => {
+      busy = false
+      // Resumed, latest or too_old alike: merge with what arrived live, refill any hole.
+      take(r.messages)
+      for (const o of outbox) if (!o.sent) dispatch(o)
     }
-    // Resumed, latest or too_old alike: merge with what arrived live, refill any hole from history.
-    take(r.messages)
-    for (const o of outbox) if (!o.sent) dispatch(o)
+    if (!first) return go()
+    last = r.messages.at(-1)?.seq ?? r.room.lastSeq
+    wanted?.resolve({ room: r.room, messages: r.messages, hasMore: r.hasMore, presence: r.presence })
+    // Live messages that overtook the reply wait until the caller of join() has rendered the page.
+    setTimeout(() => mine === epoch && go())
   }
 
   conn.on('state', ({ current, reason }) => {

@@ -68,6 +68,22 @@ describe('joining', () => {
     expect(seqs(seen)).toEqual([3, 4])
   })
 
+  it('lets the caller render the join page before live messages that overtook the reply', async () => {
+    server.post('r1', 'a')
+    server.hook('join', (_f, _conn, next) => {
+      const reply = next()
+      server.post('r1', 'b') // published before the reply goes out
+      return reply
+    })
+    const room = open().room('r1')
+    const log: string[] = []
+    room.on('message', (m) => log.push(m.text))
+    const { messages } = await room.join()
+    log.push(...messages.map((m) => m.text))
+    await server.until(() => log.length === 2)
+    expect(log).toEqual(['a', 'b'])
+  })
+
   it('rejects with the server error code when the room does not exist', async () => {
     server.hook('join', () => ({ error: { code: 'room_not_found', message: 'no such room' } }))
     const err = await open()
