@@ -51,9 +51,17 @@ export class ConnectionController extends ClientController {
     this.recovered = false
   }
 
+  /** The server refused to let this visitor in without an account. */
+  get needsLogin(): boolean {
+    return this.state === 'disconnected' && this.reason === 'unauthenticated'
+  }
+
   /** Whether a banner should be shown, and what it says. */
   get banner(): 'reconnecting' | 'disconnected' | 'closed' | 'back' | null {
     if (this.state === 'reconnecting' && this.quiet) return null
+    // An app without guest access refuses a visitor who has not logged in: that calls for a
+    // login button, not an outage banner.
+    if (this.needsLogin) return null
     if (this.state === 'reconnecting' || this.state === 'disconnected' || this.state === 'closed')
       return this.state
     return this.recovered ? 'back' : null

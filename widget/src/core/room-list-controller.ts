@@ -25,7 +25,9 @@ export class RoomListController extends ClientController {
         else if (event.type === 'occupancy') this.setOccupancy(event.room, event.occupancy)
       }),
       client.on('state', ({ previous, current }) => {
-        if (current === 'connected' && previous !== 'connecting' && this.loaded) void this.refresh()
+        // Reconnected (the feed may have missed events) or signed in as someone else (a guest
+        // may not list rooms over REST at all): fetch the first page again.
+        if (current === 'connected' && (previous !== 'connecting' || !this.loaded)) void this.refresh()
       }),
     ]
     void this.refresh()

@@ -133,6 +133,8 @@ export class RoomfulLogin extends RoomfulElement {
         this.mode === 'signup'
           ? await client.auth.signup({ email, password, displayName })
           : await client.auth.login({ email, password })
+      // A visitor refused as a guest left the client stopped; signing in does not restart it.
+      client.connect()
       this.emit('roomful-login', { session })
     } catch (err) {
       this.error = errorText(this.lang_, err)

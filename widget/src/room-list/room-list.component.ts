@@ -76,6 +76,23 @@ export class RoomfulRoomList extends RoomfulElement {
     </div>`
   }
 
+  private renderError(error: unknown) {
+    const code = errorCode(error)
+    if (code === 'unauthenticated' || code === 'guest_read_only')
+      return html`<div class="state">
+        <p class="muted">${this.t('rooms.loginToSee')}</p>
+        <button class="btn primary" type="button" @click=${() => this.emit('roomful-login-required', {})}>
+          ${this.t('auth.login')}
+        </button>
+      </div>`
+    return html`<div class="state" role="alert">
+      <p class="error">${errorText(this.lang_, error)}</p>
+      <button class="btn ghost" type="button" @click=${() => this.list.refresh()}>
+        ${this.t('room.retry')}
+      </button>
+    </div>`
+  }
+
   private renderRoom(room: Room) {
     const fresh = this.list.fresh.has(room.id)
     const here = this.t('rooms.here', { n: room.occupancy })

@@ -143,6 +143,9 @@ export const roomListStyles = [
       color: var(--_muted);
     }
     .state {
+      display: grid;
+      gap: 10px;
+      justify-items: center;
       padding: 18px 14px;
       text-align: center;
     }
