@@ -36,20 +36,28 @@ export interface Auth {
 export interface AuthOptions {
   token?: string
   getToken?: () => string | Promise<string>
+  /** A hosted session saved earlier (see the client's `session` event); refreshed on first use. */
+  session?: AuthSession | null
 }
 
 /** The hosted session, the host's token, and how to renew either: one token source for REST and socket. */
-export function createAuth(rest: Rest, opts: AuthOptions, changed: () => void): Auth & TokenSource {
-  let session: AuthSession | null = null
+export function createAuth(
+  rest: Rest,
+  opts: AuthOptions,
+  changed: (session: AuthSession | null, who: boolean) => void,
+): Auth & TokenSource {
+  let session: AuthSession | null = opts.session ?? null
   let expiresAt = 0
   let token = opts.token
-  let stale = false
+  // A restored session's access token may be long expired: refresh before first use.
+  let stale = !!session
   let refreshing: Promise<string | undefined> | undefined
 
-  const adopt = (s: AuthSession) => {
+  const adopt = (s: AuthSession, who = false) => {
     session = s
     expiresAt = Date.now() + s.expiresIn * 1000
     stale = false
+    changed(s, who)
     return s
   }
 
@@ -60,7 +68,7 @@ export function createAuth(rest: Rest, opts: AuthOptions, changed: () => void): 
           .accessToken
       } catch (err) {
         // A refresh token is single use: once refused, the session is over.
-        if ((err as { code?: string }).code === 'refresh_invalid') session = null
+        if ((err as { code?: string }).code === 'refresh_invalid') changed((session = null), false)
         throw err
       }
     }
@@ -73,11 +81,8 @@ export function createAuth(rest: Rest, opts: AuthOptions, changed: () => void): 
 
   const refresh = () => (refreshing ??= renew().finally(() => (refreshing = undefined)))
 
-  const signIn = async (path: string, body: object) => {
-    const s = adopt(await rest<AuthSession>('POST', path, body))
-    changed()
-    return s
-  }
+  const signIn = async (path: string, body: object) =>
+    adopt(await rest<AuthSession>('POST', path, body), true)
 
   return {
     get session() {
@@ -97,7 +102,7 @@ export function createAuth(rest: Rest, opts: AuthOptions, changed: () => void): 
       const s = session
       session = null
       if (s) {
-        changed()
+        changed(null, true)
         await rest('POST', '/auth/logout', { refreshToken: s.refreshToken })
       }
     },

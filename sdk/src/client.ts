@@ -1,4 +1,4 @@
-import { createAuth, type Auth } from './auth.js'
+import { createAuth, type Auth, type AuthOptions } from './auth.js'
 import type { BackoffOptions } from './backoff.js'
 import {
   createConnection,
@@ -9,13 +9,13 @@ import {
 import { createEmitter, type Unsubscribe } from './emitter.js'
 import { createFeed } from './feed.js'
 import type { WireError } from './protocol/errors.js'
-import type { Page, RankingBoard, Room as RoomInfo, Identity } from './protocol/models.js'
+import type { AuthSession, Page, RankingBoard, Room as RoomInfo, Identity } from './protocol/models.js'
 import type { Ranking } from './ranking.js'
 import { createRest } from './rest.js'
 import { createRoom, type Room, type RoomOptions } from './room.js'
 import type { LobbyEvent, Rooms } from './rooms.js'
 
-export interface ClientOptions extends RoomOptions {
+export interface ClientOptions extends RoomOptions, AuthOptions {
   /** The backend's base URL, e.g. `https://chat.example.com` or `http://localhost:8080`. */
   url: string
   appId: string
@@ -23,6 +23,8 @@ export interface ClientOptions extends RoomOptions {
   token?: string
   /** Called for a fresh token when there is none yet or the current one expired. */
   getToken?: () => string | Promise<string>
+  /** A hosted session saved from the `session` event, to stay signed in. */
+  session?: AuthSession | null
   /** The WebSocket constructor; defaults to `globalThis.WebSocket` (pass `ws`'s in Node 20). */
   WebSocket?: WebSocketConstructor
   /** Defaults to `globalThis.fetch`. */
@@ -40,6 +42,11 @@ export interface ClientEvents {
   state: StateChange
   /** The server reported a problem with a frame that had no request id. */
   error: WireError
+  /**
+   * The hosted session changed (signup, login, token refresh, logout → null). Save it to stay
+   * signed in across page loads and pass it back as `createClient({ session })`.
+   */
+  session: AuthSession | null
 }
 
 export interface Client {
@@ -93,20 +100,23 @@ export interface Client {
  * await room.send({ text: 'hello' })
  */
 export function createClient(options: ClientOptions): Client {
+  const events = createEmitter<ClientEvents>()
   const base = options.url.replace(/\/+$/, '')
   const g = globalThis as { WebSocket?: WebSocketConstructor }
   const rest = createRest(
     `${base}/v1/apps/${encodeURIComponent(options.appId)}`,
     options.fetch ?? ((input, init) => fetch(input, init)),
   )
-  const auth = createAuth(rest, options, () => conn.restart('the signed-in user changed'))
+  const auth = createAuth(rest, options, (session, who) => {
+    events.emit('session', session)
+    if (who) conn.restart('the signed-in user changed')
+  })
   const conn = createConnection({
     ...options,
     url: `${base.replace(/^http/, 'ws')}/v1/ws?app=${encodeURIComponent(options.appId)}`,
     WebSocket: options.WebSocket ?? g.WebSocket,
     tokens: auth,
   })
-  const events = createEmitter<ClientEvents>()
   const rooms = new Map<string, ReturnType<typeof createRoom>>()
   const ranking = createFeed<RankingBoard>(conn, 'ranking', true)
   const lobby = createFeed<LobbyEvent>(conn, 'rooms', false)

@@ -340,6 +340,12 @@ export function createRoom(
     send({ text }) {
       return new Promise<Message>((resolve, reject) => {
         if (!wanted) return reject(new RoomfulError('not_joined', 'unable to send; join the room first'))
+        if (!text.trim()) return reject(new RoomfulError('bad_request', 'unable to send; the text is blank'))
+        const max = conn.limits.maxMessageLength
+        if (text.length > max)
+          return reject(
+            new RoomfulError('message_too_long', `unable to send; the limit is ${max} characters`),
+          )
         const o: Outgoing = { clientId: uuid(), text, sent: false, resolve, reject }
         outbox.push(o)
         if (active) dispatch(o)

@@ -134,6 +134,26 @@ describe('hosted accounts and REST', () => {
     client.close()
   })
 
+  it('reports session changes so an app can save the session and restore it later', async () => {
+    const client = make()
+    const saved: (AuthSession | null)[] = []
+    client.on('session', (s) => saved.push(s))
+    await client.auth.login({ email: 'ada@example.com', password: 'password1' })
+    b.expireAll()
+    await client.rooms.list()
+    expect(saved).toHaveLength(2)
+    expect(saved[1]!.accessToken).not.toBe(saved[0]!.accessToken)
+    client.close()
+
+    // A new page load: the saved session is refreshed before its (possibly stale) token is used.
+    b.refreshes.length = 0
+    const again = createClient({ url, appId: 'demo', pingInterval: 0, session: saved[1] })
+    expect((await again.rooms.list()).items).toHaveLength(1)
+    expect(b.refreshes).toEqual([saved[1]!.refreshToken])
+    await again.auth.logout()
+    again.close()
+  })
+
   it('raises typed errors with code and status', async () => {
     const client = make()
     const taken = await client.auth

@@ -210,6 +210,14 @@ describe('sending', () => {
     expect(err).toMatchObject({ code: 'rate_limited', status: 429, retryable: true, message: 'slow down' })
   })
 
+  it('refuses blank and overlong text without a round trip', async () => {
+    const room = open().room('r1')
+    await room.join()
+    await expect(room.send({ text: '   ' })).rejects.toMatchObject({ code: 'bad_request' })
+    await expect(room.send({ text: 'x'.repeat(4001) })).rejects.toMatchObject({ code: 'message_too_long' })
+    expect(server.frames.filter((f) => f.op === 'send')).toHaveLength(0)
+  })
+
   it('refuses to send before join and rejects pending sends on leave', async () => {
     const room = open().room('r1')
     await expect(room.send({ text: 'x' })).rejects.toMatchObject({ code: 'not_joined' })
