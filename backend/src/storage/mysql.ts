@@ -56,41 +56,47 @@ export function createMysql(url: string, options: MysqlOptions = {}): Mysql {
     }
   })
 
-  const query = async <T extends Result>(on: Pool | PoolConnection, sql: string, values?: unknown[]) => {
-    const [rows] = await on.query<T>({ sql, timeout: QUERY_TIMEOUT_MS }, values)
+  const query = async <T extends Result>(conn: PoolConnection, sql: string, values?: unknown[]) => {
+    const [rows] = await conn.query<T>({ sql, timeout: QUERY_TIMEOUT_MS }, values)
     return rows
   }
 
+  /** Borrows a connection for `fn`; one whose state is unknown after an error is destroyed. */
+  const borrow = async <T>(
+    fn: (conn: PoolConnection, discard: () => void) => Promise<T>,
+    keep = true,
+  ): Promise<T> => {
+    const conn = await pool.getConnection()
+    let reusable = keep
+    try {
+      return await fn(conn, () => (reusable = false))
+    } catch (err) {
+      if (isBroken(err)) reusable = false
+      throw err
+    } finally {
+      if (reusable) conn.release()
+      else conn.destroy()
+    }
+  }
+
   return {
-    query: (sql, values) => query(pool, sql, values),
-    async transaction(fn) {
-      const conn = await pool.getConnection()
-      let broken = false
-      try {
+    query: (sql, values) => borrow((conn) => query(conn, sql, values)),
+    transaction: (fn) =>
+      borrow(async (conn, discard) => {
         await query(conn, 'START TRANSACTION')
-        const result = await fn({ query: (sql, values) => query(conn, sql, values) })
-        await query(conn, 'COMMIT')
-        return result
-      } catch (err) {
-        // If the connection itself broke, the server rolls back when it notices; don't wait for it.
-        await query(conn, 'ROLLBACK').catch(() => {
-          broken = true
-        })
-        throw err
-      } finally {
-        if (broken) conn.destroy()
-        else conn.release()
-      }
-    },
-    async withConnection(fn) {
-      const conn = await pool.getConnection()
-      try {
-        return await fn({ query: (sql, values) => query(conn, sql, values) })
-      } finally {
-        // Session state (locks, variables) must not leak to the next borrower.
-        conn.destroy()
-      }
-    },
+        try {
+          const result = await fn({ query: (sql, values) => query(conn, sql, values) })
+          await query(conn, 'COMMIT')
+          return result
+        } catch (err) {
+          // A broken connection is destroyed unrolled-back (the server rolls back when the
+          // session dies); a ROLLBACK queued behind a stuck statement would wait forever.
+          if (!isBroken(err)) await query(conn, 'ROLLBACK').catch(discard)
+          throw err
+        }
+      }),
+    // Session state (locks, variables) must not leak to the next borrower: never reused.
+    withConnection: (fn) => borrow((conn) => fn({ query: (sql, values) => query(conn, sql, values) }), false),
     statementCount: () => statements,
     close: () => pool.end(),
   }
@@ -105,4 +111,14 @@ export function isDuplicateKey(err: unknown): boolean {
 export function isRetryableLock(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code
   return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT'
+}
+
+/**
+ * True when the connection can no longer be trusted: mysql2's query timeout rejects the
+ * caller but leaves the statement pending on the connection, so everything queued after it
+ * would hang; fatal errors mean the session is gone.
+ */
+function isBroken(err: unknown): boolean {
+  const e = err as { code?: string; fatal?: boolean } | null
+  return e?.fatal === true || e?.code === 'PROTOCOL_SEQUENCE_TIMEOUT'
 }

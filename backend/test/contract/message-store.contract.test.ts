@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
+import { connect, createServer, type Socket } from 'node:net'
 import { expect, it } from 'vitest'
 import { RoomfulError } from '../../src/errors.js'
 import { newSortableId } from '../../src/ids.js'
 import type { NewMessage } from '../../src/messages/message-store.js'
 import { MysqlMessageStore } from '../../src/messages/message-store.mysql.js'
-import { createMysql } from '../../src/storage/mysql.js'
+import { createMysql, QUERY_TIMEOUT_MS } from '../../src/storage/mysql.js'
 import { contract, type Harness } from './harness.js'
 
 const hex = (n: number) => randomBytes(n).toString('hex')
@@ -46,6 +46,49 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number }
   await new Promise((resolve) => server.close(resolve))
   return port
+}
+
+/** A server that accepts connections and never says a word, like a wedged database. */
+async function silentServer() {
+  const sockets = new Set<Socket>()
+  const server = createServer((socket) => sockets.add(socket))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as { port: number }).port,
+    close: async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}
+
+/** A TCP proxy to MySQL that can stop passing bytes, as a network partition would. */
+async function freezableProxy(target: URL) {
+  const sockets = new Set<Socket>()
+  let frozen = false
+  const port = Number(target.port || 3306)
+  const host = target.hostname
+  const server = createServer((client) => {
+    const upstream = connect(port, host)
+    sockets.add(client).add(upstream)
+    client.on('data', (chunk) => frozen || upstream.write(chunk))
+    upstream.on('data', (chunk) => frozen || client.write(chunk))
+    client.on('error', () => upstream.destroy())
+    upstream.on('error', () => client.destroy())
+    client.on('close', () => upstream.destroy())
+    upstream.on('close', () => client.destroy())
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as { port: number }).port,
+    freeze: () => {
+      frozen = true
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
 }
 
 contract('MessageStore', (h) => {
@@ -232,5 +275,44 @@ contract('MessageStore', (h) => {
     }
     expect(await h().node.messages.history(at.appId, at.roomId, { limit: 10 })).toEqual([])
     expect((await h().node.rooms.get(at.appId, at.roomId))?.lastSeq).toBe(0)
+  })
+
+  it('rejects within the timeout when the database accepts but never answers', async (ctx) => {
+    if (h().kind === 'embedded' || !h().mysqlUrl) return ctx.skip()
+    const at = await newRoom(h())
+    const silent = await silentServer()
+    const url = new URL(h().mysqlUrl!)
+    url.port = String(silent.port)
+    const wedged = createMysql(url.toString())
+    try {
+      const started = Date.now()
+      await expect(new MysqlMessageStore(wedged).append([text(at, 'lost')])).rejects.toThrow()
+      expect(Date.now() - started).toBeLessThan(QUERY_TIMEOUT_MS + 3_000)
+    } finally {
+      await Promise.allSettled([wedged.close(), silent.close()])
+    }
+    expect(await h().node.messages.history(at.appId, at.roomId, { limit: 10 })).toEqual([])
+  })
+
+  it('rejects within the timeout when the database stops answering mid-call, and stores nothing', async (ctx) => {
+    if (h().kind === 'embedded' || !h().mysqlUrl) return ctx.skip()
+    const at = await newRoom(h())
+    const url = new URL(h().mysqlUrl!)
+    const proxy = await freezableProxy(url)
+    url.hostname = '127.0.0.1'
+    url.port = String(proxy.port)
+    const partitioned = createMysql(url.toString(), { connectionLimit: 1 })
+    try {
+      const store = new MysqlMessageStore(partitioned)
+      await store.append([text(at, 'before the partition')])
+      proxy.freeze()
+      const started = Date.now()
+      await expect(store.append([text(at, 'lost')])).rejects.toThrow()
+      expect(Date.now() - started).toBeLessThan(QUERY_TIMEOUT_MS + 3_000)
+    } finally {
+      await Promise.allSettled([partitioned.close(), proxy.close()])
+    }
+    const log = await h().node.messages.history(at.appId, at.roomId, { limit: 10 })
+    expect(log.map((m) => m.text)).toEqual(['before the partition'])
   })
 })
