@@ -216,6 +216,22 @@ export function createRoom(
     for (const o of outbox.splice(0)) o.reject(err)
   }
 
+  /** Forget the room: the next join() starts fresh. */
+  const stop = (joinErr: RoomfulError, sendErr: RoomfulError) => {
+    wanted?.reject(joinErr)
+    wanted?.promise.catch(() => {})
+    wanted = undefined
+    active = busy = false
+    last = -1
+    epoch++
+    clearTimeout(gapTimer)
+    gapTimer = undefined
+    buffer.clear()
+    members.clear()
+    total = 0
+    fail(sendErr)
+  }
+
   const dispatch = (o: Outgoing) => {
     o.sent = true
     conn.request('send', { room: id, clientId: o.clientId, text: o.text }).then(
@@ -251,11 +267,9 @@ export function createRoom(
       const e = err as RoomfulError
       if (e.code === 'disconnected') return
       if (e.code === 'timeout') return conn.restart('join timed out')
-      if (first) {
-        wanted?.reject(e)
-        wanted = undefined
-        fail(e)
-      }
+      // Busy server: try again. Otherwise (room gone, too many rooms…) the room is left.
+      if (e.retryable) gapTimer = setTimeout(() => mine === epoch && void sync(), backoff(retries++))
+      else stop(e, e)
       return
     }
     if (mine !== epoch) return
@@ -323,18 +337,10 @@ export function createRoom(
     },
     async leave() {
       if (!wanted) return
-      wanted.reject(new RoomfulError('not_joined', 'unable to join; the room was left'))
-      wanted.promise.catch(() => {})
-      wanted = undefined
-      active = busy = false
-      last = -1
-      epoch++
-      clearTimeout(gapTimer)
-      gapTimer = undefined
-      buffer.clear()
-      members.clear()
-      total = 0
-      fail(new RoomfulError('not_joined', 'unable to send; the room was left'))
+      stop(
+        new RoomfulError('not_joined', 'unable to join; the room was left'),
+        new RoomfulError('not_joined', 'unable to send; the room was left'),
+      )
       if (conn.state === 'connected') await conn.request('leave', { room: id }).catch(() => {})
     },
     send({ text }) {

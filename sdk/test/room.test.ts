@@ -256,6 +256,29 @@ describe('resume', () => {
     expect(joins.map((f) => (f.op === 'join' ? f.sinceSeq : -1))).toEqual([undefined, 3])
   })
 
+  it('retries a rejoin the server refused for now, and gives up on a room that is gone', async () => {
+    const client = open()
+    const room = client.room('r1')
+    const seen = record(room)
+    await room.join()
+    let refusals = 1
+    server.hook('join', (_f, _c, next) =>
+      refusals-- > 0 ? { error: { code: 'rate_limited', message: 'slow down' } } : next(),
+    )
+    server.last!.terminate()
+    await reach(client, 'reconnecting')
+    const queued = room.send({ text: 'after the retry' })
+    expect((await queued).text).toBe('after the retry')
+    await server.until(() => seen.length === 1)
+
+    server.hook('join', () => ({ error: { code: 'room_not_found', message: 'deleted' } }))
+    server.last!.terminate()
+    await reach(client, 'reconnecting')
+    const doomed = room.send({ text: 'never' })
+    await expect(doomed).rejects.toMatchObject({ code: 'room_not_found' })
+    expect(room.joined).toBe(false)
+  })
+
   it('fills a live gap from history', async () => {
     const room = open().room('r1')
     const seen = record(room)
