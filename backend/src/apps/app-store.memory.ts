@@ -12,7 +12,7 @@ export class MemoryAppStore implements AppStore {
   async ensure(app: NewApp): Promise<AppRecord> {
     const existing = this.apps.get(app.id)
     if (existing) return clone(existing)
-    const record: AppRecord = { ...clone({ ...app, createdAt: new Date() }) }
+    const record = clone({ ...app, createdAt: new Date() })
     this.apps.set(app.id, record)
     return clone(record)
   }

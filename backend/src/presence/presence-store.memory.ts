@@ -19,7 +19,8 @@ interface NodeState {
  * runs in production.
  */
 export class MemoryPresenceStore implements PresenceStore {
-  private readonly rooms = new Map<string, RoomPresence>()
+  /** appId → roomId → who is there */
+  private readonly rooms = new Map<string, Map<string, RoomPresence>>()
   /** appId → roomId → epoch ms of the last message or join */
   private readonly activity = new Map<string, Map<string, number>>()
   /** `${appId}\0${userId}` → connectionId → nodeId */
@@ -69,13 +70,12 @@ export class MemoryPresenceStore implements PresenceStore {
   }
 
   async top(appId: string, n: number): Promise<RoomActivity[]> {
-    const prefix = `${appId}\u0000`
     const activity = this.activityOf(appId)
     const all: RoomActivity[] = []
-    for (const [k, room] of this.rooms) {
-      if (!k.startsWith(prefix) || room.users.size === 0) continue
-      const roomId = k.slice(prefix.length)
-      all.push({ roomId, occupancy: room.users.size, lastActivityMs: activity.get(roomId) ?? 0 })
+    for (const [roomId, room] of this.rooms.get(appId) ?? []) {
+      if (room.users.size > 0) {
+        all.push({ roomId, occupancy: room.users.size, lastActivityMs: activity.get(roomId) ?? 0 })
+      }
     }
     return all.sort(byRank).slice(0, Math.max(0, n))
   }
@@ -142,16 +142,25 @@ export class MemoryPresenceStore implements PresenceStore {
     const entry = room.users.get(userId) as { profile: UserProfile; count: number }
     entry.count -= 1
     if (entry.count === 0) room.users.delete(userId)
-    if (room.connections.size === 0) this.rooms.delete(`${appId}\u0000${roomId}`)
+    if (room.connections.size === 0) {
+      const app = this.rooms.get(appId)
+      app?.delete(roomId)
+      if (app?.size === 0) this.rooms.delete(appId)
+    }
     return { appId, roomId, user: { ...entry.profile }, changed: entry.count === 0, total: room.users.size }
   }
 
   private room(appId: string, roomId: string, create: boolean): RoomPresence | undefined {
-    const k = `${appId}\u0000${roomId}`
-    let room = this.rooms.get(k)
+    let app = this.rooms.get(appId)
+    if (!app) {
+      if (!create) return undefined
+      app = new Map()
+      this.rooms.set(appId, app)
+    }
+    let room = app.get(roomId)
     if (!room && create) {
       room = { connections: new Map(), users: new Map() }
-      this.rooms.set(k, room)
+      app.set(roomId, room)
     }
     return room
   }
