@@ -177,7 +177,12 @@ export function createConnection(opts: ConnectionOptions): Connection {
     }
     if (mine !== generation) return
     if (!opts.WebSocket) return lost(4006, 'no WebSocket implementation; pass one to createClient')
-    const sock = (ws = new opts.WebSocket(opts.url, SUBPROTOCOL))
+    let sock: WebSocketLike
+    try {
+      sock = ws = new opts.WebSocket(opts.url, SUBPROTOCOL)
+    } catch (err) {
+      return lost(4006, `unable to open a WebSocket; ${(err as Error).message}`)
+    }
     sock.onclose = (e: { code: number; reason: string }) =>
       lost(e.code || 1006, e.reason || 'the connection closed')
     sock.onerror = noop
