@@ -212,7 +212,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
           // Rooms rejoined and feeds resubscribed in the state handlers; what waited goes after.
           if (state === 'connected') for (const p of queue.splice(0)) dispatch(p)
           const every = opts.pingInterval ?? 25_000
-          if (every)
+          if (every && state === 'connected')
             pinger = setInterval(
               () =>
                 call('ping', {}, dispatch).catch((err) => err.code === 'timeout' && lost(1006, 'no pong')),
@@ -221,7 +221,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
         },
         (err: RoomfulError) => {
           if (mine !== generation) return
-          if (err.code === 'token_expired') lost(4100, err.message)
+          if (err.code === 'token_expired') lost(4100, err.message, err)
           else lost(err.retryable ? 1006 : 4001, `unable to authenticate; ${err.message}`, err)
         },
       )

@@ -191,7 +191,7 @@ export function createRoom(
           if (mine !== epoch) return
           pages.unshift(page.messages)
           const first = page.messages[0]
-          if (!first || !page.hasMore) break
+          if (!first || !page.hasMore || first.seq >= before) break
           before = first.seq
         }
         for (const m of pages.flat()) if (m.seq > last) buffer.set(m.seq, m)
@@ -280,6 +280,7 @@ export function createRoom(
     presence('sync', null)
     const go = () => {
       busy = false
+      retries = 0
       // Resumed, latest or too_old alike: merge with what arrived live, refill any hole.
       take(r.messages)
       for (const o of outbox) if (!o.sent) dispatch(o)

@@ -134,6 +134,25 @@ describe('connection state machine', () => {
     expect(server.authCount).toBe(2)
   })
 
+  it('notices a socket that stopped answering pings and reconnects', async () => {
+    let silent = true
+    server.hook('ping', (_f, _c, next) => (silent ? null : next()))
+    client = connectTo(server, { pingInterval: 20, timeout: 50 })
+    const reasons: string[] = []
+    client.on('state', (c) => reasons.push(`${c.current}:${c.reason.message}`))
+    client.connect()
+    await reach(client, 'connected')
+    await reach(client, 'reconnecting')
+    silent = false
+    await reach(client, 'connected')
+    expect(reasons).toEqual([
+      'connecting:connect requested',
+      'connected:connected',
+      'reconnecting:no pong',
+      'connected:connected',
+    ])
+  })
+
   it('rejects a request that gets no reply with a timeout error', async () => {
     client = connectTo(server, { timeout: 50 })
     server.hook('history', () => null)
