@@ -204,6 +204,27 @@ contract('MessageStore', (h) => {
     expect(log.map((m) => m.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
   })
 
+  it('keeps every room gapless when concurrent batches from two nodes span the same rooms', async () => {
+    const first = await newRoom(h())
+    const rooms = [first, await newRoom(h(), first.appId), await newRoom(h(), first.appId)]
+    const nodes = [h().node, await h().secondNode()]
+    // Each batch names the rooms in a different order: locking must not depend on it.
+    const calls = Array.from({ length: 24 }, (_, i) =>
+      nodes[i % 2]!.messages.append(
+        Array.from({ length: 6 }, (_, j) => text(rooms[(i + j * (i % 2 ? 1 : 2)) % 3]!, `m${i}.${j}`)),
+      ),
+    )
+    await Promise.all(calls)
+    let total = 0
+    for (const room of rooms) {
+      const log = await h().node.messages.since(room.appId, room.roomId, 0, 1000)
+      total += log.length
+      expect(log.map((m) => m.seq)).toEqual(Array.from({ length: log.length }, (_, i) => i + 1))
+      expect((await h().node.rooms.get(room.appId, room.roomId))?.lastSeq).toBe(log.length)
+    }
+    expect(total).toBe(24 * 6)
+  })
+
   it('stores one row when two nodes append the same clientId at once', async () => {
     const at = await newRoom(h())
     const nodes = [h().node, await h().secondNode()]
