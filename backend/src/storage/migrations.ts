@@ -15,7 +15,9 @@ export interface Migration {
 }
 
 const ID = 'VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin'
-// User ids come from host sites' tokens: any text, compared exactly.
+// User ids come from host sites' tokens: any text, compared exactly. Indexed, so bounded:
+// the token verifier must refuse longer subjects. Avatars are unindexed TEXT because a
+// value too long for its column would fail a whole message batch, not just its sender.
 const USER_ID = 'VARCHAR(191) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin'
 const TABLE = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci'
 
@@ -42,7 +44,7 @@ export const migrations: Migration[] = [
         email VARCHAR(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
         password_hash VARCHAR(512) NOT NULL,
         display_name VARCHAR(200) NOT NULL,
-        avatar VARCHAR(2048) NULL,
+        avatar TEXT NULL,
         created_at DATETIME(3) NOT NULL,
         PRIMARY KEY (app_id, id),
         UNIQUE KEY accounts_email (app_id, email)
@@ -78,7 +80,7 @@ export const migrations: Migration[] = [
         kind VARCHAR(16) CHARACTER SET ascii NOT NULL,
         user_id ${USER_ID} NOT NULL,
         user_name VARCHAR(200) NOT NULL,
-        user_avatar VARCHAR(2048) NULL,
+        user_avatar TEXT NULL,
         text MEDIUMTEXT NOT NULL,
         client_id VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
         notice VARCHAR(16) CHARACTER SET ascii NULL,
