@@ -39,33 +39,37 @@ export class RoomfulRanking extends RoomfulElement {
         ${this.t('ranking.title')} <span class="live" aria-hidden="true">LIVE</span>
       </h2>
       ${
-        !board
-          ? html`<div class="skeleton"></div>
-              <div class="skeleton"></div>
-              <div class="skeleton"></div>`
-          : entries.length === 0
-            ? html`<p class="empty muted">${this.t('ranking.empty')}</p>`
-            : html`<ol>
-                ${entries.map(
-                  (entry, i) =>
-                    html`<li>
-                      <button
-                        class="entry"
-                        part="entry"
-                        type="button"
-                        data-room-id=${entry.roomId}
-                        aria-label=${`${i + 1}. ${entry.name}, ${this.t('ranking.count', { n: entry.occupancy })}`}
-                        @click=${() => this.emit('roomful-room-select', { roomId: entry.roomId, name: entry.name })}
-                      >
-                        <span class="rank" aria-hidden="true">${i + 1}</span>
-                        <span class="name">${entry.name}</span>
-                        <span class="count ${entry.occupancy === 0 ? 'zero' : ''}" part="count"
-                          ><span class="dot"></span>${this.t('ranking.count', { n: entry.occupancy })}</span
+        !board && this.ranking.unavailable
+          ? html`<p class="empty muted">
+              ${this.t(this.ranking.unavailable === 'unauthenticated' ? 'ranking.loginToSee' : 'ranking.unavailable')}
+            </p>`
+          : !board
+            ? html`<div class="skeleton"></div>
+                <div class="skeleton"></div>
+                <div class="skeleton"></div>`
+            : entries.length === 0
+              ? html`<p class="empty muted">${this.t('ranking.empty')}</p>`
+              : html`<ol>
+                  ${entries.map(
+                    (entry, i) =>
+                      html`<li>
+                        <button
+                          class="entry"
+                          part="entry"
+                          type="button"
+                          data-room-id=${entry.roomId}
+                          aria-label=${`${i + 1}. ${entry.name}, ${this.t('ranking.count', { n: entry.occupancy })}`}
+                          @click=${() => this.emit('roomful-room-select', { roomId: entry.roomId, name: entry.name })}
                         >
-                      </button>
-                    </li>`,
-                )}
-              </ol>`
+                          <span class="rank" aria-hidden="true">${i + 1}</span>
+                          <span class="name">${entry.name}</span>
+                          <span class="count ${entry.occupancy === 0 ? 'zero' : ''}" part="count"
+                            ><span class="dot"></span>${this.t('ranking.count', { n: entry.occupancy })}</span
+                          >
+                        </button>
+                      </li>`,
+                  )}
+                </ol>`
       }
     </section>`
   }

@@ -50,7 +50,7 @@ export class RoomfulRoomList extends RoomfulElement {
           !loaded && loading
             ? html`<p class="state muted" role="status">${this.t('rooms.loading')}</p>`
             : !loaded && error
-              ? html`<p class="state error" role="alert">${errorText(this.lang_, error)}</p>`
+              ? this.renderError(error)
               : rooms.length === 0
                 ? html`<p class="state muted">${this.t('rooms.empty')}</p>`
                 : html`<ul aria-labelledby="title">

@@ -1,0 +1,302 @@
+import { mkdir } from 'node:fs/promises'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBackend, type BackendProcess } from '../../backend/test/support/start-backend.js'
+import { hasBrowser, launchBrowser, openVisitor, type Visitor } from './support/browser.js'
+import {
+  bubbles,
+  createRoom,
+  createRoomViaApi,
+  deepFocus,
+  hostedChat,
+  openRoom,
+  say,
+  seedMessages,
+  siteChat,
+  until,
+} from './support/demo.js'
+
+if (!hasBrowser)
+  console.warn('\n!!! Chromium not found: WIDGET BROWSER TESTS ARE SKIPPED. Set CHROMIUM_PATH.\n')
+
+// Two (or three) browser contexts on the demo host page are two (or three) different people:
+// the page's "site session" is a name per tab, and its token server derives the user id from it.
+describe.runIf(hasBrowser)('the widget on the demo host page', () => {
+  let backend: BackendProcess
+  let browser: Browser
+  const visitors: Visitor[] = []
+  const unique = () => Math.random().toString(36).slice(2, 7)
+
+  async function visit(
+    name: string,
+    query: Record<string, string> = {},
+    viewport?: { width: number; height: number },
+  ) {
+    const v = await openVisitor(browser, backend.demoUrl, { name, query, ...(viewport && { viewport }) })
+    visitors.push(v)
+    return v
+  }
+
+  beforeAll(async () => {
+    ;[backend, browser] = await Promise.all([startBackend({ demo: true }), launchBrowser()])
+  })
+  afterAll(async () => {
+    for (const v of visitors)
+      expect(
+        v.problems.filter((p) => !p.includes('401')),
+        'page errors',
+      ).toEqual([])
+    await browser?.close()
+    await backend?.stop()
+  })
+
+  it('shows presence, ranking and messages live between two people, and the history to a third', async () => {
+    const room = `Ridge walkers ${unique()}`
+    const observer = await visit('Olive')
+    const a = await visit('Alice')
+    const alice = siteChat(a.page)
+    await createRoom(alice, room, 'Weekend plans')
+    await say(alice, 'first message, before anyone came')
+    await until('Alice’s message stored', async () =>
+      (await bubbles(alice)).includes('first message, before anyone came'),
+    )
+
+    const entry = siteChat(observer.page).locator('roomful-ranking button.entry', { hasText: room })
+    await entry.filter({ hasText: '1 person' }).waitFor()
+
+    const b = await visit('Bob')
+    const bob = siteChat(b.page)
+    await openRoom(bob, room)
+    const joinedAt = Date.now()
+    // Presence and ranking both reflect Bob within a second of his join.
+    await until(
+      'Alice sees Bob in presence',
+      async () => (await alice.locator('.people-btn').textContent())?.includes('2 here'),
+      1000,
+    )
+    await until('the ranking counts two', async () => (await entry.textContent())?.includes('2 people'), 1000)
+    expect(Date.now() - joinedAt).toBeLessThan(1000)
+    await alice.locator('.people-btn').click()
+    await expect(alice.locator('#people li').allTextContents()).resolves.toEqual(
+      expect.arrayContaining([expect.stringContaining('Alice'), expect.stringContaining('Bob')]),
+    )
+    await alice.locator('.people-btn').click()
+
+    // Bob sees the history at once, including the join notices.
+    expect(await bubbles(bob)).toContain('first message, before anyone came')
+
+    await say(alice, 'hi Bob!')
+    await until('Bob gets Alice’s message', async () => (await bubbles(bob)).includes('hi Bob!'), 2000)
+    await say(bob, 'hey Alice')
+    await until('Alice gets Bob’s message', async () => (await bubbles(alice)).includes('hey Alice'), 2000)
+
+    // Bob leaves: Alice sees the notice, and every count drops.
+    await bob.locator('roomful-room [part="back-button"]').click()
+    await alice.locator('.notice', { hasText: 'Bob left' }).waitFor({ timeout: 2000 })
+    await until(
+      'Alice’s presence drops to one',
+      async () => (await alice.locator('.people-btn').textContent())?.includes('1 here'),
+      2000,
+    )
+    await until(
+      'the ranking drops to one',
+      async () => (await entry.textContent())?.includes('1 person'),
+      2000,
+    )
+
+    // A third person sees the earlier conversation the moment the room opens.
+    const c = await visit('Carol')
+    const carol = siteChat(c.page)
+    await openRoom(carol, room)
+    const seen = await bubbles(carol)
+    expect(seen).toEqual(
+      expect.arrayContaining(['first message, before anyone came', 'hi Bob!', 'hey Alice']),
+    )
+    expect(seen.filter((t) => t === 'hi Bob!')).toHaveLength(1)
+  })
+
+  it('puts a room someone creates at the top of everyone’s room list, without a reload', async () => {
+    const watcher = await visit('Wendy')
+    const list = siteChat(watcher.page).locator('roomful-room-list button.room')
+    await list
+      .first()
+      .waitFor()
+      .catch(() => {})
+    const creator = await visit('Chris')
+    const room = `Night hike ${unique()}`
+    await createRoom(siteChat(creator.page), room)
+    await until(
+      'the new room tops the other list',
+      async () => (await list.first().textContent())?.includes(room),
+      2000,
+    )
+  })
+
+  it('signs up and logs in with a hosted account', async () => {
+    const email = `hana-${unique()}@example.com`
+    const first = await visit('Nobody', { tab: 'hosted' })
+    const chat = hostedChat(first.page)
+    await chat.locator('roomful-room-list p', { hasText: 'Log in to see the rooms' }).waitFor()
+    await chat.locator('[part="lobby-header"] button', { hasText: 'Log in' }).click()
+    await chat.locator('roomful-login [role=tab]', { hasText: 'Sign up' }).click()
+    await chat.locator('roomful-login #name').fill('Hana')
+    await chat.locator('roomful-login #email').fill(email)
+    await chat.locator('roomful-login #password').fill('correct horse battery')
+    await chat.locator('roomful-login button[type=submit]').click()
+    await chat.locator('[part="lobby-header"] .me', { hasText: 'Hana' }).waitFor()
+    await chat.locator('form.create').waitFor()
+
+    const second = await visit('Nobody', { tab: 'hosted' })
+    const again = hostedChat(second.page)
+    await again.locator('[part="lobby-header"] button', { hasText: 'Log in' }).click()
+    await again.locator('roomful-login #email').fill(email)
+    await again.locator('roomful-login #password').fill('wrong password')
+    await again.locator('roomful-login button[type=submit]').click()
+    await again.locator('roomful-login [role=alert]', { hasText: 'do not match' }).waitFor()
+    await again.locator('roomful-login #password').fill('correct horse battery')
+    await again.locator('roomful-login button[type=submit]').click()
+    await again.locator('[part="lobby-header"] .me', { hasText: 'Hana' }).waitFor()
+  })
+
+  it('renders markup and script links in messages as inert text', async () => {
+    const room = `Safety ${unique()}`
+    const a = await visit('Mallory')
+    const b = await visit('Victor')
+    await createRoom(siteChat(a.page), room)
+    const victim = siteChat(b.page)
+    await openRoom(victim, room)
+    const attacks = [
+      '<img src=x onerror=alert(1)>',
+      '<script>alert(2)</script>',
+      'javascript:alert(3)',
+      '[click me](javascript:alert(4)) <a href="javascript:alert(5)">x</a>',
+      'safe link: https://example.com/trail?x=1',
+    ]
+    for (const text of attacks) await say(siteChat(a.page), text)
+    await until('every message arrived', async () => (await bubbles(victim)).length >= attacks.length, 3000)
+    expect(await bubbles(victim)).toEqual(attacks)
+    const log = victim.locator('roomful-room .log')
+    expect(await log.locator('img, script, iframe').count()).toBe(0)
+    const links = await log.locator('a').evaluateAll((as) =>
+      as.map((a) => ({
+        href: a.getAttribute('href'),
+        rel: a.getAttribute('rel'),
+        target: a.getAttribute('target'),
+      })),
+    )
+    expect(links).toEqual([
+      { href: 'https://example.com/trail?x=1', rel: 'noopener noreferrer nofollow', target: '_blank' },
+    ])
+    // Clicking the text that looks like a link does nothing either.
+    await log.locator('.bubble', { hasText: 'javascript:alert(3)' }).click()
+    await b.page.waitForTimeout(300)
+    expect(a.dialogs).toEqual([])
+    expect(b.dialogs).toEqual([])
+  })
+
+  it('loads older messages on scrolling up without moving what is on screen', async () => {
+    const room = await createRoomViaApi(backend.url, `Archive ${unique()}`)
+    await seedMessages(backend.url, room.id, 90)
+    const v = await visit('Reader')
+    const chat = siteChat(v.page)
+    await openRoom(chat, room.name)
+    const log = chat.locator('roomful-room .log')
+    const first = await bubbles(chat)
+    // The latest page only (50 with the join notices), ending with the newest message.
+    expect(first.length).toBeGreaterThan(30)
+    expect(first.length).toBeLessThan(90)
+    expect(await log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(5)
+    // Scroll to the top: an older page is prepended, and the message that was at the top stays put.
+    const anchorSeq = await chat.locator('roomful-room [data-seq]').first().getAttribute('data-seq')
+    const anchor = chat.locator(`roomful-room [data-seq="${anchorSeq}"]`)
+    // Where the anchor is the instant the log reaches the top, measured in the same task so the
+    // load (which may answer within milliseconds) cannot have happened yet.
+    const before = await log.evaluate((el, seq) => {
+      el.scrollTop = 0
+      return el.querySelector(`[data-seq="${seq}"]`)!.getBoundingClientRect().y
+    }, anchorSeq)
+    await until('older messages loaded', async () => (await bubbles(chat)).length > first.length, 5000)
+    await v.page.waitForTimeout(100)
+    const after = await anchor.boundingBox()
+    expect(after).not.toBeNull()
+    expect(Math.abs(after!.y - before)).toBeLessThan(60)
+    // Keep scrolling up until the whole history is there, each message once.
+    await until(
+      'the whole history',
+      async () => {
+        await log.evaluate((el) => (el.scrollTop = 0))
+        return (await bubbles(chat)).filter((t) => t.startsWith('seed message')).length >= 90
+      },
+      10_000,
+    )
+    const all = (await bubbles(chat)).filter((t) => t.startsWith('seed message'))
+    expect(all).toHaveLength(90)
+    expect(new Set(all).size).toBe(90)
+    await expect(chat.locator('roomful-room .log-top').textContent()).resolves.toContain('beginning')
+  })
+
+  it('can be used with the keyboard alone', async () => {
+    const room = `Keyboard ${unique()}`
+    await createRoomViaApi(backend.url, room)
+    const v = await visit('Kim')
+    const chat = siteChat(v.page)
+    await chat.locator('roomful-room-list button.room', { hasText: room }).waitFor()
+    // Tab through the page until a room in the list has focus, then open it with Enter.
+    for (let i = 0; i < 40; i++) {
+      await v.page.keyboard.press('Tab')
+      const focus = await deepFocus(v.page)
+      if (
+        focus?.roomId &&
+        (await chat.locator(`button.room[data-room-id="${focus.roomId}"]`).textContent())?.includes(room)
+      )
+        break
+    }
+    await v.page.keyboard.press('Enter')
+    await chat.locator('roomful-room h2', { hasText: room }).waitFor()
+    // Focus lands in the composer; if not, Tab gets there.
+    for (let i = 0; i < 10 && (await deepFocus(v.page))?.tag !== 'textarea'; i++)
+      await v.page.keyboard.press('Tab')
+    expect((await deepFocus(v.page))?.tag).toBe('textarea')
+    await chat.locator('roomful-room .log[aria-busy="false"]').waitFor()
+    await v.page.keyboard.type('typed without a mouse')
+    await v.page.keyboard.press('Enter')
+    await until(
+      'the message is sent',
+      async () => (await bubbles(chat)).includes('typed without a mouse'),
+      2000,
+    )
+    // The log is announced politely and the composer is labelled.
+    await expect(chat.locator('roomful-room [role=log]').getAttribute('aria-live')).resolves.toBe('polite')
+    await expect(chat.locator('roomful-room textarea').getAttribute('aria-label')).resolves.toBe(
+      `Message ${room}`,
+    )
+  })
+
+  it('takes screenshots of the lobby and a room, light and dark, wide and narrow', async () => {
+    const dir = new URL('../../screenshots/', import.meta.url)
+    await mkdir(dir, { recursive: true })
+    const room = `Sunrise club ${unique()}`
+    const host = await visit('Mina')
+    await createRoom(siteChat(host.page), room, 'Early starts, hot coffee')
+    await say(siteChat(host.page), 'Anyone up for Bukhansan on Saturday? Meeting at 6:30 at the trailhead.')
+    const guest = await visit('Joon')
+    await openRoom(siteChat(guest.page), room)
+    await say(siteChat(guest.page), 'Count me in! Trail report: https://example.com/bukhansan')
+    await say(siteChat(guest.page), 'I will bring the thermos ☕')
+    await until('messages in', async () => (await bubbles(siteChat(host.page))).length >= 3, 3000)
+    for (const theme of ['light', 'dark'] as const) {
+      for (const width of [1280, 360]) {
+        const v = await visit('Mina', { theme }, { width, height: width > 400 ? 860 : 740 })
+        const chat = siteChat(v.page)
+        await chat.locator('roomful-ranking button.entry').first().waitFor()
+        await chat.locator('roomful-room-list button.room').first().waitFor()
+        await chat.scrollIntoViewIfNeeded()
+        await v.page.screenshot({ path: new URL(`lobby-${theme}-${width}.png`, dir).pathname })
+        await openRoom(chat, room)
+        await until('messages shown', async () => (await bubbles(chat)).length >= 3, 3000)
+        await v.page.screenshot({ path: new URL(`room-${theme}-${width}.png`, dir).pathname })
+        await v.context.close()
+      }
+    }
+  })
+})
