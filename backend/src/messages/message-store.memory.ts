@@ -1,7 +1,8 @@
 import type { Message } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
 import type { MemoryRoomStore } from '../rooms/room-store.memory.js'
-import { idempotencyKey, toMessage } from './message-record.js'
+import { AppendPlan } from './append-plan.js'
+import { idempotencyKey } from './message-record.js'
 import type { AppendResult, MessageStore, NewMessage } from './message-store.js'
 
 /**
@@ -16,53 +17,22 @@ export class MemoryMessageStore implements MessageStore {
   constructor(private readonly rooms: MemoryRoomStore) {}
 
   async append(batch: NewMessage[]): Promise<AppendResult[]> {
-    // Validate everything before touching anything: a batch is stored whole or not at all.
-    const perRoom = new Map<string, { appId: string; roomId: string; count: number }>()
-    const plan: ({ kind: 'dup'; message: Message } | { kind: 'new'; firstOf?: number })[] = []
-    const seenInBatch = new Map<string, number>()
-    batch.forEach((input, i) => {
-      const key = idempotencyKey(input)
-      const stored = key === null ? undefined : this.byClientId.get(key)
-      if (stored) return plan.push({ kind: 'dup', message: stored })
-      const earlier = key === null ? undefined : seenInBatch.get(key)
-      if (earlier !== undefined) return plan.push({ kind: 'new', firstOf: earlier })
-      if (key !== null) seenInBatch.set(key, i)
-      const roomKey = logKey(input.appId, input.roomId)
-      const room = perRoom.get(roomKey) ?? { appId: input.appId, roomId: input.roomId, count: 0 }
-      room.count += 1
-      perRoom.set(roomKey, room)
-      return plan.push({ kind: 'new' })
-    })
-    for (const room of perRoom.values()) {
+    const plan = new AppendPlan(batch, (key) => this.byClientId.get(key))
+    // Check everything before touching anything: a batch is stored whole or not at all.
+    const rooms = plan.sortedRooms()
+    for (const room of rooms) {
       if (!this.rooms.has(room.appId, room.roomId)) {
         throw new RoomfulError('room_not_found', `unable to store messages; no room ${room.roomId}`)
       }
     }
-
-    const nextSeq = new Map<string, number>()
-    for (const [roomKey, room] of perRoom) {
-      nextSeq.set(roomKey, this.rooms.bumpSeq(room.appId, room.roomId, room.count) as number)
-    }
-    const results: AppendResult[] = []
-    batch.forEach((input, i) => {
-      const step = plan[i] as (typeof plan)[number]
-      if (step.kind === 'dup') return results.push({ message: clone(step.message), duplicate: true })
-      if (step.firstOf !== undefined) {
-        return results.push({
-          message: clone((results[step.firstOf] as AppendResult).message),
-          duplicate: true,
-        })
-      }
-      const roomKey = logKey(input.appId, input.roomId)
-      const seq = nextSeq.get(roomKey) as number
-      nextSeq.set(roomKey, seq + 1)
-      const message = toMessage(input, seq)
-      this.log(roomKey).push(message)
+    for (const room of rooms) room.next = this.rooms.bumpSeq(room.appId, room.roomId, room.count) as number
+    return plan.results((input, message) => {
+      // Stored apart from the returned object, which the caller owns; never mutated here.
+      const kept = structuredClone(message)
+      this.log(logKey(input.appId, input.roomId)).push(kept)
       const key = idempotencyKey(input)
-      if (key !== null) this.byClientId.set(key, message)
-      return results.push({ message: clone(message), duplicate: false })
+      if (key !== null) this.byClientId.set(key, kept)
     })
-    return results
   }
 
   async history(appId: string, roomId: string, page: { before?: number; limit: number }): Promise<Message[]> {

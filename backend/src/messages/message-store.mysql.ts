@@ -8,24 +8,15 @@ import {
   type ResultHeader,
   type Row,
 } from '../storage/mysql.js'
-import { idempotencyKey, toMessage } from './message-record.js'
+import { AppendPlan, type RoomReservation } from './append-plan.js'
+import { idempotencyKey } from './message-record.js'
 import type { AppendResult, MessageStore, NewMessage } from './message-store.js'
 
 const COLUMNS =
   'app_id, room_id, seq, id, kind, user_id, user_name, user_avatar, text, client_id, notice, attachment, created_at'
 
-interface ReservedRoom {
-  appId: string
-  roomId: string
-  count: number
-  /** First seq reserved for this call, once reserved. */
-  next: number
-}
-
 const roomNotFound = (roomId: string) =>
   new RoomfulError('room_not_found', `unable to store messages; no room ${roomId}`)
-
-type Step = { kind: 'stored'; message: Message } | { kind: 'sameAs'; index: number } | { kind: 'insert' }
 
 /**
  * Messages in MySQL: the durable log and the seq counter (`rooms.last_seq`) in one place, so
@@ -79,45 +70,10 @@ export class MysqlMessageStore implements MessageStore {
 
   private async appendOnce(tx: Queryable, batch: NewMessage[]): Promise<AppendResult[]> {
     const stored = await this.findStored(tx, batch)
-
-    const steps: Step[] = []
-    const firstIndex = new Map<string, number>()
-    const perRoom = new Map<string, ReservedRoom>()
-    batch.forEach((input, i) => {
-      const key = idempotencyKey(input)
-      const original = key === null ? undefined : stored.get(key)
-      const earlier = key === null ? undefined : firstIndex.get(key)
-      if (original) steps.push({ kind: 'stored', message: original })
-      else if (earlier !== undefined) steps.push({ kind: 'sameAs', index: earlier })
-      else {
-        if (key !== null) firstIndex.set(key, i)
-        const roomKey = JSON.stringify([input.appId, input.roomId])
-        const room = perRoom.get(roomKey) ?? { appId: input.appId, roomId: input.roomId, count: 0, next: 0 }
-        room.count += 1
-        perRoom.set(roomKey, room)
-        steps.push({ kind: 'insert' })
-      }
-    })
-
-    await this.reserveSeqs(tx, [...perRoom.values()])
-
-    const results: AppendResult[] = []
+    const plan = new AppendPlan(batch, (key) => stored.get(key))
+    await this.reserveSeqs(tx, plan.sortedRooms())
     const values: unknown[][] = []
-    batch.forEach((input, i) => {
-      const step = steps[i] as Step
-      if (step.kind === 'stored') results.push({ message: step.message, duplicate: true })
-      else if (step.kind === 'sameAs') {
-        results.push({
-          message: structuredClone((results[step.index] as AppendResult).message),
-          duplicate: true,
-        })
-      } else {
-        const room = perRoom.get(JSON.stringify([input.appId, input.roomId])) as { next: number }
-        const message = toMessage(input, room.next++)
-        results.push({ message, duplicate: false })
-        values.push(toRow(input, message.seq))
-      }
-    })
+    const results = plan.results((input, message) => values.push(toRow(input, message.seq)))
     if (values.length > 0) await tx.query(`INSERT INTO messages (${COLUMNS}) VALUES ?`, [values])
     return results
   }
@@ -129,10 +85,10 @@ export class MysqlMessageStore implements MessageStore {
    * back the new value); several cost two whatever their number: one UPDATE, one SELECT of
    * the new values (a statement per room made a batch spread over many rooms 4× slower).
    */
-  private async reserveSeqs(tx: Queryable, rooms: ReservedRoom[]): Promise<void> {
+  private async reserveSeqs(tx: Queryable, rooms: RoomReservation[]): Promise<void> {
     if (rooms.length === 0) return
     if (rooms.length === 1) {
-      const room = rooms[0] as ReservedRoom
+      const room = rooms[0] as RoomReservation
       const result = await tx.query<ResultHeader>(
         'UPDATE rooms SET last_seq = LAST_INSERT_ID(last_seq + ?) WHERE app_id = ? AND id = ?',
         [room.count, room.appId, room.roomId],
