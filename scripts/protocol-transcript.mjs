@@ -29,6 +29,16 @@ const SETTLE_MS = 400 // long enough for bus delivery and the 100 ms ranking coa
 
 let server = null
 if (args.has('--spawn')) {
+  // uWebSockets.js listens with SO_REUSEPORT, so a second backend on a busy port starts fine and
+  // the kernel splits connections between the two: refuse instead of mixing two servers' frames.
+  const busy = await fetch(`http://localhost:${port}/livez`).then(
+    () => true,
+    () => false,
+  )
+  if (busy) {
+    console.error(`port ${port} already serves something; stop it or set PORT to a free port`)
+    process.exit(1)
+  }
   server = spawn(process.execPath, ['backend/dist/main.js'], {
     env: {
       ...process.env,
