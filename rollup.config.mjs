@@ -50,7 +50,9 @@ const sdk = [
   {
     input: 'sdk/src/index.ts',
     output: { file: 'sdk/dist/roomful.iife.min.js', format: 'iife', name: 'Roomful', sourcemap: true },
-    plugins: [resolve(), sdkTs(), minify()],
+    // Not `module: true`: in module scope terser drops the unused top-level `var Roomful`, the
+    // very global a script tag is loaded for.
+    plugins: [resolve(), sdkTs(), terser({ ecma: 2020, compress: { passes: 2 } })],
   },
 ]
 

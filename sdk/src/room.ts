@@ -1,4 +1,4 @@
-import { backoff } from './backoff.js'
+import { backoff, type BackoffOptions } from './backoff.js'
 import type { Connection } from './connection.js'
 import { createEmitter, type Unsubscribe } from './emitter.js'
 import { RoomfulError } from './errors.js'
@@ -128,7 +128,7 @@ interface Deferred {
 export function createRoom(
   id: string,
   conn: Connection,
-  opts: RoomOptions,
+  opts: RoomOptions & { backoff?: BackoffOptions },
 ): Room & { handle(e: ServerEvent): void } {
   const events = createEmitter<RoomEvents>()
   const buffer = new Map<number, Message>()
@@ -206,7 +206,7 @@ export function createRoom(
       }
     } catch {
       // Lost connection: the rejoin resumes from `last`. Otherwise try again after a while.
-      if (mine === epoch) gapTimer = setTimeout(fill, backoff(retries++))
+      if (mine === epoch) gapTimer = setTimeout(fill, backoff(retries++, opts.backoff))
     } finally {
       if (mine === epoch) busy = false
     }
@@ -268,7 +268,8 @@ export function createRoom(
       if (e.code === 'disconnected') return
       if (e.code === 'timeout') return conn.restart('join timed out')
       // Busy server: try again. Otherwise (room gone, too many rooms…) the room is left.
-      if (e.retryable) gapTimer = setTimeout(() => mine === epoch && void sync(), backoff(retries++))
+      if (e.retryable)
+        gapTimer = setTimeout(() => mine === epoch && void sync(), backoff(retries++, opts.backoff))
       else stop(e, e)
       return
     }

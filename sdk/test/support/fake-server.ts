@@ -1,3 +1,4 @@
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { ClientFrame, Op, ServerEvent } from '../../src/protocol/frames.js'
@@ -59,13 +60,16 @@ export interface FakeServer {
 const other: UserProfile = { id: 'u_other', name: 'Other', avatar: null }
 
 export async function startFakeServer(): Promise<FakeServer> {
+  // Plain HTTP gets an empty page, so a browser test can load an origin next to the socket.
+  const http = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html>'),
+  )
   const wss = new WebSocketServer({
-    host: '127.0.0.1',
-    port: 0,
+    server: http,
     handleProtocols: (p) => (p.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   })
-  await new Promise<void>((resolve) => wss.once('listening', () => resolve()))
-  const port = (wss.address() as AddressInfo).port
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()))
+  const port = (http.address() as AddressInfo).port
   const rooms = new Map<string, { room: Room; log: Message[] }>()
   const hooks = new Map<Op, Hook>()
   const frames: ClientFrame[] = []
@@ -276,6 +280,7 @@ export async function startFakeServer(): Promise<FakeServer> {
     async stop() {
       for (const c of conns) c.terminate()
       await new Promise<void>((resolve) => wss.close(() => resolve()))
+      await new Promise<void>((resolve) => http.close(() => resolve()))
     },
   }
   return server
