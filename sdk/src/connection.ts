@@ -256,7 +256,9 @@ export function createConnection(opts: ConnectionOptions): Connection {
       })
     },
     restart(message) {
-      if (state === 'closed' || state === 'disconnected') return
+      // A client stopped by a refused identity (say, guests not allowed) tries again as the new one.
+      if (state === 'disconnected') return void (user || generation ? connect() : 0)
+      if (state === 'closed') return
       lost(0, message)
       clearTimeout(timer)
       void open()

@@ -55,3 +55,17 @@ it('reconnects as the new user after login on a guest connection', async () => {
   await reach(client, 'connected')
   expect(client.user).toMatchObject({ id: 'ada', guest: false })
 })
+
+it('connects again after login when guests were refused', async () => {
+  server.hook('auth', (f, _c, next) =>
+    f.token ? next() : { error: { code: 'unauthenticated', message: 'no guests here' } },
+  )
+  client = connectTo(server, { token: undefined })
+  const boards: number[] = []
+  client.ranking.subscribe((b) => boards.push(b.entries.length))
+  await reach(client, 'disconnected')
+  await client.auth.login({ email: 'ada@example.com', password: 'password1' })
+  await reach(client, 'connected')
+  await server.until(() => boards.length === 1)
+  expect(client.user?.id).toBe('ada')
+})
