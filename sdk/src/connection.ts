@@ -227,6 +227,10 @@ export function createConnection(opts: ConnectionOptions): Connection {
       )
   }
 
+  // A socket can outlive the network by a long time: do not wait for pings to notice.
+  const offline = () => state === 'connected' && lost(1006, 'the browser went offline')
+  g.addEventListener?.('offline', offline)
+
   const connect = () => {
     if (state !== 'disconnected') return
     attempt = 0
@@ -264,15 +268,21 @@ export function createConnection(opts: ConnectionOptions): Connection {
       void open()
     },
     close() {
+      g.removeEventListener?.('offline', offline)
       setState('closed', { code: 1000, message: 'closed by the client' })
       lost(1000, 'closed by the client')
     },
   }
 }
 
+const g = globalThis as {
+  navigator?: { onLine?: boolean }
+  addEventListener?: typeof addEventListener
+  removeEventListener?: typeof removeEventListener
+}
+
 /** Resolves at once, or when the browser says it is back online. */
 function online(): Promise<void> {
-  const g = globalThis as { navigator?: { onLine?: boolean }; addEventListener?: typeof addEventListener }
   if (g.navigator?.onLine !== false || !g.addEventListener) return Promise.resolve()
   return new Promise((resolve) => g.addEventListener?.('online', () => resolve(), { once: true }))
 }

@@ -52,7 +52,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the IIFE bundle in Chromium', () => {
     expect(result).toEqual({ page: ['before'], sent: 2, seen: ['from the browser'], user: 'carol' })
   })
 
-  it('waits for the browser to be online again before reconnecting', async () => {
+  it('drops the socket when the browser goes offline and reconnects once it is back online', async () => {
     await page.evaluate(async (url) => {
       const { createClient } = (window as unknown as { Roomful: typeof Sdk }).Roomful
       const w = window as unknown as { states: string[]; sockets: number; WebSocket: typeof WebSocket }
@@ -71,8 +71,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the IIFE bundle in Chromium', () => {
       await client.room('r1').join()
     }, server.url)
     const context = page.context()
-    await context.setOffline(true)
-    server.last!.terminate()
+    await context.setOffline(true) // the socket itself may well survive: the SDK drops it at once
     await page.waitForFunction(() =>
       (window as unknown as { states: string[] }).states.includes('reconnecting'),
     )
