@@ -63,6 +63,8 @@ export async function startHostPage(options) {
     '/index.html': { path: here('public/index.html'), template: true },
     '/host.js': { path: here('public/host.js') },
     '/host.css': { path: here('public/host.css') },
+    '/parts.html': { path: here('public/parts.html'), template: true },
+    '/parts.js': { path: here('public/parts.js') },
     '/favicon.svg': { path: here('public/favicon.svg') },
     '/roomful-widget.min.js': { path: widgetBundlePath },
     '/roomful-widget.min.js.map': { path: `${widgetBundlePath}.map` },

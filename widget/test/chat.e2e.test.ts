@@ -87,8 +87,12 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
 
     await say(alice, 'hi Bob!')
     await until('Bob gets Alice’s message', async () => (await bubbles(bob)).includes('hi Bob!'), 2000)
+    // Typing shows up on the other side, and goes away when the message lands.
+    await bob.locator('roomful-room textarea').pressSequentially('hey Al')
+    await alice.locator('[part="typing"]', { hasText: 'Bob is typing' }).waitFor({ timeout: 2000 })
     await say(bob, 'hey Alice')
     await until('Alice gets Bob’s message', async () => (await bubbles(alice)).includes('hey Alice'), 2000)
+    expect(await alice.locator('[part="typing"]').textContent()).not.toContain('typing')
 
     // Bob leaves: Alice sees the notice, and every count drops.
     await bob.locator('roomful-room [part="back-button"]').click()

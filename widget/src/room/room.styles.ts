@@ -11,8 +11,8 @@ export const roomStyles = [
       background: var(--_bg);
     }
     .room {
-      display: grid;
-      grid-template-rows: auto auto minmax(0, 1fr) auto auto;
+      display: flex;
+      flex-direction: column;
       height: 100%;
     }
     header {
@@ -77,6 +77,7 @@ export const roomStyles = [
     }
     .body {
       position: relative;
+      flex: 1;
       display: flex;
       min-height: 0;
     }
