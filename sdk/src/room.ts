@@ -241,8 +241,10 @@ export function createRoom(
         o.resolve(message)
       },
       (err: RoomfulError) => {
-        // The reply was lost with the socket: resend with the same clientId after the rejoin.
-        if (err.code === 'disconnected' && wanted && outbox.includes(o)) o.sent = false
+        // The reply was lost with the socket, or the node is draining: resend with the same
+        // clientId after the rejoin.
+        if ((err.code === 'disconnected' || err.code === 'shutting_down') && wanted && outbox.includes(o))
+          o.sent = false
         else {
           outbox = outbox.filter((x) => x !== o)
           o.reject(err)

@@ -201,6 +201,22 @@ describe('sending', () => {
     expect(sent.seq).toBe(1)
   })
 
+  it('resends after the reconnect when the node refuses a send because it is draining', async () => {
+    const room = open().room('r1')
+    await room.join()
+    let draining = true
+    server.hook('send', (_f, conn, next) => {
+      if (!draining) return next()
+      draining = false
+      setTimeout(() => conn.close(1001, 'draining'))
+      return { error: { code: 'shutting_down', message: 'this node is shutting down; reconnect' } }
+    })
+    const sent = await room.send({ text: 'survives the drain' })
+    expect(sent.text).toBe('survives the drain')
+    expect(server.log('r1').map((m) => m.text)).toEqual(['survives the drain'])
+    expect(server.authCount).toBe(2)
+  })
+
   it('rejects with typed errors the server returns', async () => {
     const room = open().room('r1')
     await room.join()
