@@ -1,4 +1,4 @@
-import { RoomfulError, fromWire } from './errors.js'
+import { RoomfulError, fromWire, isRoomfulError } from './errors.js'
 import type { ErrorCode } from './protocol/errors.js'
 
 /** Where REST calls get their bearer token, and how they report it expired. */
@@ -36,7 +36,11 @@ export function createRest(base: string, fetchFn: typeof fetch): Rest {
     tokens?: TokenSource,
   ): Promise<T> {
     for (let retried = false; ; retried = true) {
-      const token = await tokens?.get()
+      const token = await tokens?.get().catch((err: Error) => {
+        throw isRoomfulError(err)
+          ? err
+          : new RoomfulError('unauthenticated', `unable to get a token; ${err.message}`)
+      })
       const headers: Record<string, string> = {}
       if (token) headers.authorization = `Bearer ${token}`
       if (body !== undefined) headers['content-type'] = 'application/json'

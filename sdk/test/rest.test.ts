@@ -172,6 +172,20 @@ describe('hosted accounts and REST', () => {
     client.close()
   })
 
+  it("raises a RoomfulError when the host's getToken fails", async () => {
+    const client = createClient({
+      url,
+      appId: 'demo',
+      pingInterval: 0,
+      getToken: () => Promise.reject(new Error('token endpoint is down')),
+    })
+    await expect(client.rooms.list()).rejects.toMatchObject({
+      code: 'unauthenticated',
+      message: 'unable to get a token; token endpoint is down',
+    })
+    client.close()
+  })
+
   it('reports an unreachable server as disconnected', async () => {
     msw.use(http.get(`${api}/rooms`, () => HttpResponse.error()))
     const client = make()
