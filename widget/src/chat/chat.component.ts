@@ -14,7 +14,7 @@ import { chatStyles } from './chat.styles.js'
 type Screen = 'lobby' | 'login' | 'room'
 
 const ROOM_PARTS =
-  'header, back-button, log, message, author, text, link, avatar, presence, typing, composer, input, send-button'
+  'header, back-button, log, message, author, text, link, attachment, avatar, presence, typing, composer, input, send-button'
 const LOBBY_PARTS = 'board, entry, count, list, create-form, room, button'
 const LOGIN_PARTS = 'card, form, input: login-input, submit'
 

@@ -26,7 +26,16 @@ export function connectionBanner(el: RoomfulElement, conn: ConnectionController)
           : state === 'back'
             ? el.t('conn.back')
             : ''
+  // `disconnected` means the client stopped (e.g. the token was refused): it will not retry by
+  // itself, so offer to.
   return html`<div class="banner ${state ?? 'none'}" part="banner" role="status">
-    ${state && state !== 'back' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${text}
+    ${state === 'reconnecting' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${text}
+    ${
+      state === 'disconnected'
+        ? html`<button class="btn link" type="button" @click=${() => el.activeClient?.connect()}>
+            ${el.t('room.retry')}
+          </button>`
+        : nothing
+    }
   </div>`
 }

@@ -6,7 +6,7 @@ import { RoomfulElement } from '../core/base-element.js'
 import { ConnectionController } from '../core/connection-controller.js'
 import { formatFull, formatTime } from '../core/format.js'
 import { errorCode, errorText } from '../core/i18n.js'
-import { linkify } from '../core/linkify.js'
+import { linkify, safeHref } from '../core/linkify.js'
 import { RoomController, type PendingMessage } from '../core/room-controller.js'
 import { avatar, connectionBanner } from '../core/templates.js'
 import { roomStyles } from './room.styles.js'
@@ -35,6 +35,7 @@ const NEAR_EDGE_PX = 80
  * @csspart author - A message's author name.
  * @csspart text - A message's text.
  * @csspart link - A link in a message.
+ * @csspart attachment - An image attachment's link (around its thumbnail).
  * @csspart avatar - An avatar.
  * @csspart presence - The people-here panel.
  * @csspart typing - The typing indicator.
@@ -145,7 +146,7 @@ export class RoomfulRoom extends RoomfulElement {
   override render() {
     const ctl = this.ctl
     const name = ctl.room?.name ?? ''
-    return html`<div class="room ${this.wide ? 'wide' : ''}">
+    return html`<div class="room ${this.wide ? 'wide' : ''}" @keydown=${this.onRoomKeydown}>
       <header part="header">
         ${
           this.showBack
@@ -193,6 +194,13 @@ export class RoomfulRoom extends RoomfulElement {
       </div>
       ${this.renderTyping()} ${this.renderComposer()}
     </div>`
+  }
+
+  /** Escape closes the people panel that covers the log on narrow screens. */
+  private onRoomKeydown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || this.wide || !this.peopleOpen) return
+    this.peopleOpen = false
+    this.renderRoot.querySelector<HTMLElement>('.people-btn')?.focus()
   }
 
   private get peopleVisible(): boolean {
@@ -289,9 +297,34 @@ export class RoomfulRoom extends RoomfulElement {
                 <time datetime=${m.createdAt} title=${formatFull(this.lang_, m.createdAt)}>${time}</time>
               </div>`
         }
-        <div class="bubble" part="text">${this.renderText(m.text)}</div>
+        ${this.renderAttachment(m)}
+        ${m.text || !m.attachment ? html`<div class="bubble" part="text">${this.renderText(m.text)}</div>` : nothing}
       </div>
     </div>`
+  }
+
+  /** An image attachment, linked to the full size; only http(s) URLs are ever used. */
+  private renderAttachment(m: Message) {
+    const a = m.attachment
+    const full = a ? safeHref(a.url) : null
+    if (!a || !full) return nothing
+    const thumb = (a.thumbnailUrl && safeHref(a.thumbnailUrl)) || full
+    return html`<a
+      class="attachment"
+      part="attachment"
+      href=${full}
+      target="_blank"
+      rel="noopener noreferrer nofollow"
+    >
+      <img
+        src=${thumb}
+        alt=${this.t('room.image', { name: m.user.name })}
+        width=${a.width || nothing}
+        height=${a.height || nothing}
+        loading="lazy"
+        referrerpolicy="no-referrer"
+      />
+    </a>`
   }
 
   /** Message text as Lit text bindings; http(s) URLs become links, everything else stays text. */

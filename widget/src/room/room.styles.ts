@@ -175,6 +175,19 @@ export const roomStyles = [
     .msg.grouped .bubble {
       border-radius: 16px;
     }
+    .attachment {
+      display: block;
+      margin: 2px 0 4px;
+    }
+    .attachment img {
+      display: block;
+      max-width: min(100%, 320px);
+      max-height: 240px;
+      width: auto;
+      height: auto;
+      border-radius: 12px;
+      border: 1px solid var(--_border);
+    }
     .msg.own .bubble {
       background: var(--_accent-soft);
     }
