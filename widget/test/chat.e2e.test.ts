@@ -269,6 +269,16 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
       async () => (await bubbles(chat)).includes('typed without a mouse'),
       2000,
     )
+    // Back to the lobby with the keyboard: focus returns to the room just left.
+    const roomId = await chat
+      .locator('roomful-room-list button.room', { hasText: room })
+      .getAttribute('data-room-id')
+    for (let i = 0; i < 10 && (await deepFocus(v.page))?.part !== 'back-button'; i++)
+      await v.page.keyboard.press('Shift+Tab')
+    await v.page.keyboard.press('Enter')
+    await until('focus is back on the room', async () => (await deepFocus(v.page))?.roomId === roomId, 2000)
+    await v.page.keyboard.press('Enter')
+    await chat.locator('roomful-room h2', { hasText: room }).waitFor()
     // The log is announced politely and the composer is labelled.
     await expect(chat.locator('roomful-room [role=log]').getAttribute('aria-live')).resolves.toBe('polite')
     await expect(chat.locator('roomful-room textarea').getAttribute('aria-label')).resolves.toBe(

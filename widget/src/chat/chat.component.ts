@@ -7,6 +7,7 @@ import type { RoomfulEvent } from '../core/events.js'
 import { avatar, connectionBanner } from '../core/templates.js'
 import '../login/login.js'
 import '../ranking/ranking.js'
+import type { RoomfulRoomList } from '../room-list/room-list.js'
 import '../room-list/room-list.js'
 import '../room/room.js'
 import { chatStyles } from './chat.styles.js'
@@ -72,6 +73,8 @@ export class RoomfulChat extends RoomfulElement {
   @query('roomful-login') private loginEl?: HTMLElement
   @query('roomful-room') private roomEl?: HTMLElement
   @query('.top h2') private lobbyHeading?: HTMLElement
+  @query('roomful-room-list') private listEl?: RoomfulRoomList
+  private lastRoom?: string
 
   private conn = new ConnectionController(this)
 
@@ -105,12 +108,24 @@ export class RoomfulChat extends RoomfulElement {
   protected override updated(): void {
     if (!this.focusNext) return
     this.focusNext = false
-    const target =
-      this.screen === 'login' ? this.loginEl : this.screen === 'room' ? this.roomEl : this.lobbyHeading
-    target?.focus()
+    if (this.screen === 'login') this.loginEl?.focus()
+    else if (this.screen === 'room') this.roomEl?.focus()
+    else void this.focusLobby()
+  }
+
+  /** Back in the lobby, focus returns to the room the user just left, else to the heading. */
+  private async focusLobby(): Promise<void> {
+    const list = this.listEl
+    const from = this.lastRoom
+    if (list && from) {
+      await list.updateComplete
+      if (list.focusRoom(from)) return
+    }
+    this.lobbyHeading?.focus()
   }
 
   private show(screen: Screen): void {
+    if (this.screen === 'room' && screen !== 'room') this.lastRoom = this.roomId
     this.screen = screen
     this.focusNext = true
   }
@@ -119,20 +134,17 @@ export class RoomfulChat extends RoomfulElement {
     return html`<div class="chat" part="chat">
       ${connectionBanner(this, this.conn)}
       <div class="screen">
-        ${
-          this.screen === 'room' && this.roomId
-            ? this.renderRoom(this.roomId)
-            : this.screen === 'login'
-              ? this.renderLogin()
-              : this.renderLobby()
-        }
+        ${this.renderLobby(this.screen === 'lobby' || (this.screen === 'room' && !this.roomId))}
+        ${this.screen === 'room' && this.roomId ? this.renderRoom(this.roomId) : nothing}
+        ${this.screen === 'login' ? this.renderLogin() : nothing}
       </div>
     </div>`
   }
 
-  private renderLobby() {
+  /** The lobby stays mounted while a room is open, so its list, scroll and live feeds survive. */
+  private renderLobby(visible: boolean) {
     const client = this.activeClient
-    return html`<div class="scroll">
+    return html`<div class="scroll" ?hidden=${!visible}>
       <div class="top" part="lobby-header">
         <div>
           <h2 tabindex="-1">${this.t('lobby.title')}</h2>

@@ -71,7 +71,8 @@ export const baseStyles = css`
       ${dark}
     }
   }
-  :host([hidden]) {
+  :host([hidden]),
+  [hidden] {
     display: none !important;
   }
   *,

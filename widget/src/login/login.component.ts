@@ -53,15 +53,25 @@ export class RoomfulLogin extends RoomfulElement {
             html`<button
               type="button"
               role="tab"
+              id=${`tab-${mode}`}
               aria-selected=${this.mode === mode ? 'true' : 'false'}
               aria-controls="form"
+              tabindex=${this.mode === mode ? 0 : -1}
               @click=${() => (this.mode = mode)}
+              @keydown=${this.onTabKey}
             >
               ${this.t(mode === 'login' ? 'auth.login' : 'auth.signup')}
             </button>`,
         )}
       </div>
-      <form id="form" part="form" @submit=${this.onSubmit} aria-describedby=${this.error ? 'error' : nothing}>
+      <form
+        id="form"
+        part="form"
+        role="tabpanel"
+        aria-labelledby=${`tab-${this.mode}`}
+        @submit=${this.onSubmit}
+        aria-describedby=${this.error ? 'error' : nothing}
+      >
         ${
           signup
             ? html`<div class="field">
@@ -116,6 +126,16 @@ export class RoomfulLogin extends RoomfulElement {
         </button>
       </p>
     </section>`
+  }
+
+  /** Arrow keys move between the two tabs (the WAI-ARIA tabs pattern). */
+  private onTabKey = (event: KeyboardEvent) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return
+    event.preventDefault()
+    this.mode = this.mode === 'login' ? 'signup' : 'login'
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>(`#tab-${this.mode}`)?.focus(),
+    )
   }
 
   private async onSubmit(event: SubmitEvent) {

@@ -40,6 +40,15 @@ export class RoomfulRoomList extends RoomfulElement {
 
   private list = new RoomListController(this)
 
+  /** Focuses a room's button (e.g. the one the user came back from); false if it is not listed. */
+  focusRoom(roomId: string): boolean {
+    const button = [...this.renderRoot.querySelectorAll<HTMLElement>('button.room')].find(
+      (b) => b.dataset.roomId === roomId,
+    )
+    button?.focus()
+    return !!button
+  }
+
   override render() {
     const { rooms, loaded, loading, error, nextCursor } = this.list
     return html`<div class="wrap">
