@@ -15,9 +15,9 @@ import { chatStyles } from './chat.styles.js'
 type Screen = 'lobby' | 'login' | 'room'
 
 const ROOM_PARTS =
-  'header, back-button, log, message, author, text, link, attachment, avatar, presence, typing, composer, input, send-button'
+  'header, back-button, log, message, own, notice, pending, author, text, link, attachment, avatar, presence, typing, composer, input, send-button'
 const LOBBY_PARTS = 'board, entry, count, list, create-form, room, button'
-const LOGIN_PARTS = 'card, form, input: login-input, submit'
+const LOGIN_PARTS = 'card, form, input:login-input, submit'
 
 /**
  * The whole Roomful experience in one element: the lobby (live ranking board and room list),
