@@ -99,7 +99,8 @@ const widget = [
       name: 'RoomfulWidget',
       sourcemap: true,
     },
-    plugins: [resolve(), widgetTs(), minify()],
+    // Not `module: true` either: it would drop the `var RoomfulWidget` global (see the SDK's).
+    plugins: [resolve(), widgetTs(), terser({ ecma: 2020, compress: { passes: 2 } })],
   },
 ]
 

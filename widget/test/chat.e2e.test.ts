@@ -239,6 +239,16 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
     await expect(chat.locator('roomful-room .log-top').textContent()).resolves.toContain('beginning')
   })
 
+  it('exposes the SDK and the element classes on window.RoomfulWidget for script-tag users', async () => {
+    const v = await visit('Scripty')
+    const api = await v.page.evaluate(() => {
+      const g = (window as unknown as { RoomfulWidget?: Record<string, unknown> }).RoomfulWidget
+      return g && { createClient: typeof g.createClient, RoomfulChat: typeof g.RoomfulChat }
+    })
+    expect(api).toEqual({ createClient: 'function', RoomfulChat: 'function' })
+    expect(await v.page.evaluate(() => customElements.get('roomful-chat') !== undefined)).toBe(true)
+  })
+
   it('can be used with the keyboard alone', async () => {
     const room = `Keyboard ${unique()}`
     await createRoomViaApi(backend.url, room)
