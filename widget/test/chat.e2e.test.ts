@@ -134,6 +134,12 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
       async () => (await list.first().textContent())?.includes(room),
       2000,
     )
+    // A link straight to the room (the `room` attribute) opens it without the lobby.
+    const roomId = await list.first().getAttribute('data-room-id')
+    const direct = await visit('Dora', { room: roomId! })
+    await siteChat(direct.page).locator('roomful-room h2', { hasText: room }).waitFor()
+    await siteChat(direct.page).locator('roomful-room [part="back-button"]').click()
+    await siteChat(direct.page).locator('roomful-room-list button.room', { hasText: room }).waitFor()
   })
 
   it('signs up and logs in with a hosted account', async () => {
