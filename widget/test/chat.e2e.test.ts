@@ -243,6 +243,57 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
     expect(all).toHaveLength(90)
     expect(new Set(all).size).toBe(90)
     await expect(chat.locator('roomful-room .log-top').textContent()).resolves.toContain('beginning')
+
+    // Reading old messages, a new one does not yank the view down: a pill offers to jump.
+    const top = await log.evaluate((el) => el.scrollTop)
+    await seedMessages(backend.url, room.id, 1, 'fresh news')
+    const pill = chat.locator('roomful-room button.unseen')
+    await pill.waitFor({ timeout: 3000 })
+    expect(Math.abs((await log.evaluate((el) => el.scrollTop)) - top)).toBeLessThan(5)
+    await pill.click()
+    await until('scrolled to the newest', async () =>
+      log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 5),
+    )
+    expect((await bubbles(chat)).at(-1)).toBe('fresh news 000')
+    expect(await pill.count()).toBe(0)
+  })
+
+  it('says it is offline while the network is gone and catches up when it is back', async () => {
+    const room = await createRoomViaApi(backend.url, `Tunnel ${unique()}`)
+    const v = await visit('Otto')
+    const chat = siteChat(v.page)
+    await openRoom(chat, room.name)
+    await v.context.setOffline(true)
+    const banner = chat.locator('[part="banner"]')
+    await banner.filter({ hasText: 'Reconnecting' }).waitFor({ timeout: 5000 })
+    await seedMessages(backend.url, room.id, 3, 'while you were away')
+    await v.context.setOffline(false)
+    await until('back online', async () => !(await banner.textContent())?.includes('Reconnecting'), 30_000)
+    await until('missed messages arrive', async () => (await bubbles(chat)).length >= 3, 10_000)
+    // Written by three people at once, so their order is the server's; each arrives once.
+    expect((await bubbles(chat)).sort()).toEqual([
+      'while you were away 000',
+      'while you were away 001',
+      'while you were away 002',
+    ])
+  })
+
+  it('speaks Korean, follows the theme attribute, and pages the room list', async () => {
+    await Promise.all(
+      Array.from({ length: 22 }, (_, i) => createRoomViaApi(backend.url, `Filler ${i} ${unique()}`)),
+    )
+    const v = await visit('Jiwoo', { locale: 'ko', theme: 'dark' })
+    const chat = siteChat(v.page)
+    await chat.locator('.top h2', { hasText: '채팅방' }).waitFor()
+    await chat.locator('roomful-ranking h2', { hasText: '지금 가장 붐비는 방' }).waitFor()
+    expect(await chat.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(18, 20, 25)')
+    const rooms = chat.locator('roomful-room-list button.room')
+    await rooms.first().waitFor()
+    expect(await rooms.count()).toBe(20)
+    await chat.locator('roomful-room-list .more button', { hasText: '방 더 보기' }).click()
+    await until('the second page', async () => (await rooms.count()) > 20, 3000)
+    const ids = await rooms.evaluateAll((bs) => bs.map((b) => b.getAttribute('data-room-id')))
+    expect(new Set(ids).size).toBe(ids.length)
   })
 
   it('exposes the SDK and the element classes on window.RoomfulWidget for script-tag users', async () => {
@@ -262,15 +313,12 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
     const chat = siteChat(v.page)
     await chat.locator('roomful-room-list button.room', { hasText: room }).waitFor()
     // Tab through the page until a room in the list has focus, then open it with Enter.
-    for (let i = 0; i < 40; i++) {
+    const target = await chat
+      .locator('roomful-room-list button.room', { hasText: room })
+      .getAttribute('data-room-id')
+    for (let i = 0; i < 60 && (await deepFocus(v.page))?.roomId !== target; i++)
       await v.page.keyboard.press('Tab')
-      const focus = await deepFocus(v.page)
-      if (
-        focus?.roomId &&
-        (await chat.locator(`button.room[data-room-id="${focus.roomId}"]`).textContent())?.includes(room)
-      )
-        break
-    }
+    expect((await deepFocus(v.page))?.roomId).toBe(target)
     await v.page.keyboard.press('Enter')
     await chat.locator('roomful-room h2', { hasText: room }).waitFor()
     // Focus lands in the composer; if not, Tab gets there.
@@ -286,9 +334,7 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
       2000,
     )
     // Back to the lobby with the keyboard: focus returns to the room just left.
-    const roomId = await chat
-      .locator('roomful-room-list button.room', { hasText: room })
-      .getAttribute('data-room-id')
+    const roomId = target
     for (let i = 0; i < 10 && (await deepFocus(v.page))?.part !== 'back-button'; i++)
       await v.page.keyboard.press('Shift+Tab')
     await v.page.keyboard.press('Enter')

@@ -74,8 +74,13 @@ export function deepFocus(
 }
 
 /** Writes `count` messages into a room through the SDK, as several users (to stay under rate limits). */
-export async function seedMessages(backendUrl: string, roomId: string, count: number): Promise<void> {
-  const writers = 5
+export async function seedMessages(
+  backendUrl: string,
+  roomId: string,
+  count: number,
+  prefix = 'seed message',
+): Promise<void> {
+  const writers = Math.min(5, count)
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
       const token = await mintUserToken(DEMO_APP, DEMO_SECRET, { sub: `seed-${w}`, name: `Seeder ${w + 1}` })
@@ -90,7 +95,7 @@ export async function seedMessages(backendUrl: string, roomId: string, count: nu
       for (let i = w; i < count; i += writers) {
         for (;;) {
           try {
-            await room.send({ text: `seed message ${String(i).padStart(3, '0')}` })
+            await room.send({ text: `${prefix} ${String(i).padStart(3, '0')}` })
             break
           } catch (err) {
             if ((err as { code?: string }).code !== 'rate_limited') throw err
