@@ -1,6 +1,6 @@
 import { LitElement, type PropertyValues } from 'lit'
 import { property } from 'lit/decorators.js'
-import { acquireClient, releaseClient, type ChatClient } from './client.js'
+import { acquireClient, clientKey, releaseClient, type ChatClient } from './client.js'
 import type { RoomfulEventMap, RoomfulEventName } from './events.js'
 import { resolveLocale, translate, type Locale, type MessageKey } from './i18n.js'
 
@@ -76,6 +76,7 @@ export class RoomfulElement extends LitElement {
       return
     }
     const next = { url: this.url, appId: this.appId, token: this.token, getToken: this.getToken }
+    if (this.owned?.key === clientKey(next)) return
     const acquired = acquireClient(next)
     if (this.owned) releaseClient(this.owned.key)
     this.owned = acquired

@@ -24,7 +24,8 @@ const shared = new Map<string, { client: ChatClient; refs: number; timer?: Retur
 const callbackIds = new WeakMap<object, number>()
 let nextCallbackId = 1
 
-function keyOf(config: ClientConfig): string {
+/** Elements whose configs have the same key share a client. */
+export function clientKey(config: ClientConfig): string {
   let fn = 0
   if (config.getToken) {
     fn = callbackIds.get(config.getToken) ?? nextCallbackId++
@@ -35,7 +36,7 @@ function keyOf(config: ClientConfig): string {
 
 /** Returns the shared client for `config`, creating it on first use. Pair with `releaseClient`. */
 export function acquireClient(config: ClientConfig): { key: string; client: ChatClient } {
-  const key = keyOf(config)
+  const key = clientKey(config)
   let entry = shared.get(key)
   if (!entry) {
     const client: ChatClient = createClient({
