@@ -306,6 +306,25 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
     expect(await v.page.evaluate(() => customElements.get('roomful-chat') !== undefined)).toBe(true)
   })
 
+  it('serves the custom UI built on the SDK alone, chatting with widget users', async () => {
+    const room = `Plain ${unique()}`
+    const w = await visit('Wanda')
+    await createRoom(siteChat(w.page), room)
+    const v = await visit('Sid')
+    await v.page.goto(`${backend.demoUrl}/custom-ui/`)
+    await v.page.locator('#status', { hasText: 'Connected as' }).waitFor()
+    await v.page.locator('#rooms button', { hasText: room }).click()
+    await v.page.locator('#room-title', { hasText: room }).waitFor()
+    await v.page.locator('#text').fill('<b>hello</b> from plain JS')
+    await v.page.locator('#text').press('Enter')
+    await until('the widget user sees it', async () =>
+      (await bubbles(siteChat(w.page))).includes('<b>hello</b> from plain JS'),
+    )
+    await say(siteChat(w.page), 'hi from the widget')
+    await v.page.locator('#log', { hasText: 'hi from the widget' }).waitFor()
+    expect(await v.page.locator('#log b').count()).toBe(0)
+  })
+
   it('can be used with the keyboard alone', async () => {
     const room = `Keyboard ${unique()}`
     await createRoomViaApi(backend.url, room)
