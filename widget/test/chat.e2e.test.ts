@@ -166,6 +166,9 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
     await again.locator('roomful-login #password').fill('correct horse battery')
     await again.locator('roomful-login button[type=submit]').click()
     await again.locator('[part="lobby-header"] .me', { hasText: 'Hana' }).waitFor()
+    // Logging out ends the hosted session: the lobby asks to log in again.
+    await again.locator('[part="lobby-header"] .me button', { hasText: 'Log out' }).click()
+    await again.locator('[part="lobby-header"] button', { hasText: 'Log in' }).waitFor()
   })
 
   it('renders markup and script links in messages as inert text', async () => {

@@ -80,8 +80,14 @@ export class RoomfulChat extends RoomfulElement {
 
   /** Who the visitor is signed in as (null for guests and before the first connection). */
   get me(): UserProfile | null {
-    const user = this.activeClient?.user
-    return user && !user.guest ? user : null
+    const client = this.activeClient
+    const user = client?.user
+    if (!client || !user || user.guest) return null
+    // `client.user` keeps the last identity after a logout until another one authenticates:
+    // trust it only while some credential is still there (or the socket is live with it).
+    const credential =
+      !!client.auth.session || !!this.token || !!this.getToken || client.state === 'connected'
+    return credential ? user : null
   }
 
   /** Whether the visitor can chat: a token, a token callback or a hosted login. */

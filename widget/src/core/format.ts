@@ -9,17 +9,12 @@ function formatter(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.Da
   return f
 }
 
-/** "14:05" for today, "Nov 24, 14:05" for older messages. */
-export function formatTime(locale: Locale, iso: string, now = new Date()): string {
+/** "14:05": the day is shown by the divider above a day's first message. */
+export function formatTime(locale: Locale, iso: string): string {
   const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return ''
-  const sameDay = date.toDateString() === now.toDateString()
-  return formatter(
-    locale,
-    sameDay
-      ? { hour: 'numeric', minute: '2-digit' }
-      : { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' },
-  ).format(date)
+  return Number.isNaN(date.getTime())
+    ? ''
+    : formatter(locale, { hour: 'numeric', minute: '2-digit' }).format(date)
 }
 
 /** Full date and time, for `title` and `datetime` tooltips. */
@@ -44,4 +39,28 @@ export function colorSlot(id: string): number {
   let h = 0
   for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0
   return Math.abs(h) % 8
+}
+
+/** The local calendar day of a timestamp, for grouping. */
+export function dayKey(iso: string): string {
+  return new Date(iso).toDateString()
+}
+
+/** "Today", "Yesterday" or the date, for the divider above a day's first message. */
+export function formatDay(locale: Locale, iso: string, now = new Date()): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return ''
+  const start = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime()
+  const days = Math.round((start(date) - start(now)) / 86_400_000)
+  if (days === 0 || days === -1) {
+    const text = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day')
+    return text.charAt(0).toUpperCase() + text.slice(1)
+  }
+  const sameYear = date.getFullYear() === now.getFullYear()
+  return formatter(locale, {
+    weekday: 'short',
+    month: 'long',
+    day: 'numeric',
+    ...(!sameYear && { year: 'numeric' }),
+  }).format(date)
 }

@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS } from '@roomful/sdk/protocol'
 import { property, query, state } from 'lit/decorators.js'
 import { RoomfulElement } from '../core/base-element.js'
 import { ConnectionController } from '../core/connection-controller.js'
-import { formatFull, formatTime } from '../core/format.js'
+import { dayKey, formatDay, formatFull, formatTime } from '../core/format.js'
 import { errorCode, errorText } from '../core/i18n.js'
 import { linkify, safeHref } from '../core/linkify.js'
 import { RoomController, type PendingMessage } from '../core/room-controller.js'
@@ -224,9 +224,14 @@ export class RoomfulRoom extends RoomfulElement {
     }
     let previous: Message | undefined
     const items = ctl.messages.map((m) => {
+      const day = dayKey(m.createdAt)
+      const divider =
+        !previous || dayKey(previous.createdAt) !== day
+          ? html`<div class="day" role="separator"><span>${formatDay(this.lang_, m.createdAt)}</span></div>`
+          : nothing
       const item = this.renderMessage(m, previous)
       previous = m
-      return item
+      return html`${divider}${item}`
     })
     return html`<div
         class="log"

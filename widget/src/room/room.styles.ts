@@ -212,6 +212,21 @@ export const roomStyles = [
       color: var(--_muted);
       padding: 2px 4px;
     }
+    .day {
+      display: flex;
+      align-items: center;
+      gap: 10px;
+      margin: 10px 0 4px;
+      font-size: 0.78em;
+      font-weight: 700;
+      color: var(--_muted);
+    }
+    .day::before,
+    .day::after {
+      content: '';
+      flex: 1;
+      border-top: 1px solid var(--_border);
+    }
     .notice {
       align-self: center;
       display: flex;
