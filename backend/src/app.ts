@@ -26,10 +26,20 @@ export interface RoomfulApp {
   shutdown(graceMs: number): Promise<void>
 }
 
+/**
+ * HyperExpress answers a larger body with a bare 413 before any route runs; bodies up to this
+ * reach the routes, which refuse oversize JSON with the usual error shape and CORS headers.
+ */
+const MAX_BODY_BYTES = 1024 * 1024
+
 /** The composition root: builds every service from the drivers and wires the edges. */
 export function createApp(deps: { drivers: Drivers; config: Config; log: Logger }): RoomfulApp {
   const { drivers, config, log } = deps
-  const server = new HyperExpress.Server({ auto_close: false, max_body_length: 64 * 1024, trust_proxy: true })
+  const server = new HyperExpress.Server({
+    auto_close: false,
+    max_body_length: MAX_BODY_BYTES,
+    trust_proxy: true,
+  })
   const publish = (topic: string, frame: string) => void server.publish(topic, frame)
 
   const apps = new AppService(drivers.apps)

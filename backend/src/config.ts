@@ -10,7 +10,9 @@ export interface Config {
   redisUrl: string | null
   redisPrefix: string
   nodeId: string
-  demoAppSecret: string
+  /** Secret of the seeded `demo` app; null means the well-known one in embedded mode and a
+   * random one in production, so a production database never holds a published secret. */
+  demoAppSecret: string | null
   logLevel: string
   /** How long SIGTERM waits for in-flight writes before exiting. */
   shutdownGraceMs: number
@@ -70,7 +72,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     redisUrl,
     redisPrefix: env.REDIS_PREFIX || 'rf:',
     nodeId: env.NODE_ID || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    demoAppSecret: env.DEMO_APP_SECRET || 'roomful-demo-secret-change-me',
+    demoAppSecret: env.DEMO_APP_SECRET || null,
     logLevel: env.LOG_LEVEL || 'info',
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0),
     nodeTtlMs,

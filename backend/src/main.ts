@@ -5,6 +5,8 @@ import { createLogger, type Logger } from './logger.js'
 import type { Drivers } from './storage/drivers.js'
 
 const DEMO_APP_ID = 'demo'
+/** Published in the docs so the examples work out of the box; only ever used in memory. */
+const EMBEDDED_DEMO_SECRET = 'roomful-demo-secret-change-me'
 
 async function createDrivers(config: Config, log: Logger): Promise<Drivers> {
   if (config.mysqlUrl && config.redisUrl) {
@@ -45,14 +47,15 @@ async function main(): Promise<void> {
   const app = createApp({ drivers, config, log })
 
   const demoOrigins = [`http://localhost:${config.demoPort}`, `http://127.0.0.1:${config.demoPort}`]
-  if (drivers.mode === 'embedded' || withDemo) {
-    await app.apps.ensure({
-      id: DEMO_APP_ID,
-      name: 'Roomful demo',
-      allowedOrigins: demoOrigins,
-      secret: config.demoAppSecret,
-    })
-  }
+  const demoApp =
+    drivers.mode === 'embedded' || withDemo
+      ? await app.apps.ensure({
+          id: DEMO_APP_ID,
+          name: 'Roomful demo',
+          allowedOrigins: demoOrigins,
+          secret: config.demoAppSecret ?? (drivers.mode === 'embedded' ? EMBEDDED_DEMO_SECRET : undefined),
+        })
+      : null
 
   const port = await app.listen(config.port, config.host)
   const backendUrl = `http://localhost:${port}`
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
       port: config.demoPort,
       backendUrl,
       appId: DEMO_APP_ID,
-      appSecret: config.demoAppSecret,
+      appSecret: demoApp!.secret,
       widgetBundlePath,
     })
     stopHostPage = page.close

@@ -22,10 +22,12 @@ export class TopicRelay {
     await relay.ready
   }
 
-  detach(channel: string): void {
+  /** Returns true when that was the last local listener of the channel. */
+  detach(channel: string): boolean {
     const relay = this.relays.get(channel)
-    if (!relay || --relay.refs > 0) return
+    if (!relay || --relay.refs > 0) return false
     this.relays.delete(channel)
     relay.ready.then((unsubscribe) => unsubscribe()).catch(() => undefined)
+    return true
   }
 }

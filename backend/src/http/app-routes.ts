@@ -16,6 +16,8 @@ export interface RouteContext {
   intQuery(name: string, fallback: number | undefined, min: number, max: number): number | undefined
 }
 
+const MAX_JSON_BYTES = 64 * 1024
+
 export type RouteResult = { status?: number; body?: unknown }
 type Method = 'get' | 'post'
 
@@ -90,9 +92,15 @@ function context(req: Request, app: ResolvedApp): RouteContext {
       return verifyUserToken(app, token)
     },
     async body(schema) {
+      const text = await req.text()
+      if (Buffer.byteLength(text) > MAX_JSON_BYTES)
+        throw new RoomfulError(
+          'payload_too_large',
+          `unable to read the body; JSON bodies are limited to ${MAX_JSON_BYTES} bytes`,
+        )
       let raw: unknown
       try {
-        raw = JSON.parse(await req.text())
+        raw = JSON.parse(text)
       } catch {
         throw new RoomfulError('malformed_json', 'unable to read the body; it is not valid JSON')
       }

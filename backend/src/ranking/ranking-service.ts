@@ -50,17 +50,15 @@ export class RankingService {
     await this.deps.bus.publish(channels.ranking(appId), JSON.stringify({ type: 'ranking', board }))
   }
 
-  /** Called with every ranking frame this node receives from the bus. */
+  /** Called with every ranking frame this node receives from the bus (only while a local
+   * socket subscribes, see `forget`). */
   remember(appId: string, frame: string): void {
     this.latest.set(appId, (JSON.parse(frame) as { board: RankingBoard }).board)
   }
 
+  /** The latest board: this node's copy while it hears the app's boards, else computed now. */
   async current(appId: string): Promise<RankingBoard> {
-    const known = this.latest.get(appId)
-    if (known) return known
-    const board = await this.compute(appId)
-    this.latest.set(appId, board)
-    return board
+    return this.latest.get(appId) ?? this.compute(appId)
   }
 
   /** Forget a board once no local socket watches it, so a later subscriber gets a fresh one. */

@@ -20,8 +20,11 @@ import {
   type Handlers,
 } from './handlers.js'
 
-/** uWS refuses (1009) anything larger before our code runs; per-app limits are checked below it. */
-export const MAX_FRAME_CEILING = 64 * 1024
+/**
+ * uWS drops a socket whose frame exceeds this without a close frame (the client sees 1006), so
+ * it is set well above any per-app limit and the limit itself is enforced here, with 1009.
+ */
+export const MAX_FRAME_CEILING = 1024 * 1024
 
 /** Close codes that follow an error reply, for errors that make the connection useless. */
 const CLOSE_AFTER: Partial<Record<ErrorCode, number>> = {
@@ -104,9 +107,12 @@ export class Gateway {
     try {
       app = await this.deps.apps.require(appId)
     } catch (err) {
-      const code =
-        err instanceof RoomfulError && err.code === 'app_disabled' ? CLOSE.appDisabled : CLOSE.forbidden
-      return ws.close(code, err instanceof RoomfulError ? err.message : 'unable to load the app')
+      // An unknown or disabled app will not change by retrying; a store hiccup will.
+      if (!(err instanceof RoomfulError)) {
+        this.deps.log.warn({ err, appId }, 'unable to load the app of a new socket')
+        return ws.close(CLOSE.internal, 'unable to load the app; retry')
+      }
+      return ws.close(err.code === 'app_disabled' ? CLOSE.appDisabled : CLOSE.forbidden, err.message)
     }
     if (ws.closed) return
     if (!AppService.originAllowed(app, origin || undefined))

@@ -111,7 +111,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         const limit = Math.min(frame.limit ?? DEFAULT_HISTORY_PAGE, conn.limits.maxPageSize)
         let replay: JoinResult['replay'] = 'latest'
         let messages: Message[] = []
-        if (frame.sinceSeq !== undefined) {
+        // A position past the room's end cannot come from this room's history (the store lost
+        // data, or the client mixed rooms up): trusting it would start the feed in the future.
+        if (frame.sinceSeq !== undefined && frame.sinceSeq > record.lastSeq) replay = 'too_old'
+        else if (frame.sinceSeq !== undefined) {
           messages = await deps.messages.since(appId, frame.room, frame.sinceSeq, conn.limits.maxReplay + 1)
           replay = messages.length > conn.limits.maxReplay ? 'too_old' : 'resumed'
         }
@@ -263,7 +266,8 @@ export function unsubscribeRanking(deps: Pick<HandlerDeps, 'relay' | 'ranking'>,
   if (!conn.rankingSubscribed) return
   conn.rankingSubscribed = false
   if (!conn.closed) conn.socket.unsubscribe(rankingTopic(conn.app.id))
-  deps.relay.detach(channels.ranking(conn.app.id))
+  // With no local subscriber the node stops hearing boards, so its copy would go stale.
+  if (deps.relay.detach(channels.ranking(conn.app.id))) deps.ranking.forget(conn.app.id)
 }
 
 export function unsubscribeLobby(deps: Pick<HandlerDeps, 'relay'>, conn: Connection): void {

@@ -25,7 +25,7 @@ const leaving = (m: Membership) => ({
   userId: m.user.id,
 })
 
-contract('PresenceStore', (h) => {
+contract('PresenceStore', (h, kind) => {
   it('counts a user with two connections once; they leave with the last one', async () => {
     const p = h().node.presence
     const app = `a${hex(4)}`
@@ -80,20 +80,22 @@ contract('PresenceStore', (h) => {
     expect(await p.snapshot(other, 'r2', 10)).toEqual({ users: [], total: 0 })
   })
 
-  it('reads occupancy of a whole room list page in one round trip', async (ctx) => {
-    const node = h().node
-    if (!node.redisCommandCount) return ctx.skip() // embedded mode makes no round trips
-    const app = `a${hex(4)}`
-    const ids = Array.from({ length: 50 }, (_, i) => `r${i}`)
-    await node.presence.join(member(app, 'r7', 'ann'))
-    const before = node.redisCommandCount()
-    const one = await node.presence.occupancy(app, ['r7'])
-    const afterOne = node.redisCommandCount()
-    const fifty = await node.presence.occupancy(app, ids)
-    expect([afterOne - before, node.redisCommandCount() - afterOne]).toEqual([1, 1])
-    expect(one).toEqual([1])
-    expect(fifty.reduce((a, b) => a + b)).toBe(1)
-  })
+  // Embedded mode makes no round trips to count.
+  if (kind === 'production')
+    it('reads occupancy of a whole room list page in one round trip', async () => {
+      const node = h().node
+      if (!node.redisCommandCount) throw new Error('production drivers count their round trips')
+      const app = `a${hex(4)}`
+      const ids = Array.from({ length: 50 }, (_, i) => `r${i}`)
+      await node.presence.join(member(app, 'r7', 'ann'))
+      const before = node.redisCommandCount()
+      const one = await node.presence.occupancy(app, ['r7'])
+      const afterOne = node.redisCommandCount()
+      const fifty = await node.presence.occupancy(app, ids)
+      expect([afterOne - before, node.redisCommandCount() - afterOne]).toEqual([1, 1])
+      expect(one).toEqual([1])
+      expect(fifty.reduce((a, b) => a + b)).toBe(1)
+    })
 
   it('ranks rooms by distinct users, ties by most recent activity', async () => {
     const p = h().node.presence

@@ -23,7 +23,7 @@ async function seed(store: { create(r: RoomRecord): Promise<RoomRecord> }, appId
   return created
 }
 
-contract('RoomStore', (h) => {
+contract('RoomStore', (h, kind) => {
   it('creates a room and reads it back', async () => {
     const appId = `a${hex(4)}`
     const r = { ...room(appId, 'Lobby'), topic: 'Say hi 👋', createdAt: new Date('2026-11-25T06:00:00.123Z') }
@@ -68,24 +68,26 @@ contract('RoomStore', (h) => {
     expect(await h().node.rooms.getMany(appB, [a!.id])).toEqual([])
   })
 
-  it('costs one statement per list page whatever its size', async (ctx) => {
-    const node = h().node
-    if (!node.statementCount) return ctx.skip() // embedded mode has no statements to count
-    const appId = `a${hex(4)}`
-    await seed(node.rooms, appId, 60)
-    const cost = async (limit: number, after?: string) => {
-      const before = node.statementCount!()
-      const page = await node.rooms.list(appId, { limit, after })
-      return { statements: node.statementCount!() - before, page }
-    }
-    const one = await cost(1)
-    const fifty = await cost(50)
-    const next = await cost(50, fifty.page[49]!.id)
-    expect(one.page).toHaveLength(1)
-    expect(fifty.page).toHaveLength(50)
-    expect(next.page).toHaveLength(10)
-    expect([one.statements, fifty.statements, next.statements]).toEqual([1, 1, 1])
-  })
+  // Embedded mode has no statements to count.
+  if (kind === 'production')
+    it('costs one statement per list page whatever its size', async () => {
+      const node = h().node
+      if (!node.statementCount) throw new Error('production drivers count their round trips')
+      const appId = `a${hex(4)}`
+      await seed(node.rooms, appId, 60)
+      const cost = async (limit: number, after?: string) => {
+        const before = node.statementCount!()
+        const page = await node.rooms.list(appId, { limit, after })
+        return { statements: node.statementCount!() - before, page }
+      }
+      const one = await cost(1)
+      const fifty = await cost(50)
+      const next = await cost(50, fifty.page[49]!.id)
+      expect(one.page).toHaveLength(1)
+      expect(fifty.page).toHaveLength(50)
+      expect(next.page).toHaveLength(10)
+      expect([one.statements, fifty.statements, next.statements]).toEqual([1, 1, 1])
+    })
 })
 
 // The keyset order of the room list rests on this: ids made later sort later, even within

@@ -66,9 +66,12 @@ describe('bad input gets its documented error or close, and costs nobody else an
     await client.close()
   })
 
-  it('closes with 1009 on an oversize frame', async () => {
+  it.each([
+    ['just over the app limit', TEST_LIMITS.maxFrameBytes],
+    ['far over any limit', 200 * 1024],
+  ])('closes with 1009 on an oversize frame (%s)', async (_label, size) => {
     const client = await authed('big')
-    client.send(JSON.stringify({ op: 'ping', id: 'big', pad: 'x'.repeat(TEST_LIMITS.maxFrameBytes) }))
+    client.send(JSON.stringify({ op: 'ping', id: 'big', pad: 'x'.repeat(size) }))
     expect((await client.closed).code).toBe(1009)
   })
 
@@ -166,6 +169,9 @@ describe('bad input gets its documented error or close, and costs nobody else an
     expect(await wrong.json()).toMatchObject({ error: { code: 'bad_request' } })
     const noAuth = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms`)
     expect(noAuth.status).toBe(401)
+    const huge = await post(JSON.stringify({ name: 'x', topic: 'y'.repeat(100 * 1024) }))
+    expect(huge.status).toBe(413)
+    expect(await huge.json()).toMatchObject({ error: { code: 'payload_too_large' } })
     const noApp = await fetch(`${server.url}/v1/apps/nope/rooms`)
     expect(await noApp.json()).toMatchObject({ error: { code: 'app_not_found' } })
   })

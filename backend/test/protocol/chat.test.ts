@@ -105,6 +105,10 @@ describe.each(modes)('chatting over real sockets (%s)', (mode) => {
     await watcher.waitFor(
       (f) => f.type === 'ranking' && f.board.entries.some((e) => e.roomId === room.id && e.occupancy === 1),
     )
+    // The leave notice is stored like a message, so it may trail the presence delta.
+    await watcher.waitFor(
+      (f) => f.type === 'message' && f.message.notice === 'leave' && f.message.user.id === 'carol',
+    )
     const notices = watcher.messagesIn(room.id).filter((m) => m.kind === 'notice' && m.user.id === 'carol')
     expect(notices.map((m) => m.notice)).toEqual(['join', 'leave'])
     await watcher.close()

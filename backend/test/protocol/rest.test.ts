@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AuthSession, Page, Room } from '@roomful/sdk/protocol'
+import type { AuthSession, Page, RankingBoard, Room } from '@roomful/sdk/protocol'
 import { modesToTest } from '../support/modes.js'
 import { startTestServer, type TestServer } from '../support/test-server.js'
 import { WsTestClient } from '../support/ws-client.js'
@@ -68,6 +68,18 @@ describe.each(modes)('REST: hosted accounts and rooms (%s)', (mode) => {
     expect((await call('/auth/refresh', { body: { refreshToken: next.refreshToken } })).body).toMatchObject({
       error: { code: 'refresh_invalid' },
     })
+  })
+
+  it('answers GET /ranking with live counts even when no socket on this node watches the ranking', async () => {
+    const token = await server.token('ranker')
+    const room = (await call('/rooms', { body: { name: 'ranked' }, token })).body as unknown as Room
+    const before = (await call('/ranking', { token })).body as unknown as RankingBoard
+    expect(before.entries.find((e) => e.roomId === room.id)).toBeUndefined()
+    const member = await WsTestClient.authed(server.url, server.app.id, token)
+    await member.request('join', { room: room.id })
+    const after = (await call('/ranking', { token })).body as unknown as RankingBoard
+    expect(after.entries.find((e) => e.roomId === room.id)).toMatchObject({ name: 'ranked', occupancy: 1 })
+    await member.close()
   })
 
   it('keeps the same email in two apps as two accounts', async () => {

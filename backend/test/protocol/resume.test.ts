@@ -86,6 +86,22 @@ describe.each(modes)('resume and idempotent send (%s)', (mode) => {
     await Promise.all([sender.close(), member.close()])
   })
 
+  it('treats a position past the room’s end as too old, and keeps delivering live messages', async () => {
+    const room = await createRoom('future')
+    const sender = await connect('sender')
+    await sender.request('join', { room: room.id })
+    const member = await connect('time-traveller')
+    const join = await member.request<JoinResult>('join', { room: room.id, sinceSeq: 1_000_000 })
+    expect(join.result!.replay).toBe('too_old')
+    const sent = await sender.request<SendResult>('send', {
+      room: room.id,
+      clientId: 'after',
+      text: 'still live',
+    })
+    await member.waitFor((f) => f.type === 'message' && f.message.seq === sent.result!.message.seq)
+    await Promise.all([sender.close(), member.close()])
+  })
+
   it('stores and delivers a retried send once, also across a reconnect', async () => {
     const room = await createRoom('idempotent')
     const watcher = await connect('watcher')
