@@ -42,6 +42,11 @@ export const ERROR_CODES = {
   too_many_connections: { status: 429, retryable: true, message: 'this user has too many open connections' },
   rate_limited: { status: 429, retryable: true, message: 'too many requests; slow down' },
   payload_too_large: { status: 413, retryable: false, message: 'the body is larger than allowed' },
+  unsupported_media: {
+    status: 415,
+    retryable: false,
+    message: 'the file is not an image the server accepts (png, jpeg, gif, webp)',
+  },
   store_unavailable: {
     status: 503,
     retryable: true,

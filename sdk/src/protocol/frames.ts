@@ -32,7 +32,10 @@ export interface SendRequest {
   room: string
   /** Idempotency key chosen by the client; a retry with the same key returns the original. */
   clientId: string
+  /** May be empty when `attachmentId` is set. */
   text: string
+  /** An image uploaded by this user to this room (REST `POST …/attachments`): sends `kind: 'image'`. */
+  attachmentId?: string
 }
 export interface HistoryRequest {
   op: 'history'

@@ -22,6 +22,8 @@ export interface Limits {
   maxReplay: number
   /** Minimum interval between typing events one user sends to one room. */
   typingIntervalMs: number
+  /** Largest image attachment a user may upload, in bytes; larger gets `payload_too_large`. */
+  maxAttachmentBytes: number
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -36,6 +38,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxPageSize: 100,
   maxReplay: 1000,
   typingIntervalMs: 2000,
+  maxAttachmentBytes: 5 * 1024 * 1024,
 }
 
 /** Default number of messages shown on entering a room. */

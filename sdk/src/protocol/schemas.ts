@@ -31,7 +31,8 @@ export const clientFrameSchemas = {
     id: requestId,
     room: idSchema,
     clientId: string({ min: 1, max: 64 }),
-    text: string({ min: 1, max: 1_000_000 }),
+    text: string({ min: 0, max: 1_000_000 }),
+    attachmentId: optional(idSchema),
   }),
   history: object({
     op: literal('history'),
