@@ -7,11 +7,16 @@ import type { Logger } from '../logger.js'
 
 export interface RouteContext {
   req: Request
+  /** For routes that answer with something other than JSON (e.g. image bytes); sending on it
+   * ends the request, and the returned result is then ignored. */
+  res: Response
   app: ResolvedApp
   /** The bearer token's identity; rejects with `unauthenticated`/`token_*` when absent or bad. */
   identity(): Promise<VerifiedIdentity>
   /** The JSON body validated by `schema`; `malformed_json` or `bad_request` otherwise. */
   body<T>(schema: Schema<T>): Promise<T>
+  /** The raw body, refused with `payload_too_large` when longer than `max` bytes. */
+  bytes(max: number): Promise<Buffer>
   /** An integer query parameter within bounds, or `fallback` when absent. */
   intQuery(name: string, fallback: number | undefined, min: number, max: number): number | undefined
 }
@@ -66,7 +71,7 @@ export class AppRoutes {
     try {
       const app = await this.apps.require(req.path_parameters.appId ?? '')
       if (!this.allowCors(req, res, app)) throw new RoomfulError('origin_not_allowed')
-      const result = await handler(context(req, app))
+      const result = await handler(context(req, res, app))
       if (res.completed) return
       res.status(result.status ?? 200)
       if (result.body === undefined) res.send()
@@ -80,9 +85,10 @@ export class AppRoutes {
   }
 }
 
-function context(req: Request, app: ResolvedApp): RouteContext {
+function context(req: Request, res: Response, app: ResolvedApp): RouteContext {
   return {
     req,
+    res,
     app,
     async identity() {
       const header = req.headers.authorization ?? ''
@@ -107,6 +113,16 @@ function context(req: Request, app: ResolvedApp): RouteContext {
       const parsed = schema.parse(raw)
       if (!parsed.ok) throw new RoomfulError('bad_request', `unable to accept the body; ${parsed.issue}`)
       return parsed.value
+    },
+    async bytes(max) {
+      const tooLarge = () =>
+        new RoomfulError('payload_too_large', `unable to read the body; it is limited to ${max} bytes`)
+      // Refused before reading when the client says so up front; checked again after, since a
+      // chunked body has no length.
+      if (Number(req.headers['content-length'] ?? 0) > max) throw tooLarge()
+      const buffer = await req.buffer()
+      if (buffer.length > max) throw tooLarge()
+      return buffer
     },
     intQuery(name, fallback, min, max) {
       const raw = req.query_parameters[name]
