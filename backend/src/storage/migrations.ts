@@ -91,4 +91,17 @@ export const migrations: Migration[] = [
       ) ${TABLE}`,
     ],
   },
+  {
+    version: 2,
+    name: 'app-identity',
+    // Keys live with their app as JSON: a handful per app, always read together, and never
+    // queried by kid across apps (a kid is only meaningful inside its app).
+    statements: [
+      `ALTER TABLE apps
+        ADD COLUMN IF NOT EXISTS previous_secret VARCHAR(512) NULL,
+        ADD COLUMN IF NOT EXISTS previous_secret_expires_at DATETIME(3) NULL,
+        ADD COLUMN IF NOT EXISTS public_keys MEDIUMTEXT NULL,
+        ADD COLUMN IF NOT EXISTS jwks_url VARCHAR(2048) NULL`,
+    ],
+  },
 ]
