@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Message, Room, ServerFrame } from '@roomful/sdk/protocol'
+import type { Message, ServerFrame } from '@roomful/sdk/protocol'
 import { freshMysqlDatabase, servicesAvailable, TEST_REDIS_URL } from '../support/services.js'
 import { startBackend, type BackendProcess } from '../support/start-backend.js'
 import { mintUserToken } from '../support/tokens.js'
+import { createRoom as createRoomAt } from '../support/rooms.js'
 import { WsTestClient } from '../support/ws-client.js'
 
 const run = promisify(execFile)
@@ -36,12 +37,7 @@ describe.runIf(available)('SIGTERM drains a node', () => {
     const [leaving, staying] = await Promise.all([startBackend({ env }), startBackend({ env })])
     nodes.push(leaving!, staying!)
     const token = await mintUserToken(app.id, app.secret, { sub: 'writer' })
-    const res = await fetch(`${leaving!.url}/v1/apps/${app.id}/rooms`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'drain' }),
-    })
-    const room = (await res.json()) as Room
+    const room = await createRoomAt(leaving!.url, app.id, token, 'drain')
 
     const client = await WsTestClient.authed(leaving!.url, app.id, token)
     await client.request('join', { room: room.id })

@@ -7,6 +7,7 @@ import type { Room, SendResult, RankingBoard } from '@roomful/sdk/protocol'
 import { freshMysqlDatabase, servicesAvailable, TEST_REDIS_URL } from '../support/services.js'
 import { startBackend, type BackendProcess } from '../support/start-backend.js'
 import { mintUserToken } from '../support/tokens.js'
+import { createRoom as createRoomAt } from '../support/rooms.js'
 import { WsTestClient } from '../support/ws-client.js'
 
 const run = promisify(execFile)
@@ -66,12 +67,7 @@ describe.runIf(available)('three production nodes on one MySQL + Redis', () => {
 
   it('lets members on different nodes chat, agree on presence and ranking, and forget a killed node within 30 s', async () => {
     const [a, b, c] = nodes as [BackendProcess, BackendProcess, BackendProcess]
-    const res = await fetch(`${a.url}/v1/apps/${app.id}/rooms`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${await token('owner')}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'across nodes' }),
-    })
-    const room = (await res.json()) as Room
+    const room = await createRoomAt(a.url, app.id, await token('owner'), 'across nodes')
 
     const ann = await connect(a, 'ann')
     const ben = await connect(b, 'ben')

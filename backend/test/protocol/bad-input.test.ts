@@ -3,6 +3,7 @@ import { base64url } from 'jose'
 import { AUTH_TIMEOUT_MS, type ErrorEvent, type ServerFrame } from '@roomful/sdk/protocol'
 import { mintUserToken } from '../support/tokens.js'
 import { ALLOWED_ORIGIN, startTestServer, TEST_LIMITS, type TestServer } from '../support/test-server.js'
+import { createRoom as createRoomAt } from '../support/rooms.js'
 import { WsTestClient } from '../support/ws-client.js'
 
 const isError = (f: ServerFrame): f is ErrorEvent => f.type === 'error'
@@ -13,12 +14,7 @@ describe('bad input gets its documented error or close, and costs nobody else an
   let roomId: string
   beforeAll(async () => {
     server = await startTestServer('embedded')
-    const res = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${await server.token('owner')}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'target' }),
-    })
-    roomId = ((await res.json()) as { id: string }).id
+    roomId = (await createRoomAt(server.url, server.app.id, await server.token('owner'), 'target')).id
     bystander = await WsTestClient.authed(server.url, server.app.id, await server.token('bystander'))
     await bystander.request('join', { room: roomId })
   })

@@ -3,6 +3,7 @@ import type { JoinResult, Message, RankingBoard, SendResult } from '@roomful/sdk
 import { modesToTest } from '../support/modes.js'
 import { mintUserToken } from '../support/tokens.js'
 import { startTestServer, type TestServer } from '../support/test-server.js'
+import { createRoom as createRoomAt } from '../support/rooms.js'
 import { WsTestClient } from '../support/ws-client.js'
 
 const modes = await modesToTest()
@@ -14,15 +15,8 @@ describe.each(modes)('chatting over real sockets (%s)', (mode) => {
   })
   afterAll(async () => server?.stop())
 
-  async function createRoom(name: string, sub = 'creator') {
-    const res = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${await server.token(sub)}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name }),
-    })
-    expect(res.status).toBe(201)
-    return (await res.json()) as { id: string }
-  }
+  const createRoom = async (name: string) =>
+    createRoomAt(server.url, server.app.id, await server.token('creator'), name)
   const connect = async (sub: string, name = sub) =>
     WsTestClient.authed(server.url, server.app.id, await server.token(sub, name))
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, Socket, type Server } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Message, Room, SendResult } from '@roomful/sdk/protocol'
+import type { Message, SendResult } from '@roomful/sdk/protocol'
 import { createProductionDrivers } from '../../src/storage/drivers.production.js'
 import { freshMysqlDatabase, servicesAvailable, TEST_REDIS_URL } from '../support/services.js'
 import { startTestServer, type TestServer } from '../support/test-server.js'
+import { createRoom as createRoomAt } from '../support/rooms.js'
 import { WsTestClient } from '../support/ws-client.js'
 
 /** A TCP proxy in front of MariaDB that a test can cut, as a network partition would. */
@@ -70,14 +71,7 @@ describe.runIf(available)('production guarantees on MariaDB + Redis', () => {
   })
 
   const token = () => server.token('tester')
-  const createRoom = async (name: string) => {
-    const res = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${await token()}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name }),
-    })
-    return (await res.json()) as Room
-  }
+  const createRoom = async (name: string) => createRoomAt(server.url, server.app.id, await token(), name)
 
   it('costs the same number of SQL statements for a room list page of 1 and of 50', async () => {
     for (let i = 0; i < 60; i++) await createRoom(`listed ${i}`)

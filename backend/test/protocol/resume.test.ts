@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JoinResult, Message, SendResult } from '@roomful/sdk/protocol'
 import { modesToTest } from '../support/modes.js'
 import { startTestServer, TEST_LIMITS, type TestServer } from '../support/test-server.js'
+import { createRoom as createRoomAt } from '../support/rooms.js'
 import { WsTestClient } from '../support/ws-client.js'
 
 const modes = await modesToTest()
@@ -15,14 +16,8 @@ describe.each(modes)('resume and idempotent send (%s)', (mode) => {
 
   const connect = async (sub: string) =>
     WsTestClient.authed(server.url, server.app.id, await server.token(sub))
-  async function createRoom(name: string) {
-    const res = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${await server.token('owner')}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name }),
-    })
-    return (await res.json()) as { id: string }
-  }
+  const createRoom = async (name: string) =>
+    createRoomAt(server.url, server.app.id, await server.token('owner'), name)
 
   it('replays exactly the messages a dropped member missed, in order, then goes live without duplicates', async () => {
     const room = await createRoom('resume')
