@@ -10,18 +10,6 @@ const target = process.env.TARGET
 // Sources of workspace packages are compiled in place, so the widget bundle inlines the SDK
 // from source rather than depending on its build having run first.
 const resolve = () => nodeResolve({ exportConditions: ['source'], extensions: ['.ts', '.js'] })
-const ts = (pkg) =>
-  typescript({
-    tsconfig: `${pkg}/tsconfig.build.json`,
-    include: ['sdk/src/**/*.ts', 'widget/src/**/*.ts'],
-    exclude: ['**/*.test.ts'],
-    declaration: false,
-    declarationMap: false,
-    outDir: `${pkg}/dist`,
-    rootDir: '.',
-    noEmitOnError: true,
-  })
-const minify = () => terser({ ecma: 2020, module: true, compress: { passes: 2 } })
 
 // The shared tsconfig says NodeNext and declarations only; rollup needs JS from the plugin.
 const sdkTs = () =>
