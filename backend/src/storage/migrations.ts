@@ -104,4 +104,26 @@ export const migrations: Migration[] = [
         ADD COLUMN IF NOT EXISTS jwks_url VARCHAR(2048) NULL`,
     ],
   },
+  {
+    version: 3,
+    name: 'attachments',
+    // Metadata only: the bytes live in ATTACHMENTS_DIR. A message copies what it shows of its
+    // attachment into messages.attachment, so history reads never join this table.
+    statements: [
+      `CREATE TABLE IF NOT EXISTS attachments (
+        app_id ${ID} NOT NULL,
+        id ${ID} NOT NULL,
+        room_id ${ID} NOT NULL,
+        uploader_id ${USER_ID} NOT NULL,
+        content_type VARCHAR(32) CHARACTER SET ascii NOT NULL,
+        bytes INT UNSIGNED NOT NULL,
+        width INT UNSIGNED NOT NULL,
+        height INT UNSIGNED NOT NULL,
+        thumbnail VARCHAR(16) CHARACTER SET ascii NOT NULL,
+        origin VARCHAR(2048) NOT NULL,
+        created_at DATETIME(3) NOT NULL,
+        PRIMARY KEY (app_id, id)
+      ) ${TABLE}`,
+    ],
+  },
 ]

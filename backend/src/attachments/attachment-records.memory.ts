@@ -1,0 +1,20 @@
+import type { AttachmentRecord, AttachmentRecords, ThumbnailState } from './attachment-records.js'
+
+/** Embedded mode: records live as long as the process (like every embedded store). */
+export class MemoryAttachmentRecords implements AttachmentRecords {
+  private readonly records = new Map<string, AttachmentRecord>()
+
+  async insert(record: AttachmentRecord): Promise<void> {
+    this.records.set(`${record.appId}/${record.id}`, { ...record })
+  }
+
+  async get(appId: string, id: string): Promise<AttachmentRecord | null> {
+    const record = this.records.get(`${appId}/${id}`)
+    return record ? { ...record } : null
+  }
+
+  async setThumbnail(appId: string, id: string, state: ThumbnailState): Promise<void> {
+    const record = this.records.get(`${appId}/${id}`)
+    if (record) record.thumbnail = state
+  }
+}
