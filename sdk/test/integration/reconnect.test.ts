@@ -1,0 +1,230 @@
+import { randomBytes } from 'node:crypto'
+import {
+  createClient,
+  type Client,
+  type ClientOptions,
+  type Message,
+  type RankingBoard,
+  type Room,
+} from '@roomful/sdk'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import WebSocket from 'ws'
+import { modesToTest } from '../../../backend/test/support/modes.js'
+import { startTestServer, type TestServer } from '../../../backend/test/support/test-server.js'
+import { cuttableProxy, type CuttableProxy } from './support/proxy.js'
+
+// The SDK against the real backend (HyperExpress + uWS on a loopback port, embedded drivers,
+// and MariaDB + Redis when they answer), with a TCP proxy in front of the client that gets cut off.
+
+/** Generous: a wait that hits this is a failure, not a slow machine. */
+const eventually = { timeout: 15_000, interval: 25 }
+/** Keep-alive for the client whose network pauses: it notices in about two seconds. */
+const fastPing = { pingInterval: 400, timeout: 1_500 }
+
+const texts = (messages: Message[]) => messages.filter((m) => m.kind === 'text').map((m) => m.text)
+const seqs = (messages: Message[]) => messages.map((m) => m.seq)
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+
+/** Everything `room` emits as `message`, in emission order. */
+function record(room: Room): Message[] {
+  const seen: Message[] = []
+  room.on('message', (m) => seen.push(m))
+  return seen
+}
+
+/** The room's whole log from the server, oldest first, paging back through history. */
+async function fullHistory(room: Room): Promise<Message[]> {
+  const pages: Message[][] = []
+  let before: number | undefined
+  for (;;) {
+    const page = await room.history({ limit: 100, ...(before !== undefined && { before }) })
+    pages.unshift(page.messages)
+    if (!page.hasMore || !page.messages.length) break
+    before = page.messages[0]!.seq
+  }
+  return pages.flat()
+}
+
+const modes = await modesToTest()
+
+describe.each(modes)('the SDK against the real backend (%s mode)', (mode) => {
+  let server: TestServer
+  const clients: Client[] = []
+  const proxies: CuttableProxy[] = []
+
+  beforeAll(async () => {
+    server = await startTestServer(mode)
+  }, 30_000)
+  afterAll(async () => {
+    await server?.stop()
+  })
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close()
+    await Promise.all(proxies.splice(0).map((p) => p.close()))
+  })
+
+  const connect = async (sub: string, options: Partial<ClientOptions> = {}) => {
+    const client = createClient({
+      url: server.url,
+      appId: server.app.id,
+      token: await server.token(sub, sub[0]!.toUpperCase() + sub.slice(1)),
+      WebSocket,
+      backoff: { min: 20, max: 200 },
+      ...options,
+    })
+    clients.push(client)
+    return client
+  }
+  const behindProxy = async (sub: string, options: Partial<ClientOptions> = {}) => {
+    const proxy = await cuttableProxy(server.url)
+    proxies.push(proxy)
+    return { proxy, client: await connect(sub, { url: proxy.url, ...fastPing, ...options }) }
+  }
+  const newRoom = async (client: Client, label: string) =>
+    client.rooms.create({ name: `${label} ${randomBytes(3).toString('hex')}` })
+  const stateOf = (client: Client) => {
+    const states: string[] = []
+    client.on('state', ({ current }) => states.push(current))
+    return states
+  }
+
+  it('lets two clients chat: each sees both messages once, in order, and history agrees', async () => {
+    const alice = await connect('alice')
+    const bob = await connect('bob')
+    const { id } = await newRoom(alice, 'chat')
+    const aliceRoom = alice.room(id)
+    const bobRoom = bob.room(id)
+    const aliceSaw = record(aliceRoom)
+    const bobSaw = record(bobRoom)
+    await aliceRoom.join()
+    const { messages: page } = await bobRoom.join()
+    expect(bobRoom.members.map((u) => u.name).sort()).toEqual(['Alice', 'Bob'])
+
+    const hello = await aliceRoom.send({ text: 'hi Bob' })
+    const reply = await bobRoom.send({ text: 'hi Alice' })
+    expect(hello.user.name).toBe('Alice')
+    expect(reply.seq).toBeGreaterThan(hello.seq)
+
+    await vi.waitFor(() => expect(texts(bobSaw)).toEqual(['hi Bob', 'hi Alice']), eventually)
+    await vi.waitFor(() => expect(texts(aliceSaw)).toEqual(['hi Bob', 'hi Alice']), eventually)
+    const after = seqs(bobSaw).filter((s) => s > (page.at(-1)?.seq ?? 0))
+    expect(after).toEqual(range(after[0]!, reply.seq))
+    const log = await fullHistory(bobRoom)
+    expect(texts(log)).toEqual(['hi Bob', 'hi Alice'])
+    expect(log.find((m) => m.text === 'hi Alice')).toEqual(reply)
+  })
+
+  describe.each([
+    ['a server-side socket close', 'drop', 12],
+    ['a server-side socket close, missing more than the server replays', 'drop', 55],
+    ['a paused network, noticed by its keep-alive only', 'pause', 12],
+  ] as const)('a client cut off by %s', (_name, cut, missed) => {
+    it(`comes back and shows each of the ${missed} messages it missed once, in order; its own send goes out once`, async () => {
+      const alice = await connect('alice')
+      const { proxy, client: bob } = await behindProxy('bob')
+      const bobStates = stateOf(bob)
+      const { id } = await newRoom(alice, cut)
+      const aliceRoom = alice.room(id)
+      const bobRoom = bob.room(id)
+      const aliceSaw = record(aliceRoom)
+      const bobSaw = record(bobRoom)
+      await aliceRoom.join()
+      const { messages: page, room: joined } = await bobRoom.join()
+      const start = (page.at(-1)?.seq ?? joined.lastSeq) + 1
+      await aliceRoom.send({ text: 'before the cut' })
+      await vi.waitFor(() => expect(texts(bobSaw)).toEqual(['before the cut']), eventually)
+
+      if (cut === 'pause') proxy.pause()
+      else proxy.drop()
+      // Only the SDK's own keep-alive can notice a paused network.
+      await vi.waitFor(() => expect(bob.state).toBe('reconnecting'), eventually)
+
+      const missedTexts = range(1, missed).map((i) => `while Bob was away #${i}`)
+      for (const text of missedTexts) await aliceRoom.send({ text })
+      const offline = bobRoom.send({ text: 'Bob typed this while cut off' })
+      let offlineSettled = false
+      void offline.finally(() => (offlineSettled = true)).catch(() => {})
+      // Nothing gets through while the network is down: the send waits.
+      await new Promise((r) => setTimeout(r, 300))
+      expect(bob.state).not.toBe('connected')
+      expect(offlineSettled).toBe(false)
+      expect(texts(bobSaw)).toEqual(['before the cut'])
+
+      proxy.restore()
+      const sent = await offline
+      await aliceRoom.send({ text: 'after Bob came back' })
+
+      const expected = [
+        'before the cut',
+        ...missedTexts,
+        'Bob typed this while cut off',
+        'after Bob came back',
+      ]
+      await vi.waitFor(() => expect(texts(bobSaw)).toEqual(expected), eventually)
+      await vi.waitFor(() => expect(texts(aliceSaw)).toEqual(expected), eventually)
+      expect(bobStates).toContain('reconnecting')
+      expect(bob.state).toBe('connected')
+
+      // Every entry of the log after Bob's join page, exactly once and in seq order, no gaps,
+      // notices included; the same entries as history and as Alice saw them.
+      const log = await fullHistory(aliceRoom)
+      const last = log.at(-1)!.seq
+      await vi.waitFor(() => expect(bobSaw.at(-1)?.seq).toBeGreaterThanOrEqual(last), eventually)
+      await vi.waitFor(() => expect(aliceSaw.at(-1)?.seq).toBeGreaterThanOrEqual(last), eventually)
+      const upTo = (messages: Message[]) => messages.filter((m) => m.seq >= start && m.seq <= last)
+      expect(seqs(upTo(bobSaw))).toEqual(range(start, last))
+      expect(bobSaw[0]!.seq).toBe(start)
+      expect(upTo(bobSaw)).toEqual(upTo(log))
+      expect(upTo(aliceSaw)).toEqual(upTo(log))
+
+      // The send made while cut off: resolved with the stored message, stored and shown once.
+      expect(sent).toMatchObject({ text: 'Bob typed this while cut off', user: { id: bob.user!.id } })
+      expect(log.filter((m) => m.text === sent.text)).toEqual([sent])
+      expect(bobSaw.filter((m) => m.text === sent.text)).toEqual([sent])
+      expect(aliceSaw.filter((m) => m.text === sent.text)).toEqual([sent])
+    })
+  })
+
+  it('signs up a hosted account, then joins and chats as it', async () => {
+    const alice = await connect('alice')
+    const { id } = await newRoom(alice, 'hosted')
+    const aliceRoom = alice.room(id)
+    const aliceSaw = record(aliceRoom)
+    await aliceRoom.join()
+
+    const carol = createClient({ url: server.url, appId: server.app.id, WebSocket })
+    clients.push(carol)
+    const email = `carol-${randomBytes(4).toString('hex')}@example.com`
+    const session = await carol.auth.signup({
+      email,
+      password: 'correct horse battery',
+      displayName: 'Carol',
+    })
+    expect(session.user.name).toBe('Carol')
+    const carolRoom = carol.room(id)
+    await carolRoom.join()
+    expect(carol.user).toMatchObject({ name: 'Carol', guest: false })
+    const sent = await carolRoom.send({ text: 'hello from a hosted account' })
+    expect(sent.user.name).toBe('Carol')
+
+    await vi.waitFor(() => expect(texts(aliceSaw)).toEqual(['hello from a hosted account']), eventually)
+    expect(aliceSaw.find((m) => m.kind === 'text')).toEqual(sent)
+    expect(texts(await fullHistory(aliceRoom))).toEqual(['hello from a hosted account'])
+  })
+
+  it('shows the occupancy change in the live ranking when a second client joins', async () => {
+    const alice = await connect('alice')
+    const bob = await connect('bob')
+    const { id } = await newRoom(alice, 'ranked')
+    let board: RankingBoard | undefined
+    alice.ranking.subscribe((b) => (board = b))
+    const occupancy = () => board?.entries.find((e) => e.roomId === id)?.occupancy ?? 0
+
+    await alice.room(id).join()
+    await vi.waitFor(() => expect(occupancy()).toBe(1), eventually)
+    await bob.room(id).join()
+    await vi.waitFor(() => expect(occupancy()).toBe(2), eventually)
+    bob.close()
+    await vi.waitFor(() => expect(occupancy()).toBe(1), eventually)
+  })
+})
