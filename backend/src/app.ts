@@ -1,6 +1,11 @@
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import HyperExpress from 'hyper-express'
 import uWS from 'uWebSockets.js'
 import { AppService } from './apps/app-service.js'
+import { mountAttachmentRoutes } from './attachments/attachment-routes.js'
+import { DiskAttachmentStore } from './attachments/attachment-store.disk.js'
+import { AttachmentsService } from './attachments/attachments-service.js'
 import { AuthService } from './auth/auth-service.js'
 import { TopicRelay } from './bus/topic-relay.js'
 import type { Config } from './config.js'
@@ -28,9 +33,11 @@ export interface RoomfulApp {
 
 /**
  * HyperExpress answers a larger body with a bare 413 before any route runs; bodies up to this
- * reach the routes, which refuse oversize JSON with the usual error shape and CORS headers.
+ * reach the routes, which refuse oversize JSON (64 KiB) and oversize uploads (the app's
+ * `maxAttachmentBytes`) with the usual error shape and CORS headers. So this caps what an app's
+ * attachment limit can usefully be raised to.
  */
-const MAX_BODY_BYTES = 1024 * 1024
+const MAX_BODY_BYTES = 32 * 1024 * 1024
 
 /** The composition root: builds every service from the drivers and wires the edges. */
 export function createApp(deps: { drivers: Drivers; config: Config; log: Logger }): RoomfulApp {
@@ -53,6 +60,19 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     log,
   })
   const rooms = new RoomsService({ rooms: drivers.rooms, presence: drivers.presence, bus: drivers.bus })
+  const attachmentsDir =
+    config.attachmentsDir ??
+    (drivers.mode === 'embedded'
+      ? join(tmpdir(), `roomful-attachments-${config.nodeId}`)
+      : resolve('.data/attachments'))
+  const attachments = new AttachmentsService({
+    records: drivers.attachments,
+    files: new DiskAttachmentStore(attachmentsDir),
+    rooms,
+    log,
+  })
+  const thumbnails = drivers.thumbnailQueue(attachments.makeThumbnail)
+  attachments.useThumbnailQueue(thumbnails)
   const ranking = new RankingService({ presence: drivers.presence, rooms: drivers.rooms, bus: drivers.bus })
   const scheduler = drivers.rankingScheduler(ranking.recomputeAndPublish)
   const presence = new PresenceService({
@@ -85,6 +105,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     bus: drivers.bus,
     rooms,
     messages,
+    attachments,
     presence,
     presenceStore: drivers.presence,
     feeds,
@@ -93,7 +114,9 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
   }
   const gateway = new Gateway({ ...handlerDeps, apps, log }, createHandlers(handlerDeps))
   gateway.mount(server)
-  mountRestApi(new AppRoutes(server, apps, log), { auth, rooms, messages, ranking })
+  const routes = new AppRoutes(server, apps, log)
+  mountRestApi(routes, { auth, rooms, messages, ranking })
+  mountAttachmentRoutes(routes, { attachments, publicUrl: config.publicUrl })
 
   let draining = false
   server.get('/livez', (_req, res) => void res.json({ status: 'ok' }))
@@ -139,6 +162,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
         log.warn({ err }, 'unable to remove this node from presence; the reaper will')
       }
       await scheduler.close()
+      await thumbnails.close()
       await drivers.close()
     },
   }

@@ -9,6 +9,11 @@ export interface Config {
   mysqlUrl: string | null
   redisUrl: string | null
   redisPrefix: string
+  /** Where attachment bytes are stored; null: a temporary directory (embedded) or
+   * `.data/attachments` (production). Must be shared by every node in production. */
+  attachmentsDir: string | null
+  /** The backend's public base URL, used in attachment URLs; null: the upload request's Host. */
+  publicUrl: string | null
   nodeId: string
   /** Secret of the seeded `demo` app; null means the well-known one in embedded mode and a
    * random one in production, so a production database never holds a published secret. */
@@ -71,6 +76,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     mysqlUrl,
     redisUrl,
     redisPrefix: env.REDIS_PREFIX || 'rf:',
+    attachmentsDir: env.ATTACHMENTS_DIR || null,
+    publicUrl: url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? null,
     nodeId: env.NODE_ID || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     demoAppSecret: env.DEMO_APP_SECRET || null,
     logLevel: env.LOG_LEVEL || 'info',

@@ -1,4 +1,4 @@
-import type { Message, NoticeKind, UserProfile } from '@roomful/sdk/protocol'
+import type { Attachment, Message, NoticeKind, UserProfile } from '@roomful/sdk/protocol'
 import { channels, type Bus } from '../bus/bus.js'
 import { newSortableId } from '../ids.js'
 import type { Logger } from '../logger.js'
@@ -29,7 +29,9 @@ export class MessagesService {
     user: UserProfile,
     clientId: string,
     text: string,
+    attachment?: Attachment,
   ): Promise<Message> {
+    if (attachment) return this.store({ appId, roomId, kind: 'image', user, text, clientId, attachment })
     return this.store({ appId, roomId, kind: 'text', user, text, clientId })
   }
 

@@ -1,4 +1,7 @@
 import { MemoryAppStore } from '../apps/app-store.memory.js'
+import { MemoryAttachmentRecords } from '../attachments/attachment-records.memory.js'
+import type { ThumbnailQueue } from '../attachments/thumbnail-jobs.js'
+import { MemoryThumbnailQueue } from '../attachments/thumbnail-queue.memory.js'
 import { MemoryAccountStore } from '../auth/account-store.memory.js'
 import { MemoryBus } from '../bus/bus.memory.js'
 import { MemoryMessageStore } from '../messages/message-store.memory.js'
@@ -12,7 +15,7 @@ import type { Drivers } from './drivers.js'
 export function createEmbeddedDrivers(options: { rankingWindowMs?: number } = {}): Drivers {
   const rooms = new MemoryRoomStore()
   const bus = new MemoryBus()
-  const schedulers = new Set<RankingScheduler>()
+  const schedulers = new Set<RankingScheduler | ThumbnailQueue>()
   return {
     mode: 'embedded',
     apps: new MemoryAppStore(),
@@ -25,6 +28,12 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number } = {}
       const scheduler = new DebounceRankingScheduler(processor, { windowMs: options.rankingWindowMs })
       schedulers.add(scheduler)
       return scheduler
+    },
+    attachments: new MemoryAttachmentRecords(),
+    thumbnailQueue(processor) {
+      const queue = new MemoryThumbnailQueue(processor)
+      schedulers.add(queue)
+      return queue
     },
     async ping() {},
     async close() {

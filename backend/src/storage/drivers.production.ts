@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis'
 import { MysqlAppStore } from '../apps/app-store.mysql.js'
+import { MysqlAttachmentRecords } from '../attachments/attachment-records.mysql.js'
+import { BullmqThumbnailQueue } from '../attachments/thumbnail-queue.bullmq.js'
 import { MysqlAccountStore } from '../auth/account-store.mysql.js'
 import { RedisBus } from '../bus/bus.redis.js'
 import { MysqlMessageStore } from '../messages/message-store.mysql.js'
@@ -46,7 +48,7 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
 
     const presence = new RedisPresenceStore(commands, { prefix })
     const bus = new RedisBus(publisher, subscriber, { prefix })
-    const schedulers = new Set<BullmqRankingScheduler>()
+    const schedulers = new Set<BullmqRankingScheduler | BullmqThumbnailQueue>()
     const rooms = new MysqlRoomStore(db)
     return {
       mode: 'production',
@@ -64,6 +66,12 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
         })
         schedulers.add(scheduler)
         return scheduler
+      },
+      attachments: new MysqlAttachmentRecords(db),
+      thumbnailQueue(processor) {
+        const queue = new BullmqThumbnailQueue(processor, { redisUrl: options.redisUrl, prefix })
+        schedulers.add(queue)
+        return queue
       },
       async ping() {
         await Promise.all([db.query('SELECT 1'), commands.ping()])

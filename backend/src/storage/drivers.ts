@@ -1,5 +1,7 @@
 import type { AppStore } from '../apps/app-store.js'
 import type { AccountStore } from '../auth/account-store.js'
+import type { AttachmentRecords } from '../attachments/attachment-records.js'
+import type { ThumbnailProcessor, ThumbnailQueue } from '../attachments/thumbnail-jobs.js'
 import type { Bus } from '../bus/bus.js'
 import type { MessageStore } from '../messages/message-store.js'
 import type { PresenceStore } from '../presence/presence-store.js'
@@ -21,6 +23,10 @@ export interface Drivers {
   bus: Bus
   /** Starts the coalescing scheduler whose jobs run `processor` (on whichever node). */
   rankingScheduler(processor: RankingProcessor): RankingScheduler
+  /** Attachment metadata (the bytes are in the AttachmentStore, chosen from the config). */
+  attachments: AttachmentRecords
+  /** Starts the queue whose jobs make thumbnails with `processor` (on whichever node). */
+  thumbnailQueue(processor: ThumbnailProcessor): ThumbnailQueue
   /** Resolves when every backing service answers; rejects otherwise (for /readyz). */
   ping(): Promise<void>
   close(): Promise<void>

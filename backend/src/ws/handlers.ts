@@ -7,6 +7,7 @@ import {
   type Op,
   type ResultMap,
 } from '@roomful/sdk/protocol'
+import type { AttachmentsService } from '../attachments/attachments-service.js'
 import { verifyUserToken } from '../auth/tokens.js'
 import { channels, type Bus } from '../bus/bus.js'
 import type { TopicRelay } from '../bus/topic-relay.js'
@@ -26,6 +27,7 @@ export interface HandlerDeps {
   bus: Bus
   rooms: RoomsService
   messages: MessagesService
+  attachments: AttachmentsService
   presence: PresenceService
   presenceStore: PresenceStore
   feeds: RoomFeeds
@@ -174,15 +176,21 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           'message_too_long',
           `unable to send; the limit is ${conn.limits.maxMessageLength} characters`,
         )
-      if (frame.text.trim() === '') throw new RoomfulError('bad_request', 'unable to send; the text is blank')
+      if (frame.text.trim() === '' && frame.attachmentId === undefined)
+        throw new RoomfulError('bad_request', 'unable to send; the text is blank')
       if (!sendAllowed(conn, user.id))
         throw new RoomfulError('rate_limited', 'unable to send; too many messages')
+      const attachment =
+        frame.attachmentId === undefined
+          ? undefined
+          : await deps.attachments.forMessage(conn.app.id, frame.room, user.id, frame.attachmentId)
       const message = await deps.messages.send(
         conn.app.id,
         frame.room,
         profile(user),
         frame.clientId,
         frame.text,
+        attachment,
       )
       return { message }
     },
