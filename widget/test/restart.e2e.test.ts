@@ -8,7 +8,7 @@ import {
 } from '../../backend/test/support/services.js'
 import { startBackend, type BackendProcess } from '../../backend/test/support/start-backend.js'
 import { hasBrowser, launchBrowser, openVisitor, type Visitor } from './support/browser.js'
-import { bubbles, createRoomViaApi, openRoom, say, siteChat, until } from './support/demo.js'
+import { bubbles, createRoomViaApi, DEMO_SECRET, openRoom, say, siteChat, until } from './support/demo.js'
 
 // Only production mode keeps messages across a restart (embedded mode is memory only).
 const available = hasBrowser && (await servicesAvailable())
@@ -22,7 +22,13 @@ describe.runIf(available)('the widget across a backend restart (production mode)
   beforeAll(async () => {
     const database = await freshMysqlDatabase()
     dropDatabase = database.drop
-    const env = { MYSQL_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: uniquePrefix('widget') }
+    // Production mode gives the demo app a random secret unless told one: the test mints tokens.
+    const env = {
+      MYSQL_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: uniquePrefix('widget'),
+      DEMO_APP_SECRET: DEMO_SECRET,
+    }
     ;[backend, browser] = await Promise.all([startBackend({ demo: true, env }), launchBrowser()])
   })
   afterAll(async () => {
