@@ -17,7 +17,7 @@ export interface ProductionDriverOptions {
   redisUrl: string
   /** Prefix of every Redis key and channel; default `rf:`. */
   prefix?: string
-  logger?: { info(msg: string): void }
+  logger?: { info(msg: string): void; warn(obj: object, msg: string): void }
   /** Ranking coalescing window; default 100 ms. */
   rankingWindowMs?: number
   mysqlConnectionLimit?: number
@@ -44,6 +44,12 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
     // A subscriber must keep retrying: giving up would silently stop fan-out to this node.
     const subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
     connections.push(commands, publisher, subscriber)
+    // ioredis reconnects by itself; without a listener each socket error would be printed as
+    // an unhandled 'error' event instead of going to the log.
+    for (const connection of connections)
+      connection.on('error', (err: Error) =>
+        options.logger?.warn({ err }, 'Redis connection error; reconnecting'),
+      )
     await commands.ping()
 
     const presence = new RedisPresenceStore(commands, { prefix })
