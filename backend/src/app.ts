@@ -2,13 +2,16 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import HyperExpress from 'hyper-express'
 import uWS from 'uWebSockets.js'
+import { AppAdmin } from './apps/app-admin.js'
 import { AppService } from './apps/app-service.js'
 import { mountAttachmentRoutes } from './attachments/attachment-routes.js'
 import { DiskAttachmentStore } from './attachments/attachment-store.disk.js'
 import { AttachmentsService } from './attachments/attachments-service.js'
 import { AuthService } from './auth/auth-service.js'
+import { configureKeys, keys } from './auth/keys.js'
 import { TopicRelay } from './bus/topic-relay.js'
 import type { Config } from './config.js'
+import { mountAdminRoutes } from './http/admin-routes.js'
 import { AppRoutes } from './http/app-routes.js'
 import { mountRestApi } from './http/rest-api.js'
 import type { Logger } from './logger.js'
@@ -50,6 +53,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
   const publish = (topic: string, frame: string) => void server.publish(topic, frame)
 
   const apps = new AppService(drivers.apps)
+  configureKeys({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
   const auth = new AuthService(drivers.accounts)
   const batcher = new WriteBatcher(drivers.messages)
   const messages = new MessagesService({
@@ -112,8 +116,16 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     relay,
     ranking,
   }
-  const gateway = new Gateway({ ...handlerDeps, apps, log }, createHandlers(handlerDeps))
+  const gateway = new Gateway(
+    { ...handlerDeps, apps, log, tokenRefreshWindowMs: config.tokenRefreshWindowMs },
+    createHandlers(handlerDeps),
+  )
   gateway.mount(server)
+  const appAdmin = new AppAdmin(drivers.apps, (appId) => {
+    apps.invalidate(appId)
+    keys.forget(appId)
+  })
+  mountAdminRoutes(server, appAdmin, config.adminKey, log)
   const routes = new AppRoutes(server, apps, log)
   mountRestApi(routes, { auth, rooms, messages, ranking })
   mountAttachmentRoutes(routes, { attachments, publicUrl: config.publicUrl })

@@ -25,6 +25,13 @@ export interface Config {
   nodeTtlMs: number
   /** How often each node heartbeats and looks for dead nodes. */
   heartbeatIntervalMs: number
+  /** Bearer key of the admin REST API (`/v1/admin`); null disables it. */
+  adminKey: string | null
+  /** How long a socket whose token expired stays open for a re-auth before closing with 4100. */
+  tokenRefreshWindowMs: number
+  /** How long a fetched JWKS is used before refetching, and the least time between fetches. */
+  jwksCacheMs: number
+  jwksCooldownMs: number
 }
 
 export class ConfigError extends Error {
@@ -84,7 +91,13 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0),
     nodeTtlMs,
     heartbeatIntervalMs: int('HEARTBEAT_INTERVAL_MS', Math.max(100, Math.floor(nodeTtlMs / 3)), 50),
+    adminKey: env.ADMIN_KEY || null,
+    tokenRefreshWindowMs: int('TOKEN_REFRESH_WINDOW_MS', 30_000, 0),
+    jwksCacheMs: int('JWKS_CACHE_MS', 10 * 60_000, 0),
+    jwksCooldownMs: int('JWKS_COOLDOWN_MS', 30_000, 0),
   }
+  if (config.adminKey !== null && config.adminKey.length < 16)
+    problems.push('ADMIN_KEY must be at least 16 characters (or unset to disable the admin API)')
   if (problems.length > 0) throw new ConfigError(problems)
   return config
 }

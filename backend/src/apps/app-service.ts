@@ -28,6 +28,11 @@ export class AppService {
     return app
   }
 
+  /** Drops the cached copy, so a change made on this node takes effect at once. */
+  invalidate(appId: string): void {
+    this.cache.delete(appId)
+  }
+
   /** The app, or a RoomfulError saying why it cannot be used. */
   async require(appId: string): Promise<ResolvedApp> {
     const app = await this.find(appId)

@@ -49,10 +49,12 @@ export class Gateway {
   private nextId = 0
   private inFlight = 0
   private idleWaiters: Array<() => void> = []
+  /** Per authenticated connection, the timer that closes it once its token's refresh window ends. */
+  private readonly expiryTimers = new Map<Connection, NodeJS.Timeout>()
   draining = false
 
   constructor(
-    private readonly deps: HandlerDeps & { apps: AppService; log: Logger },
+    private readonly deps: HandlerDeps & { apps: AppService; log: Logger; tokenRefreshWindowMs: number },
     private readonly handlers: Handlers,
   ) {}
 
@@ -164,6 +166,7 @@ export class Gateway {
       const handler = this.handlers[op] as (c: Connection, f: unknown) => Promise<unknown>
       const result = await handler(conn, request)
       if (result !== NO_REPLY) conn.reply(request.id, result)
+      if (op === 'auth') this.watchExpiry(conn)
     } catch (err) {
       const error = err instanceof RoomfulError ? err : null
       if (!error) this.deps.log.error({ err, op, conn: conn.id }, 'a request failed unexpectedly')
@@ -173,6 +176,30 @@ export class Gateway {
     } finally {
       if (--this.inFlight === 0) this.idleWaiters.splice(0).forEach((wake) => wake())
     }
+  }
+
+  /**
+   * Closes `conn` with 4100 once its token has been expired for the refresh window, unless a
+   * re-auth (same user, fresh token) moved the expiry on meanwhile. Nothing is sent before:
+   * clients refresh ahead of `exp` on their own.
+   */
+  private watchExpiry(conn: Connection): void {
+    clearTimeout(this.expiryTimers.get(conn))
+    this.expiryTimers.delete(conn)
+    const expiresAt = conn.identity?.expiresAt
+    if (conn.closed || expiresAt === undefined || !Number.isFinite(expiresAt)) return
+    const closeAt = expiresAt * 1000 + this.deps.tokenRefreshWindowMs
+    // setTimeout holds at most ~24.8 days; a longer-lived token is re-checked then.
+    const delay = Math.min(Math.max(0, closeAt - Date.now()), 2 ** 31 - 1)
+    const timer = setTimeout(() => {
+      this.expiryTimers.delete(conn)
+      const current = conn.identity?.expiresAt ?? 0
+      if (current * 1000 + this.deps.tokenRefreshWindowMs <= Date.now())
+        conn.close(CLOSE.tokenExpired, 'the token expired; reconnect with a fresh one')
+      else this.watchExpiry(conn)
+    }, delay)
+    timer.unref()
+    this.expiryTimers.set(conn, timer)
   }
 
   private sendError(conn: Connection, raw: string, code: ErrorCode): void {
@@ -188,6 +215,8 @@ export class Gateway {
     conn.closed = true
     this.connections.delete(conn)
     if (conn.authTimer) clearTimeout(conn.authTimer)
+    clearTimeout(this.expiryTimers.get(conn))
+    this.expiryTimers.delete(conn)
     unsubscribeRanking(this.deps, conn)
     unsubscribeLobby(this.deps, conn)
     const user = conn.identity

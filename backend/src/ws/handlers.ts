@@ -20,6 +20,7 @@ import type { PresenceStore } from '../presence/presence-store.js'
 import { rankingTopic, type RankingService } from '../ranking/ranking-service.js'
 import { lobbyTopic, RoomsService } from '../rooms/rooms-service.js'
 import type { Connection } from './connection.js'
+import { reauthenticate } from './reauth.js'
 import { TokenBucket } from './token-bucket.js'
 
 export interface HandlerDeps {
@@ -66,8 +67,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   return {
     async auth(conn, frame) {
-      if (conn.identity)
-        throw new RoomfulError('bad_request', 'unable to authenticate; this connection already is')
+      if (conn.identity) return reauthenticate(conn, frame.token)
       let identity
       if (frame.token) identity = await verifyUserToken(conn.app, frame.token)
       else if (frame.guest && conn.app.allowGuests)

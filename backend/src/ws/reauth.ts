@@ -1,0 +1,25 @@
+import type { AuthResult } from '@roomful/sdk/protocol'
+import { verifyUserToken } from '../auth/tokens.js'
+import { RoomfulError } from '../errors.js'
+import type { Connection } from './connection.js'
+
+/**
+ * A second `auth` on an authenticated socket: a fresh token for the same user moves the
+ * connection's expiry on (the gateway then reschedules its 4100 close). Switching users, or
+ * a guest becoming a user, needs a new connection, since rooms and presence were joined as
+ * the first identity.
+ */
+export async function reauthenticate(conn: Connection, token: string | undefined): Promise<AuthResult> {
+  const current = conn.identity!
+  if (current.guest || !token)
+    throw new RoomfulError('bad_request', 'unable to re-authenticate; send a fresh token for the same user')
+  const identity = await verifyUserToken(conn.app, token)
+  if (identity.id !== current.id)
+    throw new RoomfulError(
+      'bad_request',
+      'unable to re-authenticate as another user; open a new connection to switch users',
+    )
+  conn.identity = { ...current, expiresAt: identity.expiresAt }
+  const { expiresAt: _, ...user } = conn.identity
+  return { user, connectionId: conn.id, limits: conn.limits }
+}
