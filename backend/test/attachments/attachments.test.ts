@@ -25,7 +25,13 @@ const photoWithExif = () =>
 /** Noise does not compress, so cutting the file in half really loses pixel rows. */
 const noisyPng = () =>
   sharp({
-    create: { width: 300, height: 300, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+    create: {
+      width: 300,
+      height: 300,
+      channels: 3,
+      background: '#000',
+      noise: { type: 'gaussian', mean: 128, sigma: 40 },
+    },
   })
     .png()
     .toBuffer()
@@ -57,7 +63,7 @@ describe.each(modes)('image attachments (%s)', (mode) => {
       method: 'POST',
       // The client's claim is ignored: the type comes from the bytes.
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'image/png' },
-      body,
+      body: new Uint8Array(body),
     })
     const json = (await res.json()) as Attachment & { error?: WireError }
     return { status: res.status, json }
@@ -216,7 +222,7 @@ describe.each(modes)('image attachments (%s)', (mode) => {
     // Uploading needs a member's token.
     const anonymous = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms/${room.id}/attachments`, {
       method: 'POST',
-      body: await noisyPng(),
+      body: new Uint8Array(await noisyPng()),
     })
     expect(anonymous.status).toBe(401)
     for (const c of [outsiderSocket, bob, alice]) c.socket.close()
