@@ -29,7 +29,15 @@ describe.runIf(available)('migrate [production]', () => {
       expect(rows.map((r) => r.version)).toEqual(latest)
       const tables = await nodes[0]!.query<Row[]>('SHOW TABLES')
       expect(tables.map((t) => Object.values(t)[0]).sort()).toEqual(
-        ['accounts', 'apps', 'messages', 'refresh_tokens', 'rooms', 'schema_migrations'].sort(),
+        [
+          'accounts',
+          'apps',
+          'attachments',
+          'messages',
+          'refresh_tokens',
+          'rooms',
+          'schema_migrations',
+        ].sort(),
       )
     } finally {
       await Promise.all(nodes.map((db) => db.close()))
