@@ -22,7 +22,7 @@ export class WriteBatcher {
 
   constructor(
     private readonly store: MessageStore,
-    private readonly options = { maxBatch: 200, maxInFlight: 4 },
+    private readonly options = { maxBatch: 200, maxInFlight: 16 },
   ) {}
 
   append(message: NewMessage): Promise<AppendResult> {

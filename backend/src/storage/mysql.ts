@@ -37,7 +37,7 @@ interface CoreConnection {
 export function createMysql(url: string, options: MysqlOptions = {}): Mysql {
   const pool: Pool = createPool({
     uri: url,
-    connectionLimit: options.connectionLimit ?? 10,
+    connectionLimit: options.connectionLimit ?? 20,
     connectTimeout: QUERY_TIMEOUT_MS,
     // DATETIME columns hold UTC; without this mysql2 would read them in the host's zone.
     timezone: 'Z',
