@@ -12,7 +12,7 @@ import type { WireError } from './protocol/errors.js'
 import type { AuthSession, Page, RankingBoard, Room as RoomInfo, Identity } from './protocol/models.js'
 import type { Ranking } from './ranking.js'
 import { createRest } from './rest.js'
-import { createRoom, type Room, type RoomOptions } from './room.js'
+import { createRoom, type Room, type RoomOptions, type Uploader } from './room.js'
 import type { LobbyEvent, Rooms } from './rooms.js'
 
 export interface ClientOptions extends RoomOptions, AuthOptions {
@@ -118,6 +118,8 @@ export function createClient(options: ClientOptions): Client {
     tokens: auth,
   })
   const rooms = new Map<string, ReturnType<typeof createRoom>>()
+  const upload: Uploader = (roomId, file, onProgress) =>
+    rest('POST', `/rooms/${encodeURIComponent(roomId)}/attachments`, file, auth, onProgress)
   const ranking = createFeed<RankingBoard>(conn, 'ranking', true)
   const lobby = createFeed<LobbyEvent>(conn, 'rooms', false)
 
@@ -131,7 +133,7 @@ export function createClient(options: ClientOptions): Client {
 
   const room = (id: string) => {
     let r = rooms.get(id)
-    if (!r) rooms.set(id, (r = createRoom(id, conn, options)))
+    if (!r) rooms.set(id, (r = createRoom(id, conn, options, upload)))
     return r
   }
 

@@ -11,7 +11,37 @@ export interface TokenSource {
   canRefresh(): boolean
 }
 
-export type Rest = <T>(method: string, path: string, body?: unknown, tokens?: TokenSource) => Promise<T>
+/** Upload progress: bytes sent so far and in all. */
+export type ProgressHandler = (progress: { loaded: number; total: number }) => void
+
+/** A binary body, sent as-is (image uploads); anything else is sent as JSON. */
+export type BinaryBody = Blob | ArrayBuffer | Uint8Array
+
+export type Rest = <T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  tokens?: TokenSource,
+  onProgress?: ProgressHandler,
+) => Promise<T>
+
+const isBinary = (body: unknown): body is BinaryBody =>
+  body instanceof ArrayBuffer ||
+  body instanceof Uint8Array ||
+  (typeof Blob !== 'undefined' && body instanceof Blob)
+
+/** `fetch` cannot report upload progress; XMLHttpRequest can (browsers only). */
+const xhrFetch = (url: string, init: RequestInit, onProgress: ProgressHandler) =>
+  new Promise<Response>((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open(init.method!, url)
+    for (const [k, v] of Object.entries(init.headers as Record<string, string>)) xhr.setRequestHeader(k, v)
+    xhr.upload.onprogress = (e) => onProgress({ loaded: e.loaded, total: e.total })
+    xhr.onload = () =>
+      resolve(new Response(xhr.status === 204 ? null : xhr.responseText, { status: xhr.status }))
+    xhr.onerror = () => reject(new Error('network error'))
+    xhr.send(init.body as XMLHttpRequestBodyInit)
+  })
 
 const statusCodes: Record<number, ErrorCode> = {
   401: 'unauthenticated',
@@ -34,7 +64,9 @@ export function createRest(base: string, fetchFn: typeof fetch): Rest {
     path: string,
     body?: unknown,
     tokens?: TokenSource,
+    onProgress?: ProgressHandler,
   ): Promise<T> {
+    const binary = isBinary(body)
     for (let retried = false; ; retried = true) {
       const token = await tokens?.get().catch((err: Error) => {
         throw isRoomfulError(err)
@@ -43,14 +75,19 @@ export function createRest(base: string, fetchFn: typeof fetch): Rest {
       })
       const headers: Record<string, string> = {}
       if (token) headers.authorization = `Bearer ${token}`
-      if (body !== undefined) headers['content-type'] = 'application/json'
+      if (body !== undefined)
+        headers['content-type'] = binary ? 'application/octet-stream' : 'application/json'
       let res: Response
       try {
-        res = await fetchFn(base + path, {
+        const init = {
           method,
           headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
-        })
+          body: binary ? (body as BodyInit) : body === undefined ? undefined : JSON.stringify(body),
+        }
+        res =
+          onProgress && typeof XMLHttpRequest !== 'undefined'
+            ? await xhrFetch(base + path, init, onProgress)
+            : await fetchFn(base + path, init)
       } catch (err) {
         throw new RoomfulError('disconnected', `unable to reach the server; ${(err as Error).message}`)
       }

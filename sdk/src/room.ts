@@ -4,7 +4,17 @@ import { createEmitter, type Unsubscribe } from './emitter.js'
 import { RoomfulError } from './errors.js'
 import { uuid } from './ids.js'
 import type { HistoryResult, JoinResult, ServerEvent } from './protocol/frames.js'
-import type { Message, PresenceSnapshot, Room as RoomInfo, UserProfile } from './protocol/models.js'
+import type {
+  Attachment,
+  Message,
+  PresenceSnapshot,
+  Room as RoomInfo,
+  UserProfile,
+} from './protocol/models.js'
+import type { BinaryBody, ProgressHandler } from './rest.js'
+
+/** Uploads an image to a room; resolves with the stored attachment. */
+export type Uploader = (roomId: string, file: BinaryBody, onProgress?: ProgressHandler) => Promise<Attachment>
 
 /** A change of who is in the room, with the resulting list. */
 export interface PresenceChange {
@@ -82,6 +92,16 @@ export interface Room {
    */
   send(body: { text: string }): Promise<Message>
   /**
+   * Upload an image (png, jpeg, gif or webp; the server checks the bytes and strips metadata)
+   * and send it as an image message; resolves with the stored message. `onProgress` reports
+   * upload progress in browsers (XMLHttpRequest); elsewhere it is not called. Refused files
+   * reject with `payload_too_large`, `unsupported_media` or `bad_request`.
+   *
+   * @example
+   * const message = await room.sendImage(input.files[0], { onProgress: ({ loaded, total }) => {} })
+   */
+  sendImage(file: BinaryBody, options?: { onProgress?: ProgressHandler }): Promise<Message>
+  /**
    * Older messages, ascending, before `before` (a seq; default: the newest).
    *
    * @example
@@ -114,6 +134,7 @@ export interface RoomOptions {
 interface Outgoing {
   clientId: string
   text: string
+  attachmentId?: string
   sent: boolean
   resolve(m: Message): void
   reject(e: RoomfulError): void
@@ -129,6 +150,7 @@ export function createRoom(
   id: string,
   conn: Connection,
   opts: RoomOptions & { backoff?: BackoffOptions },
+  upload?: Uploader,
 ): Room & { handle(e: ServerEvent): void } {
   const events = createEmitter<RoomEvents>()
   const buffer = new Map<number, Message>()
@@ -232,9 +254,14 @@ export function createRoom(
     fail(sendErr)
   }
 
+  const enqueue = (o: Outgoing) => {
+    outbox.push(o)
+    if (active) dispatch(o)
+  }
+
   const dispatch = (o: Outgoing) => {
     o.sent = true
-    conn.request('send', { room: id, clientId: o.clientId, text: o.text }).then(
+    conn.request('send', { room: id, clientId: o.clientId, text: o.text, attachmentId: o.attachmentId }).then(
       ({ message }) => {
         outbox = outbox.filter((x) => x !== o)
         take([message])
@@ -356,10 +383,20 @@ export function createRoom(
           return reject(
             new RoomfulError('message_too_long', `unable to send; the limit is ${max} characters`),
           )
-        const o: Outgoing = { clientId: uuid(), text, sent: false, resolve, reject }
-        outbox.push(o)
-        if (active) dispatch(o)
+        enqueue({ clientId: uuid(), text, sent: false, resolve, reject })
       })
+    },
+    async sendImage(file, options) {
+      const fail = (code: 'not_joined' | 'payload_too_large', why: string) =>
+        Promise.reject(new RoomfulError(code, `unable to send the image; ${why}`))
+      if (!wanted || !upload) return fail('not_joined', 'join the room first')
+      const size = file instanceof Uint8Array || file instanceof ArrayBuffer ? file.byteLength : file.size
+      const max = conn.limits.maxAttachmentBytes
+      if (size > max) return fail('payload_too_large', `the limit is ${max} bytes`)
+      const attachment = await upload(id, file, options?.onProgress)
+      return new Promise<Message>((resolve, reject) =>
+        enqueue({ clientId: uuid(), text: '', attachmentId: attachment.id, sent: false, resolve, reject }),
+      )
     },
     history: (options) => conn.request('history', { room: id, ...options }),
     typing() {
