@@ -13,6 +13,9 @@ export interface RouteContext {
   app: ResolvedApp
   /** The bearer token's identity; rejects with `unauthenticated`/`token_*` when absent or bad. */
   identity(): Promise<VerifiedIdentity>
+  /** For read routes: the token's identity, or a guest when no token is sent and the app allows
+   * guests (a token that is sent must be valid either way). */
+  reader(): Promise<VerifiedIdentity>
   /** The JSON body validated by `schema`; `malformed_json` or `bad_request` otherwise. */
   body<T>(schema: Schema<T>): Promise<T>
   /** The raw body, refused with `payload_too_large` when longer than `max` bytes. */
@@ -96,6 +99,11 @@ function context(req: Request, res: Response, app: ResolvedApp): RouteContext {
       if (scheme?.toLowerCase() !== 'bearer' || !token)
         throw new RoomfulError('unauthenticated', 'unable to authorize; send Authorization: Bearer <token>')
       return verifyUserToken(app, token)
+    },
+    async reader() {
+      if (!req.headers.authorization && app.allowGuests)
+        return { id: 'guest', name: 'Guest', avatar: null, guest: true, expiresAt: Infinity }
+      return this.identity()
     },
     async body(schema) {
       const text = await req.text()

@@ -38,7 +38,7 @@ export function mountRestApi(
   })
 
   routes.route('get', '/rooms', async (ctx) => {
-    await ctx.identity()
+    await ctx.reader()
     const limit = ctx.intQuery('limit', 20, 1, ctx.app.effectiveLimits.maxPageSize)!
     const cursor = ctx.req.query_parameters.cursor
     if (cursor !== undefined && !idSchema.parse(cursor).ok)
@@ -52,11 +52,11 @@ export function mountRestApi(
     return { status: 201, body: await deps.rooms.create(ctx.app.id, identity.id, input) }
   })
   routes.route('get', '/rooms/:roomId', async (ctx) => {
-    await ctx.identity()
+    await ctx.reader()
     return { body: await deps.rooms.get(ctx.app.id, roomIdParam(ctx.req.path_parameters.roomId)) }
   })
   routes.route('get', '/rooms/:roomId/messages', async (ctx) => {
-    await ctx.identity()
+    await ctx.reader()
     const roomId = roomIdParam(ctx.req.path_parameters.roomId)
     await deps.rooms.require(ctx.app.id, roomId)
     const limit = ctx.intQuery('limit', DEFAULT_HISTORY_PAGE, 1, ctx.app.effectiveLimits.maxPageSize)!
@@ -66,7 +66,7 @@ export function mountRestApi(
   })
 
   routes.route('get', '/ranking', async (ctx) => {
-    await ctx.identity()
+    await ctx.reader()
     return { body: await deps.ranking.current(ctx.app.id) }
   })
 }
