@@ -58,6 +58,8 @@ const en = {
   'room.composer': (p: Params) => `Message ${p.name}`,
   'room.placeholder': 'Write a message…',
   'room.send': 'Send',
+  'room.attach': 'Attach an image',
+  'room.uploading': (p: Params) => `Uploading image… ${p.n}%`,
   'room.sending': 'Sending…',
   'room.failed': 'Not sent.',
   'room.retry': 'Retry',
@@ -81,6 +83,9 @@ const en = {
   'error.unauthenticated': 'Log in to do that.',
   'error.message_too_long': 'That message is too long.',
   'error.bad_request': 'Please check the fields and try again.',
+  'error.payload_too_large': 'That image is too large.',
+  'error.unsupported_media': 'Only PNG, JPEG, GIF and WebP images can be sent.',
+  'error.image_unreadable': 'That image could not be read; it may be damaged.',
   'error.generic': 'Something went wrong. Please try again.',
 }
 
@@ -140,6 +145,8 @@ const ko: Record<MessageKey, Entry> = {
   'room.composer': (p) => `${p.name}에 메시지 보내기`,
   'room.placeholder': '메시지를 입력하세요…',
   'room.send': '보내기',
+  'room.attach': '이미지 첨부',
+  'room.uploading': (p) => `이미지 올리는 중… ${p.n}%`,
   'room.sending': '보내는 중…',
   'room.failed': '보내지 못했어요.',
   'room.retry': '다시 시도',
@@ -163,6 +170,9 @@ const ko: Record<MessageKey, Entry> = {
   'error.unauthenticated': '로그인이 필요해요.',
   'error.message_too_long': '메시지가 너무 길어요.',
   'error.bad_request': '입력한 내용을 확인하고 다시 시도해 주세요.',
+  'error.payload_too_large': '이미지가 너무 커요.',
+  'error.unsupported_media': 'PNG, JPEG, GIF, WebP 이미지만 보낼 수 있어요.',
+  'error.image_unreadable': '이미지를 읽을 수 없어요. 파일이 손상되었을 수 있어요.',
   'error.generic': '문제가 발생했어요. 다시 시도해 주세요.',
 }
 

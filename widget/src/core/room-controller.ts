@@ -208,6 +208,17 @@ export class RoomController extends ClientController {
     }
   }
 
+  /** Uploads and sends an image; the message shows once stored (progress is the caller's). */
+  async sendImage(file: Blob, onProgress: (p: { loaded: number; total: number }) => void): Promise<void> {
+    const room = this.handle
+    if (!room) return
+    const message = await room.sendImage(file, { onProgress })
+    this.upsert([message])
+    this.change = 'own'
+    this.host.emit('roomful-message-sent', { message })
+    this.host.requestUpdate()
+  }
+
   discard(entry: PendingMessage): void {
     this.pending = this.pending.filter((p) => p !== entry)
     this.host.requestUpdate()

@@ -11,6 +11,12 @@ import { RoomController, type PendingMessage } from '../core/room-controller.js'
 import { avatar, connectionBanner } from '../core/templates.js'
 import { roomStyles } from './room.styles.js'
 
+const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp']
+
+/** The first image file of a paste or drop, if any. */
+const imageIn = (data: DataTransfer | null): File | undefined =>
+  [...(data?.files ?? [])].find((f) => f.type.startsWith('image/'))
+
 const GROUP_WINDOW_MS = 5 * 60 * 1000
 const NEAR_EDGE_PX = 80
 
@@ -42,6 +48,8 @@ const NEAR_EDGE_PX = 80
  * @csspart composer - The message form.
  * @csspart input - The message field.
  * @csspart send-button - The send button.
+ * @csspart attach-button - The button that picks an image to send (images can also be pasted
+ *   or dropped on the composer).
  * @csspart banner - The connection banner.
  *
  * @cssproperty --roomful-accent - Own messages, buttons and links.
@@ -65,9 +73,13 @@ export class RoomfulRoom extends RoomfulElement {
   @state() private peopleOpen = false
   @state() private wide = false
   @state() private sendError = ''
+  /** Upload progress in percent while an image is on its way, else null. */
+  @state() private uploading: number | null = null
+  @state() private dragging = false
 
   @query('.log') private log?: HTMLElement
   @query('textarea') private input?: HTMLTextAreaElement
+  @query('.picker') private picker?: HTMLInputElement
   @query('h2') private heading?: HTMLElement
 
   private ctl = new RoomController(this)
@@ -425,7 +437,42 @@ export class RoomfulRoom extends RoomfulElement {
     const over = this.draft.length - max
     const disabled = this.ctl.phase !== 'joined' || !this.draft.trim() || over > 0
     const name = this.ctl.room?.name ?? ''
-    return html`<form class="composer" part="composer" @submit=${this.onSubmit}>
+    const joined = this.ctl.phase === 'joined'
+    return html`<form
+      class="composer ${this.dragging ? 'dragging' : ''}"
+      part="composer"
+      @submit=${this.onSubmit}
+      @dragover=${this.onDragOver}
+      @dragleave=${() => (this.dragging = false)}
+      @drop=${this.onDrop}
+    >
+      <button
+        class="attach"
+        part="attach-button"
+        type="button"
+        ?disabled=${!joined || this.uploading !== null}
+        aria-label=${this.t('room.attach')}
+        title=${this.t('room.attach')}
+        @click=${() => this.picker?.click()}
+      >
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+          <path
+            d="M16.5 6.5l-7.8 7.8a1.8 1.8 0 002.6 2.6l7.8-7.8a3.6 3.6 0 00-5.1-5.1l-7.8 7.8a5.4 5.4 0 007.6 7.6l6.4-6.4"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="1.8"
+            stroke-linecap="round"
+          />
+        </svg>
+      </button>
+      <input
+        class="picker"
+        type="file"
+        accept=${IMAGE_TYPES.join(',')}
+        tabindex="-1"
+        aria-hidden="true"
+        @change=${this.onPick}
+      />
       <textarea
         part="input"
         rows="1"
@@ -436,6 +483,7 @@ export class RoomfulRoom extends RoomfulElement {
         enterkeyhint="send"
         @input=${this.onInput}
         @keydown=${this.onKeydown}
+        @paste=${this.onPaste}
       ></textarea>
       <button
         class="send"
@@ -454,7 +502,14 @@ export class RoomfulRoom extends RoomfulElement {
         class="composer-status ${over > 0 || this.sendError ? 'error' : ''}"
         role="status"
       >
-        ${over > 0 ? this.t('room.tooLong', { n: over }) : this.sendError}
+        ${
+          over > 0
+            ? this.t('room.tooLong', { n: over })
+            : this.uploading !== null
+              ? html`${this.t('room.uploading', { n: this.uploading })}
+                  <progress max="100" .value=${this.uploading}></progress>`
+              : this.sendError
+        }
       </p>
     </form>`
   }
@@ -492,6 +547,52 @@ export class RoomfulRoom extends RoomfulElement {
 
   private retry(p: PendingMessage): void {
     this.ctl.send(p.text, p).catch((err: unknown) => this.onSendError(err))
+  }
+
+  private onPick = (event: Event) => {
+    const input = event.target as HTMLInputElement
+    const file = input.files?.[0]
+    input.value = ''
+    if (file) this.sendImage(file)
+  }
+
+  private onPaste = (event: ClipboardEvent) => {
+    const file = imageIn(event.clipboardData)
+    if (!file) return
+    event.preventDefault()
+    this.sendImage(file)
+  }
+
+  private onDragOver = (event: DragEvent) => {
+    if (!event.dataTransfer?.types.includes('Files')) return
+    event.preventDefault()
+    this.dragging = true
+  }
+
+  private onDrop = (event: DragEvent) => {
+    this.dragging = false
+    const file = imageIn(event.dataTransfer)
+    if (!event.dataTransfer?.files.length) return
+    event.preventDefault()
+    if (file) this.sendImage(file)
+    else this.onSendError({ code: 'unsupported_media' })
+  }
+
+  private sendImage(file: File): void {
+    if (this.ctl.phase !== 'joined' || this.uploading !== null) return
+    this.sendError = ''
+    // The server decides from the bytes; this only spares an upload that would surely fail.
+    if (file.type && !IMAGE_TYPES.includes(file.type)) return this.onSendError({ code: 'unsupported_media' })
+    this.uploading = 0
+    this.ctl
+      .sendImage(file, ({ loaded, total }) => {
+        if (total > 0) this.uploading = Math.min(100, Math.round((loaded / total) * 100))
+      })
+      .catch((err: unknown) =>
+        // A file that says it is an image but does not decode is refused as a bad request.
+        this.onSendError(errorCode(err) === 'bad_request' ? { code: 'image_unreadable' } : err),
+      )
+      .finally(() => (this.uploading = null))
   }
 
   private onSendError(err: unknown): void {

@@ -337,7 +337,7 @@ export const roomStyles = [
     }
     .composer {
       display: grid;
-      grid-template-columns: minmax(0, 1fr) auto;
+      grid-template-columns: auto minmax(0, 1fr) auto;
       align-items: end;
       gap: 8px;
       padding: 4px 12px 10px;
@@ -374,8 +374,35 @@ export const roomStyles = [
       background: var(--_accent);
       color: var(--_accent-contrast);
     }
-    .send:disabled {
+    .send:disabled,
+    .attach:disabled {
       opacity: 0.4;
+    }
+    .attach {
+      display: grid;
+      place-items: center;
+      width: 44px;
+      height: 44px;
+      border-radius: 50%;
+      border: 1px solid var(--_border);
+      background: var(--_raised);
+      color: inherit;
+    }
+    .attach:focus-visible,
+    .send:focus-visible {
+      outline: 2px solid var(--_focus);
+      outline-offset: 2px;
+    }
+    .picker {
+      display: none;
+    }
+    .composer.dragging {
+      outline: 2px dashed var(--_accent);
+      outline-offset: -4px;
+    }
+    .composer-status progress {
+      vertical-align: middle;
+      width: 8em;
     }
     .composer-status {
       grid-column: 1 / -1;
