@@ -88,6 +88,45 @@ describe.runIf(hasBrowser)('image attachments in the widget', () => {
     await full.close()
   })
 
+  it('sends images dropped on the composer or pasted into it', async () => {
+    const room = `Drop zone ${Math.random().toString(36).slice(2, 7)}`
+    const a = await visit('Dana')
+    const chat = siteChat(a.page)
+    await createRoom(chat, room)
+    const gif = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c33' } })
+      .gif()
+      .toBuffer()
+    const files = (name: string, type: string) =>
+      a.page.evaluateHandle(
+        ({ bytes, name, type }) => {
+          const data = new DataTransfer()
+          data.items.add(new File([new Uint8Array(bytes)], name, { type }))
+          return data
+        },
+        { bytes: [...gif], name, type },
+      )
+    await chat.locator('roomful-room form.composer').dispatchEvent('drop', {
+      dataTransfer: await files('dropped.gif', 'image/gif'),
+    })
+    await until(
+      'the dropped image is in the log',
+      async () => (await chat.locator('roomful-room a.attachment').count()) === 1,
+    )
+    const pasted = await files('pasted.gif', 'image/gif')
+    await chat
+      .locator('roomful-room textarea')
+      .evaluate(
+        (area, clipboardData) =>
+          area.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true })),
+        pasted,
+      )
+    await until(
+      'the pasted image is in the log',
+      async () => (await chat.locator('roomful-room a.attachment').count()) === 2,
+    )
+    expect(await chat.locator('roomful-room textarea').inputValue()).toBe('')
+  })
+
   it('says clearly when a file is refused, and stores nothing', async () => {
     const room = `Refusals ${Math.random().toString(36).slice(2, 7)}`
     const a = await visit('Mallory')
