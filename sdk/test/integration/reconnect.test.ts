@@ -218,6 +218,66 @@ describe.each(modes)('the SDK against the real backend (%s mode)', (mode) => {
     })
   })
 
+  it('keeps every message exactly once through a flapping connection while both sides keep sending', async () => {
+    const alice = await connect('alice')
+    const { proxy, client: bob } = await behindProxy('bob')
+    const { id } = await newRoom(alice, 'flapping')
+    const aliceRoom = alice.room(id)
+    const bobRoom = bob.room(id)
+    const aliceSaw = record(aliceRoom)
+    const bobSaw = record(bobRoom)
+    await aliceRoom.join()
+    const { messages: page, room: joined } = await bobRoom.join()
+    const start = (page.at(-1)?.seq ?? joined.lastSeq) + 1
+
+    // Alice sends steadily, Bob fires sends without waiting; meanwhile Bob's connection is
+    // dropped four times, each time just long enough for him to notice and start reconnecting.
+    const fromAlice = range(1, 60).map((i) => `Alice #${i}`)
+    const fromBob = range(1, 12).map((i) => `Bob #${i}`)
+    const aliceDone = (async () => {
+      for (const text of fromAlice) {
+        await aliceRoom.send({ text })
+        await sleep(10)
+      }
+    })()
+    const bobSends: Promise<Message>[] = []
+    const bobDone = (async () => {
+      for (const text of fromBob) {
+        bobSends.push(bobRoom.send({ text }))
+        await sleep(45)
+      }
+    })()
+    let drops = 0
+    const flapping = (async () => {
+      for (let i = 0; i < 4; i++) {
+        await sleep(90)
+        proxy.drop()
+        drops++
+        await sleep(40)
+        proxy.restore()
+        await vi.waitFor(() => expect(bob.state).toBe('connected'), eventually)
+      }
+    })()
+    await Promise.all([aliceDone, bobDone, flapping])
+    const bobSent = await Promise.all(bobSends)
+    expect(drops).toBe(4)
+
+    const log = await fullHistory(bobRoom)
+    const last = log.at(-1)!.seq
+    await vi.waitFor(() => expect(bobSaw.at(-1)?.seq).toBeGreaterThanOrEqual(last), eventually)
+    await vi.waitFor(() => expect(aliceSaw.at(-1)?.seq).toBeGreaterThanOrEqual(last), eventually)
+    const upTo = (messages: Message[]) => messages.filter((m) => m.seq >= start && m.seq <= last)
+    expect(seqs(upTo(bobSaw))).toEqual(range(start, last))
+    expect(upTo(bobSaw)).toEqual(upTo(log))
+    expect(upTo(aliceSaw)).toEqual(upTo(log))
+    // Each side's messages once each, in the order they were sent.
+    const by = (name: string) => texts(upTo(bobSaw)).filter((t) => t.startsWith(name))
+    expect(by('Alice')).toEqual(fromAlice)
+    expect(by('Bob')).toEqual(fromBob)
+    expect(bobSent.map((m) => m.text)).toEqual(fromBob)
+    for (const sent of bobSent) expect(log.filter((m) => m.clientId === sent.clientId)).toEqual([sent])
+  })
+
   it('signs up a hosted account, then joins and chats as it', async () => {
     const alice = await connect('alice')
     const { id } = await newRoom(alice, 'hosted')
