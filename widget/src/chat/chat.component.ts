@@ -15,7 +15,7 @@ import { chatStyles } from './chat.styles.js'
 type Screen = 'lobby' | 'login' | 'room'
 
 const ROOM_PARTS =
-  'header, back-button, log, message, own, notice, pending, author, text, link, attachment, avatar, presence, typing, composer, input, send-button'
+  'header, back-button, log, message, own, notice, pending, author, text, link, attachment, avatar, presence, typing, composer, input, send-button, attach-button'
 const LOBBY_PARTS = 'board, entry, count, list, create-form, room, button'
 const LOGIN_PARTS = 'card, form, input:login-input, submit'
 
