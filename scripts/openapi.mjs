@@ -201,6 +201,8 @@ const withAuth = { ...common, 401: { $ref: '#/components/responses/Unauthorized'
 const withBody = { ...badRequest, ...common }
 const withAuthAndInput = { ...badRequest, ...withAuth }
 const bearer = [{ bearer: [] }]
+// Read routes: an app with guest access also answers them without a token.
+const bearerOrGuest = [{ bearer: [] }, {}]
 
 const roomId = {
   name: 'roomId',
@@ -283,7 +285,7 @@ const paths = {
       operationId: 'listRooms',
       tags: ['rooms'],
       summary: 'List rooms, newest first, keyset-paginated, each with its live occupancy',
-      security: bearer,
+      security: bearerOrGuest,
       parameters: [
         limitParam(20),
         {
@@ -311,7 +313,7 @@ const paths = {
       operationId: 'getRoom',
       tags: ['rooms'],
       summary: 'One room, with its live occupancy',
-      security: bearer,
+      security: bearerOrGuest,
       parameters: [roomId],
       responses: {
         200: json(ref('Room'), 'The room.'),
@@ -325,7 +327,7 @@ const paths = {
       operationId: 'listMessages',
       tags: ['messages'],
       summary: 'History: the newest messages before a seq, ascending',
-      security: bearer,
+      security: bearerOrGuest,
       parameters: [
         roomId,
         limitParam(DEFAULT_HISTORY_PAGE),
@@ -350,7 +352,7 @@ const paths = {
       operationId: 'ranking',
       tags: ['ranking'],
       summary: 'The ranking board: occupied rooms by distinct users, ties by latest activity (top 10)',
-      security: bearer,
+      security: bearerOrGuest,
       responses: { 200: json(ref('RankingBoard'), 'The board as this node knows it.'), ...withAuth },
     },
   },
