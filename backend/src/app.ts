@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import HyperExpress from 'hyper-express'
 import uWS from 'uWebSockets.js'
+import { CLOSE } from '@roomful/sdk/protocol'
 import { AppAdmin } from './apps/app-admin.js'
 import { AppService } from './apps/app-service.js'
 import { mountAttachmentRoutes } from './attachments/attachment-routes.js'
@@ -124,6 +125,14 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
   const appAdmin = new AppAdmin(drivers.apps, (appId) => {
     apps.invalidate(appId)
     keys.forget(appId)
+    // Sockets of a disabled or deleted app close on this node now; other nodes' on reconnect.
+    void apps.find(appId).then(
+      (app) => {
+        if (!app) gateway.closeApp(appId, CLOSE.forbidden, 'the app was deleted')
+        else if (app.disabled) gateway.closeApp(appId, CLOSE.appDisabled, 'the app was disabled')
+      },
+      () => undefined,
+    )
   })
   mountAdminRoutes(server, appAdmin, config.adminKey, log)
   const routes = new AppRoutes(server, apps, log)

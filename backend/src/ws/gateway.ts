@@ -88,6 +88,11 @@ export class Gateway {
     for (const conn of this.connections) conn.close(CLOSE.goingAway, 'server shutting down')
   }
 
+  /** Closes this node's sockets of an app that was disabled (4004) or deleted (4003). */
+  closeApp(appId: string, code: number, reason: string): void {
+    for (const conn of this.connections) if (conn.app.id === appId) conn.close(code, reason)
+  }
+
   private upgrade(req: Request, res: Response): void {
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
     if (this.draining) return void res.status(503).send('shutting down')

@@ -81,7 +81,9 @@ describe.each(modes)('admin REST (%s)', (mode) => {
     await annAgain.close()
 
     // Disabled: refused at once; enabled again: accepted.
+    const open = await WsTestClient.authed(server.url, id, token)
     await admin('POST', `/apps/${id}/disable`)
+    expect((await open.closed).code).toBe(4004)
     expect((await (await me(id, token)).json()).error.code).toBe('app_disabled')
     const refused = await WsTestClient.connect(server.url, id)
     expect((await refused.closed).code).toBe(4004)
