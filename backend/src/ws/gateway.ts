@@ -35,6 +35,9 @@ const CLOSE_AFTER: Partial<Record<ErrorCode, number>> = {
   app_disabled: CLOSE.appDisabled,
 }
 
+/** How often open sockets' apps are looked up again (the app cache lives 5 s). */
+const APP_SWEEP_MS = 5_000
+
 interface UpgradeContext {
   appId: string
   origin: string
@@ -51,6 +54,7 @@ export class Gateway {
   private idleWaiters: Array<() => void> = []
   /** Per authenticated connection, the timer that closes it once its token's refresh window ends. */
   private readonly expiryTimers = new Map<Connection, NodeJS.Timeout>()
+  private appSweep: NodeJS.Timeout | undefined
   draining = false
 
   constructor(
@@ -63,6 +67,10 @@ export class Gateway {
   }
 
   mount(server: Server): void {
+    // Other nodes' admin changes reach this node through the app cache: look every open
+    // socket's app up again now and then, and close those of apps disabled or deleted since.
+    this.appSweep = setInterval(() => void this.sweepApps(), APP_SWEEP_MS)
+    this.appSweep.unref()
     server.upgrade('/v1/ws', (req: Request, res: Response) => this.upgrade(req, res))
     server.ws(
       '/v1/ws',
@@ -85,7 +93,17 @@ export class Gateway {
   /** Closes every socket with 1001 so clients reconnect elsewhere. */
   closeAll(): void {
     this.draining = true
+    clearInterval(this.appSweep)
     for (const conn of this.connections) conn.close(CLOSE.goingAway, 'server shutting down')
+  }
+
+  private async sweepApps(): Promise<void> {
+    const appIds = new Set([...this.connections].map((conn) => conn.app.id))
+    for (const appId of appIds) {
+      const app = await this.deps.apps.find(appId).catch(() => undefined)
+      if (app === null) this.closeApp(appId, CLOSE.forbidden, 'the app was deleted')
+      else if (app?.disabled) this.closeApp(appId, CLOSE.appDisabled, 'the app was disabled')
+    }
   }
 
   /** Closes this node's sockets of an app that was disabled (4004) or deleted (4003). */

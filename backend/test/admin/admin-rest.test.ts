@@ -142,6 +142,24 @@ describe.each(modes)('admin REST (%s)', (mode) => {
   })
 })
 
+describe.each(modes)('an app disabled by another node or the CLI (%s)', (mode) => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startTestServer(mode)
+  })
+  afterAll(async () => server?.stop())
+
+  it('has its open sockets closed with 4004 once this node notices (app cache, then the sweep)', async () => {
+    const token = await mintUserToken(server.other.id, server.other.secret, { sub: 'olga' })
+    const olga = await WsTestClient.authed(server.url, server.other.id, token)
+    // Written straight to the store, as the CLI or another node's admin API does.
+    await server.drivers.apps.update(server.other.id, { disabled: true })
+    const started = Date.now()
+    expect((await olga.closed).code).toBe(4004)
+    expect(Date.now() - started).toBeLessThan(12_500)
+  }, 20_000)
+})
+
 describe('admin REST without ADMIN_KEY', () => {
   let server: TestServer
   beforeAll(async () => {
