@@ -210,6 +210,12 @@ const roomId = {
   required: true,
   schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', minLength: 1, maxLength: 64 },
 }
+const attachmentId = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', minLength: 1, maxLength: 64 },
+}
 const limitParam = (fallback) => ({
   name: 'limit',
   in: 'query',
@@ -347,6 +353,64 @@ const paths = {
       },
     },
   },
+  [`${app}/rooms/{roomId}/attachments`]: {
+    post: {
+      operationId: 'uploadAttachment',
+      tags: ['attachments'],
+      summary: 'Upload an image (png, jpeg, gif, webp) to send into this room',
+      description:
+        "The body is the raw image; its Content-Type is ignored: the type is sniffed from the bytes. The whole image is decoded (truncated or corrupt: 400) and re-encoded, which drops EXIF/GPS and other metadata. A refused file stores nothing. Send it with the WebSocket `send` op's `attachmentId`; a thumbnail is made by a background job. Guests get 403 `guest_read_only`.",
+      security: bearer,
+      parameters: [roomId],
+      requestBody: {
+        required: true,
+        content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+      },
+      responses: {
+        201: json(ref('Attachment'), 'The stored, cleaned image.'),
+        ...withAuthAndInput,
+        404: { $ref: '#/components/responses/RoomNotFound' },
+        413: error(
+          `\`payload_too_large\`: over the app's \`maxAttachmentBytes\` (default ${DEFAULT_LIMITS.maxAttachmentBytes} bytes).`,
+        ),
+        415: error('`unsupported_media`: not a png, jpeg, gif or webp image (SVG, HTML, …).'),
+      },
+    },
+  },
+  [`${app}/attachments/{id}`]: {
+    get: {
+      operationId: 'getAttachment',
+      tags: ['attachments'],
+      summary: 'The image; no token (for <img>): the unguessable id is the capability',
+      description:
+        "Headers: the sniffed Content-Type, `X-Content-Type-Options: nosniff`, `Content-Security-Policy: default-src 'none'`, `Cache-Control: public, max-age=31536000, immutable`.",
+      parameters: [attachmentId],
+      responses: {
+        200: {
+          description: 'The image bytes.',
+          content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+        },
+        404: error('`not_found`: no such attachment in this app (or `app_not_found`).'),
+      },
+    },
+  },
+  [`${app}/attachments/{id}/thumbnail`]: {
+    get: {
+      operationId: 'getAttachmentThumbnail',
+      tags: ['attachments'],
+      summary: 'A WebP thumbnail (at most 320 px); the full image until it is made',
+      description:
+        'Until the background job has made the thumbnail, this serves the full image with `Cache-Control: public, max-age=60`; then the WebP with the immutable caching of the full image.',
+      parameters: [attachmentId],
+      responses: {
+        200: {
+          description: 'The image bytes.',
+          content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+        },
+        404: error('`not_found`: no such attachment in this app (or `app_not_found`).'),
+      },
+    },
+  },
   [`${app}/ranking`]: {
     get: {
       operationId: 'ranking',
@@ -441,8 +505,8 @@ const doc = {
       "then checks the Origin header against the app's allowed origins (403 `origin_not_allowed`), then",
       'the bearer token where one is required, then the query and body. Errors are',
       '`{ "error": { "code", "message" } }` with the status of the code. The code table is shared with the WebSocket protocol; by status:',
-      ...[400, 401, 403, 404, 409, 413, 429, 500, 503, 504].map((s) => `${s}: ${codesWith(s)}.`),
-      'Bodies over 64 KiB get a bare 413 with an empty body.',
+      ...[400, 401, 403, 404, 409, 413, 415, 429, 500, 503, 504].map((s) => `${s}: ${codesWith(s)}.`),
+      'JSON bodies over 64 KiB get 413 `payload_too_large`; any body over 32 MiB gets a bare 413 with an empty body.',
     ].join('\n'),
     license: { name: 'MIT' },
   },
@@ -452,6 +516,7 @@ const doc = {
     { name: 'rooms' },
     { name: 'messages' },
     { name: 'ranking' },
+    { name: 'attachments', description: 'Image uploads for image messages, and serving them.' },
     { name: 'health', description: 'For load balancers and orchestrators; no CORS, no auth.' },
     { name: 'cors' },
   ],
