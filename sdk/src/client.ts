@@ -31,7 +31,7 @@ export interface ClientOptions extends RoomOptions, AuthOptions {
   fetch?: typeof fetch
   /** Reconnect delays (full-jitter exponential, default 500 ms to 20 s). */
   backoff?: BackoffOptions
-  /** Milliseconds to wait for a reply before rejecting with `timeout` (default 10,000). */
+  /** Milliseconds to wait for a reply before rejecting with `timeout`, and for a socket to open (default 10,000). */
   timeout?: number
   /** Milliseconds between keep-alive pings (default 25,000; 0 turns them off). */
   pingInterval?: number

@@ -52,7 +52,7 @@ export interface ConnectionOptions {
   WebSocket: WebSocketConstructor | undefined
   tokens: TokenSource
   backoff?: BackoffOptions
-  /** Milliseconds to wait for a reply (default 10,000). */
+  /** Milliseconds to wait for a reply, and for a socket to open before trying another (default 10,000). */
   timeout?: number
   /** Milliseconds between pings that detect a dead socket (default 25,000; 0 turns them off). */
   pingInterval?: number
@@ -183,6 +183,12 @@ export function createConnection(opts: ConnectionOptions): Connection {
     } catch (err) {
       return lost(4006, `unable to open a WebSocket; ${(err as Error).message}`)
     }
+    // Pings only run once connected: a socket whose opening handshake is lost on a dead network
+    // would otherwise wait for the OS to give up (minutes), or forever behind a silent proxy.
+    timer = setTimeout(
+      () => mine === generation && lost(1006, `unable to connect; no answer in ${timeout} ms`),
+      timeout,
+    )
     sock.onclose = (e: { code: number; reason: string }) =>
       lost(e.code || 1006, e.reason || 'the connection closed')
     sock.onerror = noop
@@ -201,8 +207,9 @@ export function createConnection(opts: ConnectionOptions): Connection {
       if ('error' in frame) p.reject(fromWire(frame.error))
       else p.resolve(frame.result as never)
     }
-    sock.onopen = () =>
-      call('auth', token ? { token } : { guest: true }, (p) => dispatch(p, AUTH_TIMEOUT_MS)).then(
+    sock.onopen = () => {
+      clearTimeout(timer)
+      void call('auth', token ? { token } : { guest: true }, (p) => dispatch(p, AUTH_TIMEOUT_MS)).then(
         (result) => {
           if (mine !== generation) return
           user = result.user
@@ -225,6 +232,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
           else lost(err.retryable ? 1006 : 4001, `unable to authenticate; ${err.message}`, err)
         },
       )
+    }
   }
 
   // A socket can outlive the network by a long time: do not wait for pings to notice.

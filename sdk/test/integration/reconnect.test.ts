@@ -134,6 +134,7 @@ describe.each(modes)('the SDK against the real backend (%s mode)', (mode) => {
     ['a server-side socket close', 'drop', 12],
     ['a server-side socket close, missing more than the server replays', 'drop', 55],
     ['a paused network, noticed by its keep-alive only', 'pause', 12],
+    ['a network that loses everything, its first reconnect attempt included', 'blackhole', 12],
   ] as const)('a client cut off by %s', (_name, cut, missed) => {
     it(`comes back and shows each of the ${missed} messages it missed once, in order; its sends go out once`, async () => {
       const alice = await connect('alice')
@@ -153,8 +154,8 @@ describe.each(modes)('the SDK against the real backend (%s mode)', (mode) => {
 
       // A send in flight as the connection goes: its reply never comes back on that socket.
       let inFlight: Promise<Message>
-      if (cut === 'pause') {
-        proxy.pause()
+      if (cut !== 'drop') {
+        proxy[cut]()
         // Let a keep-alive ping go out on the paused socket first, so that the ping (not this
         // send's own timeout) is what gives the socket up.
         await sleep(fastPing.pingInterval * 1.5)

@@ -8,7 +8,10 @@ import { createServer, Socket } from 'node:net'
  *   server or load balancer that dropped them) and new ones are refused until `restore()`;
  * - `pause()`: bytes stop flowing in both directions and new connections hang, but nothing is
  *   closed, so only the client's own keep-alive can notice; `restore()` lets the held bytes
- *   through in order, like a network that comes back before TCP gives up.
+ *   through in order, like a network that comes back before TCP gives up;
+ * - `blackhole()`: like `pause()`, but the bytes are lost for good, and so are the connections
+ *   open or attempted meanwhile: after `restore()` they stay silent (nothing closes them, as
+ *   when the path they took is gone) and only new connections work.
  */
 export interface CuttableProxy {
   /** `http://127.0.0.1:<port>`: give it to `createClient` as the backend URL. */
@@ -17,6 +20,7 @@ export interface CuttableProxy {
   readonly connections: number
   drop(): void
   pause(): void
+  blackhole(): void
   restore(): void
   close(): Promise<void>
 }
@@ -24,6 +28,8 @@ export interface CuttableProxy {
 interface Link {
   client: Socket
   upstream?: Socket
+  /** Blackholed: nothing it carries arrives anywhere, ever. */
+  dead?: boolean
   /** Bytes held while paused, in arrival order, with the side they are going to. */
   held: Array<[to: 'client' | 'upstream', chunk: Buffer]>
 }
@@ -31,7 +37,7 @@ interface Link {
 export async function cuttableProxy(target: string): Promise<CuttableProxy> {
   const { hostname, port } = new URL(target)
   const links = new Set<Link>()
-  let mode: 'up' | 'down' | 'paused' = 'up'
+  let mode: 'up' | 'down' | 'paused' | 'blackhole' = 'up'
 
   const end = (link: Link) => {
     links.delete(link)
@@ -40,6 +46,7 @@ export async function cuttableProxy(target: string): Promise<CuttableProxy> {
   }
 
   const forward = (link: Link, to: 'client' | 'upstream', chunk: Buffer) => {
+    if (link.dead) return
     if (mode === 'paused' || link.held.length) return void link.held.push([to, chunk])
     const socket = to === 'client' ? link.client : link.upstream
     if (socket) socket.write(chunk)
@@ -64,7 +71,7 @@ export async function cuttableProxy(target: string): Promise<CuttableProxy> {
 
   const server = createServer((client) => {
     if (mode === 'down') return void client.destroy()
-    const link: Link = { client, held: [] }
+    const link: Link = { client, held: [], dead: mode === 'blackhole' }
     links.add(link)
     client.on('data', (chunk: Buffer) => forward(link, 'upstream', chunk))
     client.on('error', () => end(link))
@@ -86,9 +93,14 @@ export async function cuttableProxy(target: string): Promise<CuttableProxy> {
     pause() {
       mode = 'paused'
     },
+    blackhole() {
+      mode = 'blackhole'
+      for (const link of links) link.dead = true
+    },
     restore() {
       mode = 'up'
       for (const link of [...links]) {
+        if (link.dead) continue
         if (link.upstream) flush(link)
         else dial(link)
       }
