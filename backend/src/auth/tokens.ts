@@ -41,6 +41,9 @@ export async function issueAccessToken(
   return { token, expiresIn: ACCESS_TOKEN_TTL_S }
 }
 
+/** jose's codes for a JWKS that could not be fetched or read (network errors are plain errors). */
+const JWKS_UNAVAILABLE = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC'])
+
 const invalid = (why: string) => new RoomfulError('token_invalid', `unable to authenticate; ${why}`)
 
 /**
@@ -76,6 +79,7 @@ export async function verifyUserToken(app: AppRecord, token: string): Promise<Ve
     requiredClaims: ['exp', 'sub'],
   }
 
+  let fromJwks = false
   try {
     let payload: JWTPayload
     if (alg === 'HS256') {
@@ -94,6 +98,7 @@ export async function verifyUserToken(app: AppRecord, token: string): Promise<Ve
       } else {
         const remote = keys.remoteKeys(app)
         if (!remote) throw invalid(`app "${app.id}" has no key${kid ? ` "${kid}"` : ''} for ${alg} tokens`)
+        fromJwks = true
         ;({ payload } = await jwtVerify(token, remote, { ...options, algorithms: [...KEY_ALGORITHMS] }))
       }
     } else throw invalid('the token uses a refused algorithm')
@@ -102,10 +107,7 @@ export async function verifyUserToken(app: AppRecord, token: string): Promise<Ve
     if (err instanceof RoomfulError) throw err
     if (err instanceof joseErrors.JWTExpired) throw new RoomfulError('token_expired')
     // The host's key server being down is not the token's fault: say so, retryably.
-    if (
-      err instanceof joseErrors.JWKSTimeout ||
-      (err instanceof Error && !(err instanceof joseErrors.JOSEError))
-    )
+    if (fromJwks && (!(err instanceof joseErrors.JOSEError) || JWKS_UNAVAILABLE.has(err.code)))
       throw new RoomfulError('internal', "unable to authenticate; the app's JWKS could not be fetched", {
         cause: err,
       })

@@ -68,12 +68,14 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 let jwksServer: Server
 let jwksKeys: JWK[] = []
 let jwksFetches = 0
+let jwksStatus = 200
 let jwksUrl = ''
 
 beforeAll(async () => {
   configureKeys({ cooldownMs: 0, cacheMaxAgeMs: 60_000 })
   jwksServer = createServer((_req, res) => {
     jwksFetches++
+    res.statusCode = jwksStatus
     res.setHeader('Content-Type', 'application/json')
     res.end(JSON.stringify({ keys: jwksKeys }))
   })
@@ -175,6 +177,23 @@ describe('user tokens verified through a JWKS URL', () => {
     expect(await refusal(verifyUserToken(a, await sign(p, { iss: 'jw_a' })))).toBe('accepted')
     // Same kid and JWKS content, but the token names app A: app B refuses it.
     expect(await refusal(verifyUserToken(b, await sign(p, { iss: 'jw_a' })))).toBe('token_invalid')
+  })
+})
+
+describe('a JWKS that cannot be fetched', () => {
+  it('fails retryably (internal), not as an invalid token, and recovers once it answers', async () => {
+    const p = await pair('ES256', 'down-1')
+    jwksKeys = [{ ...p.publicJwk, kid: 'down-1', alg: 'ES256' }]
+    jwksStatus = 500
+    const a = app({ id: 'jw_down', jwksUrl })
+    try {
+      expect(await refusal(verifyUserToken(a, await sign(p, { iss: 'jw_down' })))).toBe('internal')
+    } finally {
+      jwksStatus = 200
+    }
+    expect(await refusal(verifyUserToken(a, await sign(p, { iss: 'jw_down' })))).toBe('accepted')
+    const unreachable = app({ id: 'jw_gone', jwksUrl: 'http://127.0.0.1:1/jwks.json' })
+    expect(await refusal(verifyUserToken(unreachable, await sign(p, { iss: 'jw_gone' })))).toBe('internal')
   })
 })
 
