@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import HyperExpress from 'hyper-express'
@@ -65,11 +66,12 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     log,
   })
   const rooms = new RoomsService({ rooms: drivers.rooms, presence: drivers.presence, bus: drivers.bus })
+  // Embedded mode forgets attachment records at exit, so its files go in a directory of its own
+  // that shutdown removes; a configured directory is never removed.
+  const temporaryDir = config.attachmentsDir === null && drivers.mode === 'embedded'
   const attachmentsDir =
     config.attachmentsDir ??
-    (drivers.mode === 'embedded'
-      ? join(tmpdir(), `roomful-attachments-${config.nodeId}`)
-      : resolve('.data/attachments'))
+    (temporaryDir ? join(tmpdir(), `roomful-attachments-${config.nodeId}`) : resolve('.data/attachments'))
   const attachments = new AttachmentsService({
     records: drivers.attachments,
     files: new DiskAttachmentStore(attachmentsDir),
@@ -184,6 +186,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       }
       await scheduler.close()
       await thumbnails.close()
+      if (temporaryDir) await rm(attachmentsDir, { recursive: true, force: true }).catch(() => {})
       await drivers.close()
     },
   }

@@ -52,7 +52,16 @@ export function mountAttachmentRoutes(
   routes.route('get', '/attachments/:id/thumbnail', serve('thumbnail'))
 }
 
-/** Used only when PUBLIC_URL is unset (development): production must set it (docs/self-hosting.md). */
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
+
+/**
+ * Used only when PUBLIC_URL is unset (development; production must set it, docs/self-hosting.md).
+ * The Host header is the client's, so it is held to a bare host[:port]: nothing it says can add
+ * a path, query or credentials to the URLs other members' browsers will load.
+ */
 function requestOrigin(ctx: RouteContext): string {
-  return `${ctx.req.protocol}://${ctx.req.headers.host ?? 'localhost'}`
+  const host = ctx.req.headers.host ?? ''
+  if (!HOST.test(host))
+    throw new RoomfulError('bad_request', 'unable to accept the upload; the Host header is not a host name')
+  return `${ctx.req.protocol === 'https' ? 'https' : 'http'}://${host}`
 }

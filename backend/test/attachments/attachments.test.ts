@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
@@ -163,6 +164,23 @@ describe.each(modes)('image attachments (%s)', (mode) => {
       expect({ label, status: res.status, code: res.json.error?.code }).toEqual({ label, status, code })
       expect(res.json.error!.message).toMatch(/^unable to/)
     }
+    expect(await filesUnder(dir)).toEqual(before)
+
+    // Without PUBLIC_URL the URLs use the Host header, so it must be a bare host[:port].
+    const forged = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`${server.url}/v1/apps/${server.app.id}/rooms/${room.id}/attachments`)
+      const req = request(url, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, Host: 'evil.example/track?x=' },
+      })
+      req.on('response', (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      req.on('error', reject)
+      req.end(png)
+    })
+    expect(forged).toBe(400)
     expect(await filesUnder(dir)).toEqual(before)
 
     // Still works afterwards: nothing was left half-done.
