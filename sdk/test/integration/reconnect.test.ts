@@ -279,6 +279,61 @@ describe.each(modes)('the SDK against the real backend (%s mode)', (mode) => {
     for (const sent of bobSent) expect(log.filter((m) => m.clientId === sent.clientId)).toEqual([sent])
   })
 
+  it('resumes every room on the connection, each gap-free, after a drop', async () => {
+    const alice = await connect('alice')
+    const { proxy, client: bob } = await behindProxy('bob')
+    const ids = [(await newRoom(alice, 'first')).id, (await newRoom(alice, 'second')).id]
+    const starts: number[] = []
+    const bobSaw = ids.map((id) => record(bob.room(id)))
+    for (const id of ids) {
+      await alice.room(id).join()
+      const { messages, room } = await bob.room(id).join()
+      starts.push((messages.at(-1)?.seq ?? room.lastSeq) + 1)
+    }
+
+    proxy.drop()
+    await vi.waitFor(() => expect(bob.state).toBe('reconnecting'), eventually)
+    for (const i of range(1, 8)) for (const id of ids) await alice.room(id).send({ text: `${id} #${i}` })
+    proxy.restore()
+
+    for (const [k, id] of ids.entries()) {
+      const expected = range(1, 8).map((i) => `${id} #${i}`)
+      await vi.waitFor(() => expect(texts(bobSaw[k]!)).toEqual(expected), eventually)
+      const log = (await fullHistory(bob.room(id))).filter((m) => m.seq >= starts[k]!)
+      const seen = bobSaw[k]!.filter((m) => m.seq <= log.at(-1)!.seq)
+      expect(seqs(seen)).toEqual(range(starts[k]!, log.at(-1)!.seq))
+      expect(seen).toEqual(log)
+    }
+  })
+
+  it('opens a room whose join was in flight when the connection dropped, and shows its log once', async () => {
+    const alice = await connect('alice')
+    const { proxy, client: bob } = await behindProxy('bob')
+    const { id } = await newRoom(alice, 'joining')
+    const aliceRoom = alice.room(id)
+    await aliceRoom.join()
+    for (const i of range(1, 3)) await aliceRoom.send({ text: `earlier #${i}` })
+    bob.connect()
+    await vi.waitFor(() => expect(bob.state).toBe('connected'), eventually)
+
+    const bobRoom = bob.room(id)
+    const bobSaw = record(bobRoom)
+    const joining = bobRoom.join()
+    proxy.drop()
+    for (const i of range(1, 3)) await aliceRoom.send({ text: `meanwhile #${i}` })
+    proxy.restore()
+    const { messages: page } = await joining
+    await aliceRoom.send({ text: 'after the join' })
+
+    // What the user sees: the join page, then the live messages, each entry once, in order.
+    await vi.waitFor(() => expect(texts(bobSaw).at(-1)).toBe('after the join'), eventually)
+    const shown = [...page, ...bobSaw]
+    const log = await fullHistory(bobRoom)
+    expect(shown.at(-1)!.seq).toBe(log.at(-1)!.seq)
+    expect(shown).toEqual(log.slice(log.length - shown.length))
+    expect(texts(shown)).toEqual(texts(log))
+  })
+
   it('signs up a hosted account, then joins and chats as it', async () => {
     const alice = await connect('alice')
     const { id } = await newRoom(alice, 'hosted')
