@@ -97,11 +97,10 @@ export const migrations: Migration[] = [
     // Keys live with their app as JSON: a handful per app, always read together, and never
     // queried by kid across apps (a kid is only meaningful inside its app).
     statements: [
-      `ALTER TABLE apps
-        ADD COLUMN IF NOT EXISTS previous_secret VARCHAR(512) NULL,
-        ADD COLUMN IF NOT EXISTS previous_secret_expires_at DATETIME(3) NULL,
-        ADD COLUMN IF NOT EXISTS public_keys MEDIUMTEXT NULL,
-        ADD COLUMN IF NOT EXISTS jwks_url VARCHAR(2048) NULL`,
+      ...addColumn('apps', 'previous_secret', 'VARCHAR(512) NULL'),
+      ...addColumn('apps', 'previous_secret_expires_at', 'DATETIME(3) NULL'),
+      ...addColumn('apps', 'public_keys', 'MEDIUMTEXT NULL'),
+      ...addColumn('apps', 'jwks_url', 'VARCHAR(2048) NULL'),
     ],
   },
   {
@@ -127,3 +126,21 @@ export const migrations: Migration[] = [
     ],
   },
 ]
+
+/**
+ * `ALTER TABLE … ADD COLUMN` that can run twice. MariaDB has `ADD COLUMN IF NOT EXISTS` but
+ * MySQL 8.0 does not, so the column is looked up first and the ALTER prepared only when it is
+ * missing (migrate.ts runs a migration's statements on one connection, so the session variable
+ * carries over).
+ */
+function addColumn(table: string, column: string, definition: string): string[] {
+  return [
+    `SET @roomful_ddl = (SELECT IF(COUNT(*) = 0,
+      'ALTER TABLE ${table} ADD COLUMN ${column} ${definition}', 'DO 0')
+      FROM information_schema.columns
+      WHERE table_schema = DATABASE() AND table_name = '${table}' AND column_name = '${column}')`,
+    'PREPARE roomful_ddl FROM @roomful_ddl',
+    'EXECUTE roomful_ddl',
+    'DEALLOCATE PREPARE roomful_ddl',
+  ]
+}
