@@ -74,7 +74,9 @@ const url = `http://127.0.0.1:${port}`
 for (let i = 0; ; i++) {
   try {
     if ((await fetch(`${url}/readyz`)).ok) break
-  } catch {}
+  } catch {
+    // not listening yet
+  }
   if (i > 300) throw new Error('backend did not start')
   await new Promise((r) => setTimeout(r, 100))
 }
@@ -108,10 +110,11 @@ let delivered = 0
 let stopping = false
 
 function openMember(roomId, sub) {
-  return new Promise(async (resolve, reject) => {
+  const memberToken = token(sub)
+  return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/ws?app=${app.id}`, 'roomful.v1')
     ws.once('error', reject)
-    ws.once('open', async () => ws.send(JSON.stringify({ op: 'auth', id: 'a', token: await token(sub) })))
+    ws.once('open', async () => ws.send(JSON.stringify({ op: 'auth', id: 'a', token: await memberToken })))
     let inFlight = 0
     const pump = () => {
       while (!stopping && inFlight < IN_FLIGHT && sends < MAX_SENDS) {
