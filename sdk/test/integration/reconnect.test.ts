@@ -334,6 +334,61 @@ describe.each(modes)('the SDK against the real backend (%s mode)', (mode) => {
     expect(texts(shown)).toEqual(texts(log))
   })
 
+  it('says which messages it skipped when the gap is too large to refill, and continues after them', async () => {
+    const alice = await connect('alice')
+    const { proxy, client: bob } = await behindProxy('bob', { maxRefill: 3 })
+    const { id } = await newRoom(alice, 'reset')
+    const aliceRoom = alice.room(id)
+    const bobRoom = bob.room(id)
+    const bobSaw = record(bobRoom)
+    const resets: Array<{ from: number; to: number }> = []
+    bobRoom.on('reset', (r) => resets.push(r))
+    await aliceRoom.join()
+    const { messages: page, room: joined } = await bobRoom.join()
+    const start = (page.at(-1)?.seq ?? joined.lastSeq) + 1
+
+    proxy.drop()
+    await vi.waitFor(() => expect(bob.state).toBe('reconnecting'), eventually)
+    const missed = range(1, TEST_LIMITS.maxReplay + 30).map((i) => `missed #${i}`)
+    for (const text of missed) await aliceRoom.send({ text })
+    proxy.restore()
+    await aliceRoom.send({ text: 'after the reset' })
+
+    await vi.waitFor(() => expect(texts(bobSaw).at(-1)).toBe('after the reset'), eventually)
+    expect(resets).toHaveLength(1)
+    const [{ from, to }] = resets as [{ from: number; to: number }]
+    expect(from).toBe(start)
+    expect(to - from + 1).toBeGreaterThan(3)
+    const log = await fullHistory(bobRoom)
+    const last = log.at(-1)!.seq
+    // Nothing from the skipped range is shown; everything after it is, once, in order.
+    const seen = bobSaw.filter((m) => m.seq <= last)
+    expect(seqs(seen)).toEqual(range(to + 1, last))
+    expect(seen).toEqual(log.filter((m) => m.seq > to))
+    expect(texts(seen).at(-1)).toBe('after the reset')
+  })
+
+  it('keeps the live ranking current across a drop: the board shows what changed meanwhile', async () => {
+    const alice = await connect('alice')
+    const carol = await connect('carol')
+    const { proxy, client: bob } = await behindProxy('bob')
+    const { id } = await newRoom(alice, 'ranked while away')
+    let board: RankingBoard | undefined
+    bob.ranking.subscribe((b) => (board = b))
+    const occupancy = () => board?.entries.find((e) => e.roomId === id)?.occupancy ?? 0
+    await alice.room(id).join()
+    await vi.waitFor(() => expect(occupancy()).toBe(1), eventually)
+
+    proxy.drop()
+    await vi.waitFor(() => expect(bob.state).toBe('reconnecting'), eventually)
+    await carol.room(id).join()
+    // Give the ranking time to publish the change Bob is missing.
+    await sleep(500)
+    expect(occupancy()).toBe(1)
+    proxy.restore()
+    await vi.waitFor(() => expect(occupancy()).toBe(2), eventually)
+  })
+
   it('signs up a hosted account, then joins and chats as it', async () => {
     const alice = await connect('alice')
     const { id } = await newRoom(alice, 'hosted')
