@@ -16,8 +16,6 @@ import { createServer, Socket } from 'node:net'
 export interface CuttableProxy {
   /** `http://127.0.0.1:<port>`: give it to `createClient` as the backend URL. */
   readonly url: string
-  /** Client connections open now (dropped and finished ones excluded). */
-  readonly connections: number
   drop(): void
   pause(): void
   blackhole(): void
@@ -83,9 +81,6 @@ export async function cuttableProxy(target: string): Promise<CuttableProxy> {
 
   return {
     url: `http://127.0.0.1:${own}`,
-    get connections() {
-      return links.size
-    },
     drop() {
       mode = 'down'
       for (const link of [...links]) end(link)
