@@ -15,6 +15,8 @@ let browser: Browser
 let page: Page
 let server: FakeServer
 
+if (!existsSync(CHROMIUM) && process.env.CI)
+  throw new Error(`unable to run browser tests; no Chromium at ${CHROMIUM}`)
 describe.skipIf(!existsSync(CHROMIUM))('the IIFE bundle in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(bundle)) execSync('npm run build -w sdk --silent', { stdio: 'inherit' })

@@ -15,7 +15,11 @@ export const CHROMIUM_ARGS = [
 ]
 
 /** Whether a browser is installed: e2e files skip (loudly) without one. */
+/** Locally a missing Chromium skips the browser tests with a warning (see the test files); in
+ * CI it fails the run, because browser tests that never ran must not pass. */
 export const hasBrowser = existsSync(CHROMIUM)
+if (!hasBrowser && process.env.CI)
+  throw new Error(`unable to run browser tests; no Chromium at ${CHROMIUM} (CI requires it)`)
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
