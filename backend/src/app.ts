@@ -22,8 +22,8 @@ import { RoomFeeds } from './messages/room-feed.js'
 import { WriteBatcher } from './messages/write-batcher.js'
 import { NodeLiveness } from './presence/node-liveness.js'
 import { PresenceService } from './presence/presence-service.js'
-import { rankingTopic, RankingService } from './ranking/ranking-service.js'
-import { lobbyTopic, RoomsService } from './rooms/rooms-service.js'
+import { RankingService } from './ranking/ranking-service.js'
+import { RoomsService } from './rooms/rooms-service.js'
 import type { Drivers } from './storage/drivers.js'
 import { Gateway } from './ws/gateway.js'
 import { createHandlers } from './ws/handlers.js'
@@ -91,13 +91,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     log,
   })
   const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
-  const relay = new TopicRelay(drivers.bus, (channel, payload) => {
-    const [kind, appId = ''] = channel.split(':')
-    if (kind === 'ranking') {
-      ranking.remember(appId, payload)
-      publish(rankingTopic(appId), payload)
-    } else publish(lobbyTopic(appId), payload)
-  })
+  const relay = new TopicRelay(drivers.bus, publish)
   const liveness = new NodeLiveness({
     store: drivers.presence,
     presence,

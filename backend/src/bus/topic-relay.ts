@@ -9,13 +9,18 @@ export class TopicRelay {
 
   constructor(
     private readonly bus: Bus,
-    private readonly forward: (channel: string, payload: string) => void,
+    private readonly publish: (topic: string, payload: string) => void,
   ) {}
 
-  async attach(channel: string): Promise<void> {
+  /** `observe` sees each payload before it is forwarded (the first attach's is kept). */
+  async attach(channel: string, topic: string, observe?: (payload: string) => void): Promise<void> {
     let relay = this.relays.get(channel)
     if (!relay) {
-      relay = { refs: 0, ready: this.bus.subscribe(channel, (payload) => this.forward(channel, payload)) }
+      const forward = (payload: string) => {
+        observe?.(payload)
+        this.publish(topic, payload)
+      }
+      relay = { refs: 0, ready: this.bus.subscribe(channel, forward) }
       this.relays.set(channel, relay)
     }
     relay.refs++

@@ -61,8 +61,7 @@ export function mountRestApi(
     await deps.rooms.require(ctx.app.id, roomId)
     const limit = ctx.intQuery('limit', DEFAULT_HISTORY_PAGE, 1, ctx.app.effectiveLimits.maxPageSize)!
     const before = ctx.intQuery('before', undefined, 1, Number.MAX_SAFE_INTEGER)
-    const messages = await deps.messages.history(ctx.app.id, roomId, { before, limit })
-    return { body: { messages, hasMore: (messages[0]?.seq ?? 1) > 1 } }
+    return { body: await deps.messages.historyPage(ctx.app.id, roomId, { before, limit }) }
   })
 
   routes.route('get', '/ranking', async (ctx) => {

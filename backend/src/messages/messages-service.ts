@@ -1,4 +1,4 @@
-import type { Attachment, Message, NoticeKind, UserProfile } from '@roomful/sdk/protocol'
+import type { Attachment, HistoryResult, Message, NoticeKind, UserProfile } from '@roomful/sdk/protocol'
 import { channels, type Bus } from '../bus/bus.js'
 import { newSortableId } from '../ids.js'
 import type { Logger } from '../logger.js'
@@ -42,6 +42,17 @@ export class MessagesService {
 
   history(appId: string, roomId: string, page: { before?: number; limit: number }): Promise<Message[]> {
     return this.deps.messages.history(appId, roomId, page)
+  }
+
+  /** A page of history as REST and the socket return it: seqs are gapless from 1, so more
+   * exist exactly when the page does not start at seq 1. */
+  async historyPage(
+    appId: string,
+    roomId: string,
+    page: { before?: number; limit: number },
+  ): Promise<HistoryResult> {
+    const messages = await this.history(appId, roomId, page)
+    return { messages, hasMore: (messages[0]?.seq ?? 1) > 1 }
   }
 
   since(appId: string, roomId: string, afterSeq: number, limit: number): Promise<Message[]> {

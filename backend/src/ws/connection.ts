@@ -3,6 +3,7 @@ import type { ServerEvent, WireError } from '@roomful/sdk/protocol'
 import type { ResolvedApp } from '../apps/app-service.js'
 import type { VerifiedIdentity } from '../auth/tokens.js'
 import type { RoomFeed } from '../messages/room-feed.js'
+import type { AppFeed } from './app-feeds.js'
 import { TokenBucket } from './token-bucket.js'
 
 /** Everything one socket is: its app, who it authenticated as, and what it joined. */
@@ -13,8 +14,8 @@ export class Connection {
   /** Rooms whose join is still in progress, so a second join of the same room is refused. */
   readonly joining = new Set<string>()
   readonly lastTyping = new Map<string, number>()
-  rankingSubscribed = false
-  lobbySubscribed = false
+  /** App-wide feeds this socket follows. */
+  readonly appFeeds = new Set<AppFeed>()
   strikes = 0
   closed = false
   authTimer: NodeJS.Timeout | null = null

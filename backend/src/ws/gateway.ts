@@ -10,15 +10,9 @@ import {
 import { AppService } from '../apps/app-service.js'
 import { RoomfulError, toWireError } from '../errors.js'
 import type { Logger } from '../logger.js'
+import { unfollowAppFeed } from './app-feeds.js'
 import { Connection } from './connection.js'
-import {
-  leaveRoomLocally,
-  NO_REPLY,
-  unsubscribeLobby,
-  unsubscribeRanking,
-  type HandlerDeps,
-  type Handlers,
-} from './handlers.js'
+import { leaveRoomLocally, NO_REPLY, type HandlerDeps, type Handlers } from './handlers.js'
 
 /**
  * uWS drops a socket whose frame exceeds this without a close frame (the client sees 1006), so
@@ -240,8 +234,8 @@ export class Gateway {
     if (conn.authTimer) clearTimeout(conn.authTimer)
     clearTimeout(this.expiryTimers.get(conn))
     this.expiryTimers.delete(conn)
-    unsubscribeRanking(this.deps, conn)
-    unsubscribeLobby(this.deps, conn)
+    unfollowAppFeed(this.deps, conn, 'ranking')
+    unfollowAppFeed(this.deps, conn, 'lobby')
     const user = conn.identity
     const rooms = [...conn.rooms]
     for (const [roomId, feed] of rooms) leaveRoomLocally(this.deps, conn, roomId, feed)

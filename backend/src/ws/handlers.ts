@@ -17,8 +17,9 @@ import type { MessagesService } from '../messages/messages-service.js'
 import type { RoomFeed, RoomFeeds } from '../messages/room-feed.js'
 import type { PresenceService } from '../presence/presence-service.js'
 import type { PresenceStore } from '../presence/presence-store.js'
-import { rankingTopic, type RankingService } from '../ranking/ranking-service.js'
-import { lobbyTopic, RoomsService } from '../rooms/rooms-service.js'
+import type { RankingService } from '../ranking/ranking-service.js'
+import { RoomsService } from '../rooms/rooms-service.js'
+import { followAppFeed, unfollowAppFeed } from './app-feeds.js'
 import type { Connection } from './connection.js'
 import { reauthenticate } from './reauth.js'
 import { TokenBucket } from './token-bucket.js'
@@ -52,6 +53,9 @@ const sender = (conn: Connection): Identity => {
   return identity
 }
 const profile = ({ id, name, avatar }: Identity) => ({ id, name, avatar })
+/** The page size a request asked for, capped by the app's limit. */
+const pageSize = (conn: Connection, requested: number | undefined) =>
+  Math.min(requested ?? DEFAULT_HISTORY_PAGE, conn.limits.maxPageSize)
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   // Sends per second are a per-user promise, so the bucket is shared by the user's sockets on
@@ -110,7 +114,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         feed = await deps.feeds.attach(appId, frame.room)
         if (!user.guest) await deps.presence.join(appId, frame.room, conn.id, profile(user))
 
-        const limit = Math.min(frame.limit ?? DEFAULT_HISTORY_PAGE, conn.limits.maxPageSize)
+        const limit = pageSize(conn, frame.limit)
         let replay: JoinResult['replay'] = 'latest'
         let messages: Message[] = []
         // A position past the room's end cannot come from this room's history (the store lost
@@ -198,9 +202,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     async history(conn, frame) {
       member(conn)
       await deps.rooms.require(conn.app.id, frame.room)
-      const limit = Math.min(frame.limit ?? DEFAULT_HISTORY_PAGE, conn.limits.maxPageSize)
-      const messages = await deps.messages.history(conn.app.id, frame.room, { before: frame.before, limit })
-      return { messages, hasMore: (messages[0]?.seq ?? 1) > 1 }
+      const page = { before: frame.before, limit: pageSize(conn, frame.limit) }
+      return deps.messages.historyPage(conn.app.id, frame.room, page)
     },
 
     async typing(conn, frame) {
@@ -220,33 +223,25 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     async 'ranking.subscribe'(conn) {
       member(conn)
-      if (!conn.rankingSubscribed) {
-        await deps.relay.attach(channels.ranking(conn.app.id))
-        conn.rankingSubscribed = true
-        conn.socket.subscribe(rankingTopic(conn.app.id))
-      }
+      await followAppFeed(deps, conn, 'ranking')
       return { board: await deps.ranking.current(conn.app.id) }
     },
 
     async 'ranking.unsubscribe'(conn) {
       member(conn)
-      unsubscribeRanking(deps, conn)
+      unfollowAppFeed(deps, conn, 'ranking')
       return {}
     },
 
     async 'rooms.subscribe'(conn) {
       member(conn)
-      if (!conn.lobbySubscribed) {
-        await deps.relay.attach(channels.lobby(conn.app.id))
-        conn.lobbySubscribed = true
-        conn.socket.subscribe(lobbyTopic(conn.app.id))
-      }
+      await followAppFeed(deps, conn, 'lobby')
       return {}
     },
 
     async 'rooms.unsubscribe'(conn) {
       member(conn)
-      unsubscribeLobby(deps, conn)
+      unfollowAppFeed(deps, conn, 'lobby')
       return {}
     },
 
@@ -269,18 +264,3 @@ export function leaveRoomLocally(
 
 /** Returned by a handler that already sent its reply itself (join, to keep its seam exact). */
 export const NO_REPLY = Symbol('no-reply') as never
-
-export function unsubscribeRanking(deps: Pick<HandlerDeps, 'relay' | 'ranking'>, conn: Connection): void {
-  if (!conn.rankingSubscribed) return
-  conn.rankingSubscribed = false
-  if (!conn.closed) conn.socket.unsubscribe(rankingTopic(conn.app.id))
-  // With no local subscriber the node stops hearing boards, so its copy would go stale.
-  if (deps.relay.detach(channels.ranking(conn.app.id))) deps.ranking.forget(conn.app.id)
-}
-
-export function unsubscribeLobby(deps: Pick<HandlerDeps, 'relay'>, conn: Connection): void {
-  if (!conn.lobbySubscribed) return
-  conn.lobbySubscribed = false
-  if (!conn.closed) conn.socket.unsubscribe(lobbyTopic(conn.app.id))
-  deps.relay.detach(channels.lobby(conn.app.id))
-}

@@ -1,0 +1,38 @@
+import { channels } from '../bus/bus.js'
+import type { TopicRelay } from '../bus/topic-relay.js'
+import { rankingTopic, type RankingService } from '../ranking/ranking-service.js'
+import { lobbyTopic } from '../rooms/rooms-service.js'
+import type { Connection } from './connection.js'
+
+/** App-wide feeds a socket can follow: the live ranking board, and the lobby (rooms created,
+ * occupancy changes). Each is one bus channel relayed to one uWS topic per app. */
+export type AppFeed = 'ranking' | 'lobby'
+
+const FEEDS = {
+  ranking: { channel: channels.ranking, topic: rankingTopic },
+  lobby: { channel: channels.lobby, topic: lobbyTopic },
+} satisfies Record<AppFeed, { channel: (appId: string) => string; topic: (appId: string) => string }>
+
+export interface AppFeedDeps {
+  relay: TopicRelay
+  ranking: RankingService
+}
+
+export async function followAppFeed(deps: AppFeedDeps, conn: Connection, feed: AppFeed): Promise<void> {
+  if (conn.appFeeds.has(feed)) return
+  const appId = conn.app.id
+  // The node remembers the boards it hears so later subscribers get one without a query.
+  const observe = feed === 'ranking' ? (payload: string) => deps.ranking.remember(appId, payload) : undefined
+  await deps.relay.attach(FEEDS[feed].channel(appId), FEEDS[feed].topic(appId), observe)
+  conn.appFeeds.add(feed)
+  conn.socket.subscribe(FEEDS[feed].topic(appId))
+}
+
+export function unfollowAppFeed(deps: AppFeedDeps, conn: Connection, feed: AppFeed): void {
+  if (!conn.appFeeds.delete(feed)) return
+  const appId = conn.app.id
+  if (!conn.closed) conn.socket.unsubscribe(FEEDS[feed].topic(appId))
+  const last = deps.relay.detach(FEEDS[feed].channel(appId))
+  // With no local subscriber the node stops hearing boards, so its copy would go stale.
+  if (last && feed === 'ranking') deps.ranking.forget(appId)
+}
