@@ -1,40 +1,33 @@
-import { Redis } from 'ioredis'
+import { BullmqJobs } from '../storage/bullmq-jobs.js'
 import type { ThumbnailJob, ThumbnailProcessor, ThumbnailQueue } from './thumbnail-jobs.js'
 import { addThumbnail, createThumbnailQueue } from './thumbnail-queue.js'
 import { createThumbnailWorker } from './thumbnail-worker.js'
 
 /** Production: a BullMQ job per attachment, run by whichever node's worker takes it. */
 export class BullmqThumbnailQueue implements ThumbnailQueue {
-  private readonly queueConnection: Redis
-  private readonly workerConnection: Redis
-  private readonly queue
-  private readonly worker
-  private readonly onError: (err: unknown) => void
-  private closed = false
+  private readonly jobs: BullmqJobs<ThumbnailJob>
 
   constructor(
     processor: ThumbnailProcessor,
     options: { redisUrl: string; prefix: string; onError?: (err: unknown) => void },
   ) {
-    const onError = options.onError ?? ((err) => console.error('thumbnail job failed', err))
-    this.onError = onError
-    this.queueConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
-    this.workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
-    this.queue = createThumbnailQueue(this.queueConnection, options.prefix)
-    this.queue.on('error', onError)
-    this.worker = createThumbnailWorker(this.workerConnection, options.prefix, processor, onError)
+    const onError = options.onError ?? ((err: unknown) => console.error('thumbnail job failed', err))
+    this.jobs = new BullmqJobs<ThumbnailJob>(
+      options.redisUrl,
+      {
+        queue: (connection) => createThumbnailQueue(connection, options.prefix),
+        worker: (connection) => createThumbnailWorker(connection, options.prefix, processor, onError),
+      },
+      onError,
+    )
   }
 
   request(job: ThumbnailJob): void {
-    if (this.closed) return
-    addThumbnail(this.queue, job).catch(this.onError)
+    if (this.jobs.isClosed) return
+    addThumbnail(this.jobs.queue, job).catch(this.jobs.onError)
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    await this.worker.close()
-    await this.queue.close()
-    await Promise.allSettled([this.workerConnection.quit(), this.queueConnection.quit()])
+  close(): Promise<void> {
+    return this.jobs.close()
   }
 }

@@ -1,0 +1,47 @@
+import type { Queue, Worker } from 'bullmq'
+import { Redis } from 'ioredis'
+
+/**
+ * A BullMQ queue and the worker that runs its jobs on this node, with the two Redis
+ * connections they own: the worker blocks on its own connection, and BullMQ needs
+ * `maxRetriesPerRequest: null` on both. Errors (of the connections, the queue and the worker)
+ * go to `onError`; close() stops the worker first so no job starts on a closing queue.
+ */
+export class BullmqJobs<Data> {
+  readonly queue: Queue<Data>
+  private readonly worker: Worker<Data>
+  private readonly connections: Redis[]
+  private closed = false
+
+  constructor(
+    redisUrl: string,
+    make: { queue(connection: Redis): Queue<Data>; worker(connection: Redis): Worker<Data> },
+    readonly onError: (err: unknown) => void,
+  ) {
+    const [queueConnection, workerConnection] = [0, 1].map(
+      () => new Redis(redisUrl, { maxRetriesPerRequest: null }),
+    )
+    this.connections = [queueConnection!, workerConnection!]
+    for (const connection of this.connections) connection.on('error', onError)
+    this.queue = make.queue(queueConnection!)
+    this.queue.on('error', onError)
+    this.worker = make.worker(workerConnection!)
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** Resolves once the worker is connected and will pick up jobs. */
+  async ready(): Promise<void> {
+    await Promise.all([this.queue.waitUntilReady(), this.worker.waitUntilReady()])
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.worker.close()
+    await this.queue.close()
+    await Promise.allSettled(this.connections.map((connection) => connection.quit()))
+  }
+}
