@@ -98,6 +98,18 @@ describe.each(modes)('the SDK against the real backend (%s mode)', (mode) => {
   }
   const newRoom = async (client: Client, label: string) =>
     client.rooms.create({ name: `${label} ${randomBytes(3).toString('hex')}` })
+  /** Alice and Bob both in a fresh room, each recording what their room emits; `start` is the
+   * first seq Bob gets live rather than in his join page. */
+  const bothJoin = async (alice: Client, bob: Client, label: string) => {
+    const { id } = await newRoom(alice, label)
+    const aliceRoom = alice.room(id)
+    const bobRoom = bob.room(id)
+    const aliceSaw = record(aliceRoom)
+    const bobSaw = record(bobRoom)
+    await aliceRoom.join()
+    const { messages: page, room: joined } = await bobRoom.join()
+    return { id, aliceRoom, bobRoom, aliceSaw, bobSaw, start: (page.at(-1)?.seq ?? joined.lastSeq) + 1 }
+  }
   const stateOf = (client: Client) => {
     const states: string[] = []
     client.on('state', ({ current }) => states.push(current))
@@ -141,14 +153,7 @@ describe.each(modes)('the SDK against the real backend (%s mode)', (mode) => {
       const ops: string[] = []
       const { proxy, client: bob } = await behindProxy('bob', { WebSocket: spying(ops) })
       const bobStates = stateOf(bob)
-      const { id } = await newRoom(alice, cut)
-      const aliceRoom = alice.room(id)
-      const bobRoom = bob.room(id)
-      const aliceSaw = record(aliceRoom)
-      const bobSaw = record(bobRoom)
-      await aliceRoom.join()
-      const { messages: page, room: joined } = await bobRoom.join()
-      const start = (page.at(-1)?.seq ?? joined.lastSeq) + 1
+      const { aliceRoom, bobRoom, aliceSaw, bobSaw, start } = await bothJoin(alice, bob, cut)
       await aliceRoom.send({ text: 'before the cut' })
       await vi.waitFor(() => expect(texts(bobSaw)).toEqual(['before the cut']), eventually)
 
@@ -222,14 +227,7 @@ describe.each(modes)('the SDK against the real backend (%s mode)', (mode) => {
   it('keeps every message exactly once through a flapping connection while both sides keep sending', async () => {
     const alice = await connect('alice')
     const { proxy, client: bob } = await behindProxy('bob')
-    const { id } = await newRoom(alice, 'flapping')
-    const aliceRoom = alice.room(id)
-    const bobRoom = bob.room(id)
-    const aliceSaw = record(aliceRoom)
-    const bobSaw = record(bobRoom)
-    await aliceRoom.join()
-    const { messages: page, room: joined } = await bobRoom.join()
-    const start = (page.at(-1)?.seq ?? joined.lastSeq) + 1
+    const { aliceRoom, bobRoom, aliceSaw, bobSaw, start } = await bothJoin(alice, bob, 'flapping')
 
     // Alice sends steadily, Bob fires sends without waiting; meanwhile Bob's connection is
     // dropped four times, each time just long enough for him to notice and start reconnecting.
@@ -337,15 +335,9 @@ describe.each(modes)('the SDK against the real backend (%s mode)', (mode) => {
   it('says which messages it skipped when the gap is too large to refill, and continues after them', async () => {
     const alice = await connect('alice')
     const { proxy, client: bob } = await behindProxy('bob', { maxRefill: 3 })
-    const { id } = await newRoom(alice, 'reset')
-    const aliceRoom = alice.room(id)
-    const bobRoom = bob.room(id)
-    const bobSaw = record(bobRoom)
+    const { aliceRoom, bobRoom, bobSaw, start } = await bothJoin(alice, bob, 'reset')
     const resets: Array<{ from: number; to: number }> = []
     bobRoom.on('reset', (r) => resets.push(r))
-    await aliceRoom.join()
-    const { messages: page, room: joined } = await bobRoom.join()
-    const start = (page.at(-1)?.seq ?? joined.lastSeq) + 1
 
     proxy.drop()
     await vi.waitFor(() => expect(bob.state).toBe('reconnecting'), eventually)
