@@ -199,6 +199,16 @@ describe.each(modes)('image attachments (%s)', (mode) => {
     expect((await upload(outsider, room.id, await noisyPng(), server.other.id)).json.error?.code).toBe(
       'room_not_found',
     )
+    /** Joins `roomId` and sends alice's upload there as this socket's user. */
+    const joinAndAttach = async (client: WsTestClient, roomId: string, clientId: string) => {
+      await client.request('join', { room: roomId })
+      return client.request<SendResult>('send', {
+        room: roomId,
+        clientId,
+        text: '',
+        attachmentId: attachment.id,
+      })
+    }
     const crossApp = await fetch(`${server.url}/v1/apps/${server.other.id}/attachments/${attachment.id}`)
     expect(crossApp.status).toBe(404)
     const crossThumb = await fetch(
@@ -208,34 +218,13 @@ describe.each(modes)('image attachments (%s)', (mode) => {
     const outsiderSocket = await WsTestClient.connect(server.url, server.other.id)
     await outsiderSocket.request('auth', { token: outsider })
     const otherRoom = await createRoomAt(server.url, server.other.id, outsider, 'theirs')
-    await outsiderSocket.request('join', { room: otherRoom.id })
-    const crossSend = await outsiderSocket.request<SendResult>('send', {
-      room: otherRoom.id,
-      clientId: 'x',
-      text: '',
-      attachmentId: attachment.id,
-    })
-    expect(crossSend.error?.code).toBe('not_found')
+    expect((await joinAndAttach(outsiderSocket, otherRoom.id, 'x')).error?.code).toBe('not_found')
 
     // Same app: another user cannot send alice's upload, nor can alice in another room.
     const bob = await connect('bob')
-    await bob.request('join', { room: room.id })
-    const stolen = await bob.request<SendResult>('send', {
-      room: room.id,
-      clientId: 'steal',
-      text: '',
-      attachmentId: attachment.id,
-    })
-    expect(stolen.error?.code).toBe('not_found')
     const alice = await connect('alice')
-    await alice.request('join', { room: elsewhere.id })
-    const moved = await alice.request<SendResult>('send', {
-      room: elsewhere.id,
-      clientId: 'move',
-      text: '',
-      attachmentId: attachment.id,
-    })
-    expect(moved.error?.code).toBe('not_found')
+    expect((await joinAndAttach(bob, room.id, 'steal')).error?.code).toBe('not_found')
+    expect((await joinAndAttach(alice, elsewhere.id, 'move')).error?.code).toBe('not_found')
 
     // Uploading needs a member's token.
     const anonymous = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms/${room.id}/attachments`, {
