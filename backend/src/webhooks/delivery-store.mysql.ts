@@ -1,0 +1,124 @@
+import type { Mysql, ResultHeader, Row } from '../storage/mysql.js'
+import type { DeliveryPatch, DeliveryRecord, DeliveryStatus, DeliveryStore } from './delivery-store.js'
+import type { WebhookEventType } from './webhooks.js'
+
+const COLUMNS =
+  'app_id, id, endpoint_id, event_type, payload, status, attempts, last_status, last_error, ' +
+  'created_at, last_attempt_at, next_attempt_at, delivered_at'
+/** Listing leaves the payload out: it can be large, and the list is for looking at states. */
+const LIST_COLUMNS = COLUMNS.replace('payload', 'NULL AS payload')
+
+const PATCH_COLUMNS: { [K in keyof Required<DeliveryPatch>]: string } = {
+  payload: 'payload',
+  status: 'status',
+  attempts: 'attempts',
+  lastStatus: 'last_status',
+  lastError: 'last_error',
+  lastAttemptAt: 'last_attempt_at',
+  nextAttemptAt: 'next_attempt_at',
+  deliveredAt: 'delivered_at',
+}
+/** Longest `last_error` kept (the column's width). */
+const ERROR_CHARS = 500
+
+/** Deliveries in MySQL (`webhook_deliveries`). */
+export class MysqlDeliveryStore implements DeliveryStore {
+  constructor(private readonly db: Mysql) {}
+
+  async insertMany(deliveries: DeliveryRecord[]): Promise<void> {
+    if (deliveries.length === 0) return
+    const rows = deliveries.map((d) => [
+      d.appId,
+      d.id,
+      d.endpointId,
+      d.eventType,
+      d.payload,
+      d.status,
+      d.attempts,
+      d.lastStatus,
+      d.lastError?.slice(0, ERROR_CHARS) ?? null,
+      d.createdAt,
+      d.lastAttemptAt,
+      d.nextAttemptAt,
+      d.deliveredAt,
+    ])
+    await this.db.query(`INSERT INTO webhook_deliveries (${COLUMNS}) VALUES ?`, [rows])
+  }
+
+  async get(appId: string, id: string): Promise<DeliveryRecord | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${COLUMNS} FROM webhook_deliveries WHERE app_id = ? AND id = ?`,
+      [appId, id],
+    )
+    return rows[0] ? toDelivery(rows[0]) : null
+  }
+
+  async update(
+    appId: string,
+    id: string,
+    patch: DeliveryPatch,
+    onlyFrom?: DeliveryStatus[],
+  ): Promise<boolean> {
+    const sets: string[] = []
+    const values: unknown[] = []
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue
+      sets.push(`${PATCH_COLUMNS[key as keyof DeliveryPatch]} = ?`)
+      values.push(key === 'lastError' && typeof value === 'string' ? value.slice(0, ERROR_CHARS) : value)
+    }
+    if (sets.length === 0) return (await this.get(appId, id)) !== null
+    const guard = onlyFrom ? ` AND status IN (${onlyFrom.map(() => '?').join(', ')})` : ''
+    const result = await this.db.query<ResultHeader>(
+      `UPDATE webhook_deliveries SET ${sets.join(', ')} WHERE app_id = ? AND id = ?${guard}`,
+      [...values, appId, id, ...(onlyFrom ?? [])],
+    )
+    return result.affectedRows > 0
+  }
+
+  async list(
+    appId: string,
+    page: { status?: DeliveryStatus; limit: number; before?: string },
+  ): Promise<DeliveryRecord[]> {
+    const where = ['app_id = ?']
+    const values: unknown[] = [appId]
+    if (page.status) {
+      where.push('status = ?')
+      values.push(page.status)
+    }
+    if (page.before !== undefined) {
+      where.push('id < ?')
+      values.push(page.before)
+    }
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${LIST_COLUMNS} FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`,
+      [...values, page.limit],
+    )
+    return rows.map(toDelivery)
+  }
+
+  async prune(olderThan: Date, limit: number): Promise<number> {
+    const result = await this.db.query<ResultHeader>(
+      'DELETE FROM webhook_deliveries WHERE created_at < ? LIMIT ?',
+      [olderThan, limit],
+    )
+    return result.affectedRows
+  }
+}
+
+function toDelivery(row: Row): DeliveryRecord {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    endpointId: row.endpoint_id,
+    eventType: row.event_type as WebhookEventType,
+    payload: row.payload ?? null,
+    status: row.status as DeliveryStatus,
+    attempts: Number(row.attempts),
+    lastStatus: row.last_status === null ? null : Number(row.last_status),
+    lastError: row.last_error ?? null,
+    createdAt: row.created_at as Date,
+    lastAttemptAt: (row.last_attempt_at as Date | null) ?? null,
+    nextAttemptAt: (row.next_attempt_at as Date | null) ?? null,
+    deliveredAt: (row.delivered_at as Date | null) ?? null,
+  }
+}
