@@ -9,13 +9,16 @@ import { MemoryPresenceStore } from '../presence/presence-store.memory.js'
 import { DebounceRankingScheduler } from '../ranking/ranking-scheduler.memory.js'
 import type { RankingScheduler } from '../ranking/ranking-scheduler.js'
 import { MemoryRoomStore } from '../rooms/room-store.memory.js'
+import { MemoryDeliveryQueue } from '../webhooks/delivery-queue.memory.js'
+import { MemoryDeliveryStore } from '../webhooks/delivery-store.memory.js'
+import { MemoryEndpointStore } from '../webhooks/endpoint-store.memory.js'
 import type { Drivers } from './drivers.js'
 
 /** In-process drivers for single-process mode: everything is kept in memory and lost on exit. */
 export function createEmbeddedDrivers(options: { rankingWindowMs?: number } = {}): Drivers {
   const rooms = new MemoryRoomStore()
   const bus = new MemoryBus()
-  const schedulers = new Set<RankingScheduler | ThumbnailQueue>()
+  const schedulers = new Set<RankingScheduler | ThumbnailQueue | MemoryDeliveryQueue>()
   return {
     mode: 'embedded',
     apps: new MemoryAppStore(),
@@ -32,6 +35,13 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number } = {}
     attachments: new MemoryAttachmentRecords(),
     thumbnailQueue(processor) {
       const queue = new MemoryThumbnailQueue(processor)
+      schedulers.add(queue)
+      return queue
+    },
+    webhookEndpoints: new MemoryEndpointStore(),
+    webhookDeliveries: new MemoryDeliveryStore(),
+    webhookQueue(processor, queueOptions) {
+      const queue = new MemoryDeliveryQueue(processor, queueOptions)
       schedulers.add(queue)
       return queue
     },

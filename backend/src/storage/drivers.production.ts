@@ -8,6 +8,9 @@ import { MysqlMessageStore } from '../messages/message-store.mysql.js'
 import { RedisPresenceStore } from '../presence/presence-store.redis.js'
 import { BullmqRankingScheduler } from '../ranking/ranking-scheduler.bullmq.js'
 import { MysqlRoomStore } from '../rooms/room-store.mysql.js'
+import { BullmqDeliveryQueue } from '../webhooks/delivery-queue.bullmq.js'
+import { MysqlDeliveryStore } from '../webhooks/delivery-store.mysql.js'
+import { MysqlEndpointStore } from '../webhooks/endpoint-store.mysql.js'
 import type { Drivers } from './drivers.js'
 import { migrate } from './migrate.js'
 import { createMysql } from './mysql.js'
@@ -54,7 +57,7 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
 
     const presence = new RedisPresenceStore(commands, { prefix })
     const bus = new RedisBus(publisher, subscriber, { prefix })
-    const schedulers = new Set<BullmqRankingScheduler | BullmqThumbnailQueue>()
+    const schedulers = new Set<BullmqRankingScheduler | BullmqThumbnailQueue | BullmqDeliveryQueue>()
     const rooms = new MysqlRoomStore(db)
     return {
       mode: 'production',
@@ -76,6 +79,17 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       attachments: new MysqlAttachmentRecords(db),
       thumbnailQueue(processor) {
         const queue = new BullmqThumbnailQueue(processor, { redisUrl: options.redisUrl, prefix })
+        schedulers.add(queue)
+        return queue
+      },
+      webhookEndpoints: new MysqlEndpointStore(db),
+      webhookDeliveries: new MysqlDeliveryStore(db),
+      webhookQueue(processor, queueOptions) {
+        const queue = new BullmqDeliveryQueue(processor, {
+          ...queueOptions,
+          redisUrl: options.redisUrl,
+          prefix,
+        })
         schedulers.add(queue)
         return queue
       },

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest'
+import { createLogger } from '../logger.js'
+import { createDeliveryProcessor } from './delivery-processor.js'
+import type { DeliveryRecord } from './delivery-store.js'
+import { MemoryDeliveryStore } from './delivery-store.memory.js'
+import type { EndpointRecord } from './endpoint-store.js'
+import { MemoryEndpointStore } from './endpoint-store.memory.js'
+import type { AttemptResult } from './webhook-sender.js'
+
+const ok: AttemptResult = { ok: true, status: 200, error: null, retryAfterMs: null, gone: false }
+const failed = (status: number, extra: Partial<AttemptResult> = {}): AttemptResult => ({
+  ok: false,
+  status,
+  error: `the endpoint answered ${status}`,
+  retryAfterMs: null,
+  gone: status === 410,
+  ...extra,
+})
+
+async function setup(results: AttemptResult[], endpoint: Partial<EndpointRecord> = {}) {
+  const endpoints = new MemoryEndpointStore()
+  const deliveries = new MemoryDeliveryStore()
+  await endpoints.create({
+    id: 'ep_1',
+    appId: 'app',
+    url: 'https://hooks.example.com/',
+    events: ['message.created'],
+    secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0',
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    enabled: true,
+    createdAt: new Date(),
+    ...endpoint,
+  })
+  const record: DeliveryRecord = {
+    id: 'msg_1',
+    appId: 'app',
+    endpointId: 'ep_1',
+    eventType: 'message.created',
+    payload: '{"type":"message.created"}',
+    status: 'pending',
+    attempts: 0,
+    lastStatus: null,
+    lastError: null,
+    createdAt: new Date(),
+    lastAttemptAt: null,
+    nextAttemptAt: null,
+    deliveredAt: null,
+  }
+  await deliveries.insertMany([record])
+  const posts: Array<Record<string, string>> = []
+  const changed: string[] = []
+  const process = createDeliveryProcessor({
+    endpoints,
+    deliveries,
+    post: async (_url, headers) => {
+      posts.push(headers)
+      return results.shift() ?? ok
+    },
+    attempts: 3,
+    backoffMs: 1_000,
+    endpointsChanged: (appId) => changed.push(appId),
+    log: createLogger('silent'),
+  })
+  const job = { appId: 'app', deliveryId: 'msg_1' }
+  return { process, job, posts, changed, endpoints, stored: () => deliveries.get('app', 'msg_1') }
+}
+
+describe('the delivery processor', () => {
+  it('backs off exponentially, honours a longer Retry-After, and is dead after the last attempt', async () => {
+    const { process, job, posts, stored } = await setup([
+      failed(500),
+      failed(429, { retryAfterMs: 60_000 }),
+      failed(503),
+    ])
+    const first = await process(job, 1)
+    expect(first!.retryInMs).toBeGreaterThanOrEqual(800)
+    expect(first!.retryInMs).toBeLessThanOrEqual(1_000)
+    expect(await stored()).toMatchObject({ status: 'failing', attempts: 1, lastStatus: 500 })
+    expect((await stored())!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now())
+    expect(await process(job, 2)).toEqual({ retryInMs: 60_000 })
+    expect(await process(job, 3)).toBeNull()
+    expect(await stored()).toMatchObject({
+      status: 'dead',
+      attempts: 3,
+      lastStatus: 503,
+      nextAttemptAt: null,
+    })
+    expect(posts.map((h) => h['webhook-id'])).toEqual(['msg_1', 'msg_1', 'msg_1'])
+  })
+
+  it('is idempotent: a job run again after delivery, or after the delivery died, sends nothing', async () => {
+    const { process, job, posts, stored } = await setup([ok])
+    expect(await process(job, 1)).toBeNull()
+    expect(await stored()).toMatchObject({ status: 'delivered', attempts: 1, payload: null })
+    expect(await process(job, 2)).toBeNull()
+    expect(posts).toHaveLength(1)
+
+    const dead = await setup([failed(500)])
+    await dead.process(dead.job, 3)
+    expect(await dead.process(dead.job, 4)).toBeNull()
+    expect(dead.posts).toHaveLength(1)
+  })
+
+  it('declares the delivery dead without sending when its endpoint is disabled or deleted', async () => {
+    const disabled = await setup([], { enabled: false })
+    expect(await disabled.process(disabled.job, 1)).toBeNull()
+    expect(await disabled.stored()).toMatchObject({ status: 'dead', lastError: 'the endpoint is disabled' })
+    const deleted = await setup([])
+    await deleted.endpoints.delete('app', 'ep_1')
+    await deleted.process(deleted.job, 1)
+    expect(await deleted.stored()).toMatchObject({ status: 'dead', lastError: 'the endpoint was deleted' })
+    expect([...disabled.posts, ...deleted.posts]).toEqual([])
+  })
+
+  it('disables the endpoint on 410 Gone and tells the caches', async () => {
+    const { process, job, stored, endpoints, changed } = await setup([failed(410)])
+    expect(await process(job, 1)).toBeNull()
+    expect(await stored()).toMatchObject({ status: 'dead', lastStatus: 410 })
+    expect((await endpoints.get('app', 'ep_1'))!.enabled).toBe(false)
+    expect(changed).toEqual(['app'])
+  })
+
+  it('signs with the previous secret too until it expires', async () => {
+    const soon = await setup([ok], {
+      previousSecret: 'whsec_b2xk',
+      previousSecretExpiresAt: new Date(Date.now() + 60_000),
+    })
+    await soon.process(soon.job, 1)
+    expect(soon.posts[0]!['webhook-signature']!.split(' ')).toHaveLength(2)
+    const past = await setup([ok], {
+      previousSecret: 'whsec_b2xk',
+      previousSecretExpiresAt: new Date(Date.now() - 1),
+    })
+    await past.process(past.job, 1)
+    expect(past.posts[0]!['webhook-signature']!.split(' ')).toHaveLength(1)
+  })
+})

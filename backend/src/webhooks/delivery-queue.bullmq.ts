@@ -1,0 +1,34 @@
+import { BullmqJobs } from '../storage/bullmq-jobs.js'
+import type { DeliveryJob, DeliveryProcessor, DeliveryQueue, DeliveryQueueOptions } from './delivery-jobs.js'
+import { addDeliveries, createDeliveryQueue } from './delivery-queue.js'
+import { createDeliveryWorker } from './delivery-worker.js'
+
+/** Production: a BullMQ job per delivery, run by whichever node's worker takes it; retries are
+ * delayed jobs, so they survive a restart of the node that made them. */
+export class BullmqDeliveryQueue implements DeliveryQueue {
+  private readonly jobs: BullmqJobs<DeliveryJob>
+
+  constructor(
+    processor: DeliveryProcessor,
+    options: DeliveryQueueOptions & { redisUrl: string; prefix: string; onError?: (err: unknown) => void },
+  ) {
+    const onError = options.onError ?? ((err: unknown) => console.error('webhook delivery job failed', err))
+    this.jobs = new BullmqJobs<DeliveryJob>(
+      options.redisUrl,
+      {
+        queue: (connection) => createDeliveryQueue(connection, options.prefix),
+        worker: (connection) => createDeliveryWorker(connection, options.prefix, processor, options, onError),
+      },
+      onError,
+    )
+  }
+
+  async enqueue(jobs: DeliveryJob[]): Promise<void> {
+    if (this.jobs.isClosed) throw new Error('unable to queue webhook deliveries; the queue is closed')
+    await addDeliveries(this.jobs.queue, jobs)
+  }
+
+  close(): Promise<void> {
+    return this.jobs.close()
+  }
+}

@@ -1,0 +1,87 @@
+import {
+  crashRetryMs,
+  DEFAULT_DELIVERY_CONCURRENCY,
+  JOB_ATTEMPTS_CEILING,
+  type DeliveryJob,
+  type DeliveryProcessor,
+  type DeliveryQueue,
+  type DeliveryQueueOptions,
+} from './delivery-jobs.js'
+
+interface Run {
+  job: DeliveryJob
+  attempt: number
+}
+
+/**
+ * Embedded mode's runner, with BullMQ's semantics as the production queue uses them: at most
+ * `concurrency` attempts at once, each job retried after the delay its attempt asked for (or
+ * a short backoff when the processor threw), the attempt number counted per job. Retries
+ * wait on timers, so they die with the process, like everything else in embedded mode.
+ */
+export class MemoryDeliveryQueue implements DeliveryQueue {
+  private readonly waiting: Run[] = []
+  private head = 0
+  private readonly timers = new Set<NodeJS.Timeout>()
+  private running = 0
+  private idle: Array<() => void> = []
+  private closed = false
+  private readonly concurrency: number
+
+  constructor(
+    private readonly processor: DeliveryProcessor,
+    options: Pick<DeliveryQueueOptions, 'concurrency'> = {},
+    private readonly onError: (err: unknown) => void = (err) => console.error('webhook delivery failed', err),
+  ) {
+    this.concurrency = options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY
+  }
+
+  async enqueue(jobs: DeliveryJob[]): Promise<void> {
+    if (this.closed) throw new Error('unable to queue webhook deliveries; the queue is closed')
+    for (const job of jobs) this.waiting.push({ job, attempt: 1 })
+    this.pump()
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
+    this.waiting.length = this.head = 0
+    if (this.running > 0) await new Promise<void>((resolve) => this.idle.push(resolve))
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running < this.concurrency && this.head < this.waiting.length) {
+      const next = this.waiting[this.head++]!
+      // Drop the consumed prefix now and then instead of shifting the array on every job.
+      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+        this.waiting.splice(0, this.head)
+        this.head = 0
+      }
+      void this.run(next)
+    }
+  }
+
+  private async run({ job, attempt }: Run): Promise<void> {
+    this.running += 1
+    let retryInMs: number | null = null
+    try {
+      retryInMs = (await this.processor(job, attempt))?.retryInMs ?? null
+    } catch (err) {
+      this.onError(err)
+      retryInMs = attempt < JOB_ATTEMPTS_CEILING ? crashRetryMs(attempt) : null
+    }
+    this.running -= 1
+    if (retryInMs !== null && !this.closed) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer)
+        this.waiting.push({ job, attempt: attempt + 1 })
+        this.pump()
+      }, retryInMs)
+      timer.unref()
+      this.timers.add(timer)
+    }
+    if (this.running === 0) this.idle.splice(0).forEach((resolve) => resolve())
+    this.pump()
+  }
+}
