@@ -25,6 +25,7 @@ import { PresenceService } from './presence/presence-service.js'
 import { RankingService } from './ranking/ranking-service.js'
 import { RoomsService } from './rooms/rooms-service.js'
 import type { Drivers } from './storage/drivers.js'
+import { createWebhooks } from './webhooks/webhooks-module.js'
 import { Gateway } from './ws/gateway.js'
 import { createHandlers } from './ws/handlers.js'
 
@@ -58,11 +59,13 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
   configureKeys({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
   const auth = new AuthService(drivers.accounts)
   const batcher = new WriteBatcher(drivers.messages)
+  const webhooks = createWebhooks({ drivers, config, log })
   const messages = new MessagesService({
     batcher,
     messages: drivers.messages,
     presence: drivers.presence,
     bus: drivers.bus,
+    webhooks: webhooks.webhooks,
     log,
   })
   const rooms = new RoomsService({ rooms: drivers.rooms, presence: drivers.presence, bus: drivers.bus })
@@ -130,7 +133,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       () => undefined,
     )
   })
-  mountAdminRoutes(server, appAdmin, config.adminKey, log)
+  mountAdminRoutes(server, appAdmin, config.adminKey, log, webhooks.routes)
   const routes = new AppRoutes(server, apps, log)
   mountRestApi(routes, { auth, rooms, messages, ranking })
   mountAttachmentRoutes(routes, { attachments, publicUrl: config.publicUrl })
@@ -180,6 +183,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       }
       await scheduler.close()
       await thumbnails.close()
+      await webhooks.webhooks.close()
       if (temporaryDir) await rm(attachmentsDir, { recursive: true, force: true }).catch(() => {})
       await drivers.close()
     },

@@ -8,6 +8,13 @@ import { adminSchemas } from './admin-schemas.js'
 
 type Result = { status?: number; body?: unknown }
 type Handler = (req: Request, body: <T>(schema: Schema<T>) => Promise<T>) => Promise<Result>
+type Method = 'get' | 'post' | 'patch' | 'delete'
+/** A route of another feature mounted under `/v1/admin` with the same key check and errors. */
+export interface AdminRoute {
+  method: Method
+  path: string
+  handler: Handler
+}
 
 // Hashing both sides first gives equal-length buffers, so the comparison takes the same time
 // whatever the presented key's length.
@@ -22,9 +29,10 @@ export function mountAdminRoutes(
   admin: AppAdmin,
   adminKey: string | null,
   log: Logger,
+  more: AdminRoute[] = [],
 ): void {
   const expected = adminKey === null ? null : digest(adminKey)
-  const route = (method: 'get' | 'post' | 'patch' | 'delete', path: string, handler: Handler) =>
+  const route = (method: Method, path: string, handler: Handler) =>
     server[method](`/v1/admin${path}`, async (req: Request, res: Response) => {
       try {
         if (!expected) throw new RoomfulError('not_found', 'the admin API is disabled; set ADMIN_KEY')
@@ -88,4 +96,5 @@ export function mountAdminRoutes(
     await admin.delete(id(req))
     return { status: 204 }
   })
+  for (const { method, path, handler } of more) route(method, path, handler)
 }

@@ -2,7 +2,7 @@ import { DEFAULT_LIMITS, s, type Limits, type Schema } from '@roomful/sdk/protoc
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../apps/app-store.js'
 
 /** A list of `inner`, at most `max` long. */
-function arrayOf<T>(inner: Schema<T>, max: number): Schema<T[]> {
+export function arrayOf<T>(inner: Schema<T>, max: number): Schema<T[]> {
   return {
     parse(input, path = '') {
       if (!Array.isArray(input) || input.length > max)
@@ -19,7 +19,7 @@ function arrayOf<T>(inner: Schema<T>, max: number): Schema<T[]> {
   }
 }
 
-function oneOf<const T extends string>(values: readonly T[]): Schema<T> {
+export function oneOf<const T extends string>(values: readonly T[]): Schema<T> {
   return {
     parse: (input, path = '') =>
       values.includes(input as T)

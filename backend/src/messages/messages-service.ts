@@ -3,6 +3,8 @@ import { channels, type Bus } from '../bus/bus.js'
 import { newSortableId } from '../ids.js'
 import type { Logger } from '../logger.js'
 import type { PresenceStore } from '../presence/presence-store.js'
+import { webhookEvent } from '../webhooks/webhook-payloads.js'
+import type { Webhooks } from '../webhooks/webhooks.js'
 import { envelope } from './frames.js'
 import type { MessageStore, NewMessage } from './message-store.js'
 import type { WriteBatcher } from './write-batcher.js'
@@ -19,6 +21,8 @@ export class MessagesService {
       messages: MessageStore
       presence: PresenceStore
       bus: Bus
+      /** Told of every new text or image message, after its commit; never awaited. */
+      webhooks?: Pick<Webhooks, 'emit'>
       log: Logger
     },
   ) {}
@@ -74,6 +78,15 @@ export class MessagesService {
       this.deps.presence
         .touch(input.appId, input.roomId, Date.now())
         .catch((err) => this.deps.log.warn({ err }, 'unable to record room activity'))
+      if (input.kind !== 'notice')
+        this.deps.webhooks?.emit(
+          webhookEvent(
+            'message.created',
+            input.appId,
+            { appId: input.appId, roomId: input.roomId, message },
+            new Date(message.createdAt),
+          ),
+        )
     }
     return message
   }

@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createLogger } from '../logger.js'
+import type { DeliveryJob } from './delivery-jobs.js'
+import { MemoryDeliveryStore } from './delivery-store.memory.js'
+import { MemoryEndpointStore } from './endpoint-store.memory.js'
+import { ENDPOINT_CACHE_MS, WebhookDispatcher } from './webhook-dispatcher.js'
+import { webhookEvent } from './webhook-payloads.js'
+import type { WebhookEventType } from './webhooks.js'
+
+const message = { id: 'm_1', roomId: 'r_1', seq: 1 } as never
+const created = (appId = 'app') => webhookEvent('message.created', appId, { appId, roomId: 'r_1', message })
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20))
+
+function setup() {
+  const endpoints = new MemoryEndpointStore()
+  const deliveries = new MemoryDeliveryStore()
+  let lists = 0
+  const list = endpoints.list.bind(endpoints)
+  endpoints.list = (appId) => {
+    lists += 1
+    return list(appId)
+  }
+  const queued: DeliveryJob[] = []
+  const dispatcher = new WebhookDispatcher({
+    endpoints,
+    deliveries,
+    queue: { enqueue: async (jobs) => void queued.push(...jobs), close: async () => {} },
+    sender: { close() {} },
+    log: createLogger('silent'),
+  })
+  const add = (id: string, events: WebhookEventType[], enabled = true) =>
+    endpoints.create({
+      id,
+      appId: 'app',
+      url: 'https://hooks.example.com/',
+      events,
+      secret: 'whsec_c2VjcmV0',
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      enabled,
+      createdAt: new Date(),
+    })
+  return { dispatcher, deliveries, queued, add, lists: () => lists }
+}
+
+afterEach(() => vi.useRealTimers())
+
+describe('webhooks.emit', () => {
+  it('does nothing but one cached lookup per app when no endpoint subscribes', async () => {
+    const { dispatcher, queued, add, lists } = setup()
+    await add('ep_banned', ['user.banned'])
+    await add('ep_off', ['message.created'], false)
+    for (let i = 0; i < 100; i++) dispatcher.emit(created())
+    await settle()
+    for (let i = 0; i < 100; i++) dispatcher.emit(created())
+    await settle()
+    expect(lists()).toBe(1)
+    expect(queued).toEqual([])
+    await dispatcher.close()
+  })
+
+  it('returns before any I/O, then stores and queues one delivery per subscribed endpoint', async () => {
+    const { dispatcher, deliveries, queued, add } = setup()
+    await add('ep_a', ['message.created'])
+    await add('ep_b', ['message.created', 'user.banned'])
+    dispatcher.emit(created())
+    expect(queued).toEqual([])
+    await settle()
+    expect(queued.map((j) => j.appId)).toEqual(['app', 'app'])
+    const stored = await Promise.all(queued.map((j) => deliveries.get('app', j.deliveryId)))
+    expect(stored.map((d) => d!.endpointId).sort()).toEqual(['ep_a', 'ep_b'])
+    expect(stored.every((d) => d!.id.startsWith('msg_') && d!.status === 'pending')).toBe(true)
+    expect(JSON.parse(stored[0]!.payload!)).toMatchObject({
+      type: 'message.created',
+      data: { roomId: 'r_1' },
+    })
+    await dispatcher.close()
+  })
+
+  it('sees a change made on this node at once, and one made elsewhere after the cache time', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const { dispatcher, queued, add, lists } = setup()
+    dispatcher.emit(created())
+    await settle()
+    expect(queued).toHaveLength(0)
+
+    // Another node registers an endpoint: this one still has its cached "none"…
+    await add('ep_elsewhere', ['message.created'])
+    dispatcher.emit(created())
+    await settle()
+    expect(queued).toHaveLength(0)
+    // …until the cache time has passed: the first event after it waits for a reload.
+    vi.setSystemTime(Date.now() + ENDPOINT_CACHE_MS)
+    dispatcher.emit(created())
+    await settle()
+    expect(queued).toHaveLength(1)
+    dispatcher.emit(created())
+    await settle()
+    expect(queued).toHaveLength(2)
+    expect(lists()).toBe(2)
+
+    // A change on this node invalidates: the very next event sees it.
+    await add('ep_here', ['message.created'])
+    dispatcher.invalidate('app')
+    dispatcher.emit(created())
+    await settle()
+    expect(queued).toHaveLength(4)
+    await dispatcher.close()
+  })
+
+  it('stores what was emitted before close, and ignores what comes after', async () => {
+    const { dispatcher, queued, add } = setup()
+    await add('ep_a', ['message.created'])
+    dispatcher.emit(created())
+    await dispatcher.close()
+    expect(queued).toHaveLength(1)
+    dispatcher.emit(created())
+    await settle()
+    expect(queued).toHaveLength(1)
+  })
+})

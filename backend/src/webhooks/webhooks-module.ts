@@ -1,0 +1,48 @@
+import type { Config } from '../config.js'
+import type { AdminRoute } from '../http/admin-routes.js'
+import type { Logger } from '../logger.js'
+import type { Drivers } from '../storage/drivers.js'
+import { createDeliveryProcessor } from './delivery-processor.js'
+import { WebhookAdmin } from './webhook-admin.js'
+import { WebhookDispatcher } from './webhook-dispatcher.js'
+import { webhookAdminRoutes } from './webhook-routes.js'
+import { WebhookSender } from './webhook-sender.js'
+
+/**
+ * Builds the webhooks feature from the drivers and the config, for the composition root:
+ * `webhooks` for the services that emit events, `routes` for the admin API.
+ */
+export function createWebhooks(deps: { drivers: Drivers; config: Config; log: Logger }): {
+  webhooks: WebhookDispatcher
+  admin: WebhookAdmin
+  routes: AdminRoute[]
+} {
+  const { drivers, config, log } = deps
+  const endpoints = drivers.webhookEndpoints
+  const deliveries = drivers.webhookDeliveries
+  const policy = { allowLoopback: config.webhookAllowLoopback }
+  const sender = new WebhookSender({ timeoutMs: config.webhookTimeoutMs, policy })
+  const forget = (appId: string) => webhooks.invalidate(appId)
+  const queue = drivers.webhookQueue(
+    createDeliveryProcessor({
+      endpoints,
+      deliveries,
+      post: (url, headers, body) => sender.post(url, headers, body),
+      attempts: config.webhookAttempts,
+      backoffMs: config.webhookBackoffMs,
+      endpointsChanged: forget,
+      log,
+    }),
+    { timeoutMs: config.webhookTimeoutMs },
+  )
+  const webhooks = new WebhookDispatcher({ endpoints, deliveries, queue, sender, log })
+  const admin = new WebhookAdmin({
+    apps: drivers.apps,
+    endpoints,
+    deliveries,
+    policy,
+    enqueue: (jobs) => queue.enqueue(jobs),
+    changed: forget,
+  })
+  return { webhooks, admin, routes: webhookAdminRoutes(admin) }
+}
