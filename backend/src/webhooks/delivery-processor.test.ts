@@ -51,6 +51,7 @@ async function setup(results: AttemptResult[], endpoint: Partial<EndpointRecord>
   const posts: Array<Record<string, string>> = []
   const changed: string[] = []
   const process = createDeliveryProcessor({
+    endpoint: (appId, id) => endpoints.get(appId, id),
     endpoints,
     deliveries,
     post: async (_url, headers) => {

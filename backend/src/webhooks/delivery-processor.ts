@@ -7,7 +7,9 @@ import { webhookHeaders } from './signature.js'
 import type { AttemptResult } from './webhook-sender.js'
 
 export interface DeliveryProcessorDeps {
-  endpoints: EndpointStore
+  /** The endpoint as this node knows it (cached: an attempt costs no read of it). */
+  endpoint(appId: string, endpointId: string): Promise<EndpointRecord | null>
+  endpoints: Pick<EndpointStore, 'update'>
   deliveries: DeliveryStore
   post(url: string, headers: Record<string, string>, body: string): Promise<AttemptResult>
   /** Attempts per delivery, the first included. */
@@ -41,7 +43,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps): DeliveryPr
       return null
     }
 
-    const endpoint = await deps.endpoints.get(appId, delivery.endpointId)
+    const endpoint = await deps.endpoint(appId, delivery.endpointId)
     if (!endpoint) return dead({ lastError: 'the endpoint was deleted' })
     if (!endpoint.enabled) return dead({ lastError: 'the endpoint is disabled' })
 

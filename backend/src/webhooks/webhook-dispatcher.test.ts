@@ -3,7 +3,8 @@ import { createLogger } from '../logger.js'
 import type { DeliveryJob } from './delivery-jobs.js'
 import { MemoryDeliveryStore } from './delivery-store.memory.js'
 import { MemoryEndpointStore } from './endpoint-store.memory.js'
-import { ENDPOINT_CACHE_MS, WebhookDispatcher } from './webhook-dispatcher.js'
+import { ENDPOINT_CACHE_MS, EndpointCache } from './endpoint-cache.js'
+import { WebhookDispatcher } from './webhook-dispatcher.js'
 import { webhookEvent } from './webhook-payloads.js'
 import type { WebhookEventType } from './webhooks.js'
 
@@ -21,8 +22,9 @@ function setup() {
     return list(appId)
   }
   const queued: DeliveryJob[] = []
+  const cache = new EndpointCache(endpoints)
   const dispatcher = new WebhookDispatcher({
-    endpoints,
+    endpoints: cache,
     deliveries,
     queue: { enqueue: async (jobs) => void queued.push(...jobs), close: async () => {} },
     sender: { close() {} },
@@ -40,7 +42,7 @@ function setup() {
       enabled,
       createdAt: new Date(),
     })
-  return { dispatcher, deliveries, queued, add, lists: () => lists }
+  return { dispatcher, cache, deliveries, queued, add, lists: () => lists }
 }
 
 afterEach(() => vi.useRealTimers())
@@ -79,7 +81,7 @@ describe('webhooks.emit', () => {
 
   it('sees a change made on this node at once, and one made elsewhere after the cache time', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
-    const { dispatcher, queued, add, lists } = setup()
+    const { dispatcher, cache, queued, add, lists } = setup()
     dispatcher.emit(created())
     await settle()
     expect(queued).toHaveLength(0)
@@ -101,7 +103,7 @@ describe('webhooks.emit', () => {
 
     // A change on this node invalidates: the very next event sees it.
     await add('ep_here', ['message.created'])
-    dispatcher.invalidate('app')
+    cache.invalidate('app')
     dispatcher.emit(created())
     await settle()
     expect(queued).toHaveLength(4)

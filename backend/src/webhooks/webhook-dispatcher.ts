@@ -2,11 +2,9 @@ import { newSortableId } from '../ids.js'
 import type { Logger } from '../logger.js'
 import type { DeliveryQueue } from './delivery-jobs.js'
 import type { DeliveryRecord, DeliveryStore } from './delivery-store.js'
-import type { EndpointStore } from './endpoint-store.js'
-import type { WebhookEvent, WebhookEventType, Webhooks } from './webhooks.js'
+import type { AppEndpoints, EndpointCache } from './endpoint-cache.js'
+import type { WebhookEvent, Webhooks } from './webhooks.js'
 
-/** How long a node trusts its copy of an app's endpoints when another node changed them. */
-export const ENDPOINT_CACHE_MS = 5_000
 /** Events held for storing at most; beyond it (the store is down or far behind) new ones are
  * dropped and counted in the log rather than growing memory without bound. */
 const MAX_BUFFERED = 10_000
@@ -16,12 +14,6 @@ const BATCH_DELIVERIES = 500
 export const DELIVERY_RETENTION_MS = 30 * 86_400_000
 const PRUNE_INTERVAL_MS = 3_600_000
 const PRUNE_BATCH = 1_000
-
-interface Subscriptions {
-  loadedAt: number
-  /** Ids of the enabled endpoints subscribed to each type; absent types have none. */
-  byType: Map<WebhookEventType, string[]>
-}
 
 interface Pending {
   event: WebhookEvent
@@ -34,12 +26,9 @@ interface Pending {
  * or expired one it starts one load of the app's endpoints (shared by every event meanwhile)
  * and returns. A subscribed event is buffered, and on a later turn of the event loop the buffer is
  * written as one delivery per endpoint (one INSERT per batch) and queued (one round trip per
- * batch). Each app's endpoints are cached: forgotten at once when they change on this node,
- * reloaded after ENDPOINT_CACHE_MS otherwise.
+ * batch). Which endpoints subscribe comes from the EndpointCache.
  */
 export class WebhookDispatcher implements Webhooks {
-  private readonly cache = new Map<string, Subscriptions>()
-  private readonly loading = new Map<string, Promise<Subscriptions>>()
   private buffer: Pending[] = []
   /** Events waiting for their app's endpoints to load, counted against MAX_BUFFERED too. */
   private waitingForLoad = 0
@@ -50,7 +39,7 @@ export class WebhookDispatcher implements Webhooks {
 
   constructor(
     private readonly deps: {
-      endpoints: EndpointStore
+      endpoints: EndpointCache
       deliveries: DeliveryStore
       queue: DeliveryQueue
       /** Ends the attempts in flight at shutdown. */
@@ -64,16 +53,16 @@ export class WebhookDispatcher implements Webhooks {
 
   emit(event: WebhookEvent): void {
     if (this.closed) return
-    const cached = this.cache.get(event.appId)
-    if (cached && Date.now() - cached.loadedAt < ENDPOINT_CACHE_MS) return this.accept(event, cached)
+    const cached = this.deps.endpoints.fresh(event.appId)
+    if (cached) return this.accept(event, cached)
     // Not loaded yet, or older than the cache time: the event waits for a fresh copy (one load
     // per app at a time, however many events wait), off the caller's path all the same.
     if (this.buffer.length + this.waitingForLoad >= MAX_BUFFERED) return this.drop()
     this.waitingForLoad += 1
-    this.load(event.appId).then(
-      (subscriptions) => {
+    this.deps.endpoints.load(event.appId).then(
+      (endpoints) => {
         this.waitingForLoad -= 1
-        this.accept(event, subscriptions)
+        this.accept(event, endpoints)
       },
       (err: unknown) => {
         this.waitingForLoad -= 1
@@ -82,26 +71,20 @@ export class WebhookDispatcher implements Webhooks {
     )
   }
 
-  /** Forgets the app's endpoints, so a change made on this node applies to the next event. */
-  invalidate(appId: string): void {
-    this.cache.delete(appId)
-    this.loading.delete(appId)
-  }
-
   /** Stores and queues what was emitted before, then ends the attempts in flight. */
   async close(): Promise<void> {
     this.closed = true
     clearInterval(this.pruner)
     // Events emitted before closing are stored: those waiting for a load, then the buffer.
-    await Promise.allSettled([...this.loading.values()])
+    await this.deps.endpoints.idle()
     await this.flushing
     const closing = this.deps.queue.close()
     this.deps.sender.close()
     await closing
   }
 
-  private accept(event: WebhookEvent, subscriptions: Subscriptions): void {
-    const endpointIds = subscriptions.byType.get(event.type)
+  private accept(event: WebhookEvent, endpoints: AppEndpoints): void {
+    const endpointIds = endpoints.byType.get(event.type)
     if (!endpointIds) return
     if (this.buffer.length + this.waitingForLoad >= MAX_BUFFERED) return this.drop()
     this.buffer.push({ event, endpointIds })
@@ -115,27 +98,6 @@ export class WebhookDispatcher implements Webhooks {
         { dropped: this.dropped },
         'webhook events dropped: deliveries cannot be stored as fast as events come',
       )
-  }
-
-  private load(appId: string): Promise<Subscriptions> {
-    const inFlight = this.loading.get(appId)
-    if (inFlight) return inFlight
-    const loading = this.deps.endpoints.list(appId).then((endpoints) => {
-      const byType = new Map<WebhookEventType, string[]>()
-      for (const endpoint of endpoints)
-        if (endpoint.enabled)
-          for (const type of endpoint.events) byType.set(type, [...(byType.get(type) ?? []), endpoint.id])
-      const subscriptions = { loadedAt: Date.now(), byType }
-      // A load that an invalidation overtook must not put its older copy back.
-      if (this.loading.get(appId) === loading) this.cache.set(appId, subscriptions)
-      return subscriptions
-    })
-    this.loading.set(appId, loading)
-    const settle = () => {
-      if (this.loading.get(appId) === loading) this.loading.delete(appId)
-    }
-    loading.then(settle, settle)
-    return loading
   }
 
   private async flush(): Promise<void> {

@@ -3,6 +3,7 @@ import type { AdminRoute } from '../http/admin-routes.js'
 import type { Logger } from '../logger.js'
 import type { Drivers } from '../storage/drivers.js'
 import { createDeliveryProcessor } from './delivery-processor.js'
+import { EndpointCache } from './endpoint-cache.js'
 import { WebhookAdmin } from './webhook-admin.js'
 import { WebhookDispatcher } from './webhook-dispatcher.js'
 import { webhookAdminRoutes } from './webhook-routes.js'
@@ -22,9 +23,11 @@ export function createWebhooks(deps: { drivers: Drivers; config: Config; log: Lo
   const deliveries = drivers.webhookDeliveries
   const policy = { allowLoopback: config.webhookAllowLoopback }
   const sender = new WebhookSender({ timeoutMs: config.webhookTimeoutMs, policy })
-  const forget = (appId: string) => webhooks.invalidate(appId)
+  const cache = new EndpointCache(endpoints)
+  const forget = (appId: string) => cache.invalidate(appId)
   const queue = drivers.webhookQueue(
     createDeliveryProcessor({
+      endpoint: async (appId, id) => (await cache.get(appId)).byId.get(id) ?? null,
       endpoints,
       deliveries,
       post: (url, headers, body) => sender.post(url, headers, body),
@@ -35,7 +38,7 @@ export function createWebhooks(deps: { drivers: Drivers; config: Config; log: Lo
     }),
     { timeoutMs: config.webhookTimeoutMs },
   )
-  const webhooks = new WebhookDispatcher({ endpoints, deliveries, queue, sender, log })
+  const webhooks = new WebhookDispatcher({ endpoints: cache, deliveries, queue, sender, log })
   const admin = new WebhookAdmin({
     apps: drivers.apps,
     endpoints,
