@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { deliveryRecord, endpointRecord } from '../../test/support/webhook-records.js'
 import { createLogger } from '../logger.js'
 import { createDeliveryProcessor } from './delivery-processor.js'
-import type { DeliveryRecord } from './delivery-store.js'
 import { MemoryDeliveryStore } from './delivery-store.memory.js'
 import type { EndpointRecord } from './endpoint-store.js'
 import { MemoryEndpointStore } from './endpoint-store.memory.js'
@@ -20,33 +20,8 @@ const failed = (status: number, extra: Partial<AttemptResult> = {}): AttemptResu
 async function setup(results: AttemptResult[], endpoint: Partial<EndpointRecord> = {}) {
   const endpoints = new MemoryEndpointStore()
   const deliveries = new MemoryDeliveryStore()
-  await endpoints.create({
-    id: 'ep_1',
-    appId: 'app',
-    url: 'https://hooks.example.com/',
-    events: ['message.created'],
-    secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0',
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    enabled: true,
-    createdAt: new Date(),
-    ...endpoint,
-  })
-  const record: DeliveryRecord = {
-    id: 'msg_1',
-    appId: 'app',
-    endpointId: 'ep_1',
-    eventType: 'message.created',
-    payload: '{"type":"message.created"}',
-    status: 'pending',
-    attempts: 0,
-    lastStatus: null,
-    lastError: null,
-    createdAt: new Date(),
-    lastAttemptAt: null,
-    nextAttemptAt: null,
-    deliveredAt: null,
-  }
+  await endpoints.create(endpointRecord('app', { id: 'ep_1', events: ['message.created'], ...endpoint }))
+  const record = deliveryRecord('app', { id: 'msg_1' })
   await deliveries.insertMany([record])
   const posts: Array<Record<string, string>> = []
   const changed: string[] = []

@@ -1,4 +1,5 @@
 import type { Mysql, ResultHeader, Row } from '../storage/mysql.js'
+import { patchAssignments, type PatchColumns } from '../storage/sql-patch.js'
 import type { DeliveryPatch, DeliveryRecord, DeliveryStatus, DeliveryStore } from './delivery-store.js'
 import type { WebhookEventType } from './webhooks.js'
 
@@ -8,18 +9,20 @@ const COLUMNS =
 /** Listing leaves the payload out: it can be large, and the list is for looking at states. */
 const LIST_COLUMNS = COLUMNS.replace('payload', 'NULL AS payload')
 
-const PATCH_COLUMNS: { [K in keyof Required<DeliveryPatch>]: string } = {
-  payload: 'payload',
-  status: 'status',
-  attempts: 'attempts',
-  lastStatus: 'last_status',
-  lastError: 'last_error',
-  lastAttemptAt: 'last_attempt_at',
-  nextAttemptAt: 'next_attempt_at',
-  deliveredAt: 'delivered_at',
-}
 /** Longest `last_error` kept (the column's width). */
 const ERROR_CHARS = 500
+
+const same = (v: unknown) => v
+const PATCH_COLUMNS: PatchColumns<DeliveryPatch> = {
+  payload: ['payload', same],
+  status: ['status', same],
+  attempts: ['attempts', same],
+  lastStatus: ['last_status', same],
+  lastError: ['last_error', (v) => v?.slice(0, ERROR_CHARS) ?? null],
+  lastAttemptAt: ['last_attempt_at', same],
+  nextAttemptAt: ['next_attempt_at', same],
+  deliveredAt: ['delivered_at', same],
+}
 
 /** Deliveries in MySQL (`webhook_deliveries`). */
 export class MysqlDeliveryStore implements DeliveryStore {
@@ -59,13 +62,7 @@ export class MysqlDeliveryStore implements DeliveryStore {
     patch: DeliveryPatch,
     onlyFrom?: DeliveryStatus[],
   ): Promise<boolean> {
-    const sets: string[] = []
-    const values: unknown[] = []
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined) continue
-      sets.push(`${PATCH_COLUMNS[key as keyof DeliveryPatch]} = ?`)
-      values.push(key === 'lastError' && typeof value === 'string' ? value.slice(0, ERROR_CHARS) : value)
-    }
+    const { sets, values } = patchAssignments(patch, PATCH_COLUMNS)
     if (sets.length === 0) return (await this.get(appId, id)) !== null
     const guard = onlyFrom ? ` AND status IN (${onlyFrom.map(() => '?').join(', ')})` : ''
     const result = await this.db.query<ResultHeader>(

@@ -1,4 +1,5 @@
 import type { Mysql, ResultHeader, Row } from '../storage/mysql.js'
+import { patchAssignments, type PatchColumns } from '../storage/sql-patch.js'
 import type { EndpointPatch, EndpointRecord, EndpointStore } from './endpoint-store.js'
 import type { WebhookEventType } from './webhooks.js'
 
@@ -6,9 +7,7 @@ const COLUMNS =
   'app_id, id, url, events, secret, previous_secret, previous_secret_expires_at, enabled, created_at'
 
 /** Column and SQL value of each patchable field. */
-const PATCH_COLUMNS: {
-  [K in keyof Required<EndpointPatch>]: [string, (v: Required<EndpointPatch>[K]) => unknown]
-} = {
+const PATCH_COLUMNS: PatchColumns<EndpointPatch> = {
   url: ['url', (v) => v],
   events: ['events', (v) => JSON.stringify(v)],
   secret: ['secret', (v) => v],
@@ -52,14 +51,7 @@ export class MysqlEndpointStore implements EndpointStore {
   }
 
   async update(appId: string, id: string, patch: EndpointPatch): Promise<EndpointRecord | null> {
-    const sets: string[] = []
-    const values: unknown[] = []
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined) continue
-      const [column, toSql] = PATCH_COLUMNS[key as keyof EndpointPatch] as [string, (v: unknown) => unknown]
-      sets.push(`${column} = ?`)
-      values.push(toSql(value))
-    }
+    const { sets, values } = patchAssignments(patch, PATCH_COLUMNS)
     if (sets.length > 0)
       await this.db.query(`UPDATE webhook_endpoints SET ${sets.join(', ')} WHERE app_id = ? AND id = ?`, [
         ...values,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { endpointRecord } from '../../test/support/webhook-records.js'
 import { createLogger } from '../logger.js'
 import type { DeliveryJob } from './delivery-jobs.js'
 import { MemoryDeliveryStore } from './delivery-store.memory.js'
@@ -10,7 +11,12 @@ import type { WebhookEventType } from './webhooks.js'
 
 const message = { id: 'm_1', roomId: 'r_1', seq: 1 } as never
 const created = (appId = 'app') => webhookEvent('message.created', appId, { appId, roomId: 'r_1', message })
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20))
+/** Long enough for work that should not happen to have happened, were it to. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50))
+/** Waits for work that should happen (bounded; the assertion after it says what was expected). */
+async function until(done: () => boolean, timeoutMs = 5_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !done() && Date.now() < deadline;) await settle()
+}
 
 function setup() {
   const endpoints = new MemoryEndpointStore()
@@ -31,17 +37,7 @@ function setup() {
     log: createLogger('silent'),
   })
   const add = (id: string, events: WebhookEventType[], enabled = true) =>
-    endpoints.create({
-      id,
-      appId: 'app',
-      url: 'https://hooks.example.com/',
-      events,
-      secret: 'whsec_c2VjcmV0',
-      previousSecret: null,
-      previousSecretExpiresAt: null,
-      enabled,
-      createdAt: new Date(),
-    })
+    endpoints.create(endpointRecord('app', { id, events, enabled }))
   return { dispatcher, cache, deliveries, queued, add, lists: () => lists }
 }
 
@@ -67,7 +63,7 @@ describe('webhooks.emit', () => {
     await add('ep_b', ['message.created', 'user.banned'])
     dispatcher.emit(created())
     expect(queued).toEqual([])
-    await settle()
+    await until(() => queued.length >= 2)
     expect(queued.map((j) => j.appId)).toEqual(['app', 'app'])
     const stored = await Promise.all(queued.map((j) => deliveries.get('app', j.deliveryId)))
     expect(stored.map((d) => d!.endpointId).sort()).toEqual(['ep_a', 'ep_b'])
@@ -94,10 +90,10 @@ describe('webhooks.emit', () => {
     // …until the cache time has passed: the first event after it waits for a reload.
     vi.setSystemTime(Date.now() + ENDPOINT_CACHE_MS)
     dispatcher.emit(created())
-    await settle()
+    await until(() => queued.length >= 1)
     expect(queued).toHaveLength(1)
     dispatcher.emit(created())
-    await settle()
+    await until(() => queued.length >= 2)
     expect(queued).toHaveLength(2)
     expect(lists()).toBe(2)
 
@@ -105,7 +101,7 @@ describe('webhooks.emit', () => {
     await add('ep_here', ['message.created'])
     cache.invalidate('app')
     dispatcher.emit(created())
-    await settle()
+    await until(() => queued.length >= 4)
     expect(queued).toHaveLength(4)
     await dispatcher.close()
   })

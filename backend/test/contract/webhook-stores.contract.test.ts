@@ -1,42 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { expect, it } from 'vitest'
-import { newSortableId } from '../../src/ids.js'
-import type { DeliveryRecord } from '../../src/webhooks/delivery-store.js'
-import type { EndpointRecord } from '../../src/webhooks/endpoint-store.js'
+import { deliveryRecord, endpointRecord } from '../support/webhook-records.js'
 import { contract } from './harness.js'
 
 const appId = () => `a${randomBytes(4).toString('hex')}`
 
-const endpoint = (app: string, overrides: Partial<EndpointRecord> = {}): EndpointRecord => ({
-  id: newSortableId('ep'),
-  appId: app,
-  url: 'https://hooks.example.com/roomful',
-  events: ['message.created', 'user.banned'],
-  secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0',
-  previousSecret: null,
-  previousSecretExpiresAt: null,
-  enabled: true,
-  // Whole milliseconds, as DATETIME(3) keeps them.
-  createdAt: new Date(Math.floor(Date.now())),
-  ...overrides,
-})
-
-const delivery = (app: string, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
-  id: newSortableId('msg'),
-  appId: app,
-  endpointId: 'ep_1',
-  eventType: 'message.created',
-  payload: '{"type":"message.created","timestamp":"2026-01-01T00:00:00.000Z","data":{"text":"héllo 👋"}}',
-  status: 'pending',
-  attempts: 0,
-  lastStatus: null,
-  lastError: null,
-  createdAt: new Date(),
-  lastAttemptAt: null,
-  nextAttemptAt: null,
-  deliveredAt: null,
-  ...overrides,
-})
+const endpoint = endpointRecord
+const delivery = deliveryRecord
 
 contract('EndpointStore', (h) => {
   it('creates, reads, lists per app, updates and deletes endpoints', async () => {
