@@ -10,7 +10,7 @@ import { mountAttachmentRoutes } from './attachments/attachment-routes.js'
 import { DiskAttachmentStore } from './attachments/attachment-store.disk.js'
 import { AttachmentsService } from './attachments/attachments-service.js'
 import { AuthService } from './auth/auth-service.js'
-import { configureKeys, keys } from './auth/keys.js'
+import { KeyCache } from './auth/keys.js'
 import { TopicRelay } from './bus/topic-relay.js'
 import type { Config } from './config.js'
 import { mountAdminRoutes } from './http/admin-routes.js'
@@ -24,7 +24,7 @@ import { NodeLiveness } from './presence/node-liveness.js'
 import { PresenceService } from './presence/presence-service.js'
 import { RankingService } from './ranking/ranking-service.js'
 import { RoomsService } from './rooms/rooms-service.js'
-import type { Drivers } from './storage/drivers.js'
+import type { Drivers } from './drivers/drivers.js'
 import { Gateway } from './ws/gateway.js'
 import { createHandlers } from './ws/handlers.js'
 
@@ -55,7 +55,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
   const publish = (topic: string, frame: string) => void server.publish(topic, frame)
 
   const apps = new AppService(drivers.apps)
-  configureKeys({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
+  const keys = new KeyCache({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
   const auth = new AuthService(drivers.accounts)
   const batcher = new WriteBatcher(drivers.messages)
   const messages = new MessagesService({
@@ -103,6 +103,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
 
   const handlerDeps = {
     nodeId: config.nodeId,
+    keys,
     bus: drivers.bus,
     rooms,
     messages,
@@ -131,7 +132,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     )
   })
   mountAdminRoutes(server, appAdmin, config.adminKey, log)
-  const routes = new AppRoutes(server, apps, log)
+  const routes = new AppRoutes(server, apps, keys, log)
   mountRestApi(routes, { auth, rooms, messages, ranking })
   mountAttachmentRoutes(routes, { attachments, publicUrl: config.publicUrl })
 

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { createApp } from './app.js'
 import { ConfigError, readConfig, type Config } from './config.js'
 import { createLogger, type Logger } from './logger.js'
-import type { Drivers } from './storage/drivers.js'
+import type { Drivers } from './drivers/drivers.js'
 
 const DEMO_APP_ID = 'demo'
 /** Published in the docs so the examples work out of the box; only ever used in memory. */
@@ -10,7 +10,7 @@ const EMBEDDED_DEMO_SECRET = 'roomful-demo-secret-change-me'
 
 async function createDrivers(config: Config, log: Logger): Promise<Drivers> {
   if (config.mysqlUrl && config.redisUrl) {
-    const { createProductionDrivers } = await import('./storage/drivers.production.js')
+    const { createProductionDrivers } = await import('./drivers/drivers.production.js')
     log.info(
       { prefix: config.redisPrefix },
       'production mode: MySQL for durable data, Redis for presence, ranking and fan-out',
@@ -22,7 +22,7 @@ async function createDrivers(config: Config, log: Logger): Promise<Drivers> {
       logger: log,
     })
   }
-  const { createEmbeddedDrivers } = await import('./storage/drivers.embedded.js')
+  const { createEmbeddedDrivers } = await import('./drivers/drivers.embedded.js')
   log.warn(
     'EMBEDDED MODE: all data (apps, accounts, rooms, messages) is kept in memory and lost when this process exits. ' +
       'Set MYSQL_URL and REDIS_URL for production mode.',

@@ -1,6 +1,7 @@
 import type { Request, Response, Server } from 'hyper-express'
 import type { Schema } from '@roomful/sdk/protocol'
 import { AppService, type ResolvedApp } from '../apps/app-service.js'
+import type { KeyCache } from '../auth/keys.js'
 import { verifyUserToken, type VerifiedIdentity } from '../auth/tokens.js'
 import { RoomfulError, toWireError } from '../errors.js'
 import type { Logger } from '../logger.js'
@@ -39,6 +40,7 @@ export class AppRoutes {
   constructor(
     private readonly server: Server,
     private readonly apps: AppService,
+    private readonly keys: KeyCache,
     private readonly log: Logger,
   ) {}
 
@@ -74,7 +76,7 @@ export class AppRoutes {
     try {
       const app = await this.apps.require(req.path_parameters.appId ?? '')
       if (!this.allowCors(req, res, app)) throw new RoomfulError('origin_not_allowed')
-      const result = await handler(context(req, res, app))
+      const result = await handler(context(req, res, app, this.keys))
       if (res.completed) return
       res.status(result.status ?? 200)
       if (result.body === undefined) res.send()
@@ -88,7 +90,7 @@ export class AppRoutes {
   }
 }
 
-function context(req: Request, res: Response, app: ResolvedApp): RouteContext {
+function context(req: Request, res: Response, app: ResolvedApp, keys: KeyCache): RouteContext {
   return {
     req,
     res,
@@ -98,7 +100,7 @@ function context(req: Request, res: Response, app: ResolvedApp): RouteContext {
       const [scheme, token] = header.split(' ')
       if (scheme?.toLowerCase() !== 'bearer' || !token)
         throw new RoomfulError('unauthenticated', 'unable to authorize; send Authorization: Bearer <token>')
-      return verifyUserToken(app, token)
+      return verifyUserToken(app, token, keys)
     },
     async reader() {
       if (!req.headers.authorization && app.allowGuests)

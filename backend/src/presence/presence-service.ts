@@ -1,12 +1,20 @@
-import type { PresenceSnapshot, UserProfile } from '@roomful/sdk/protocol'
-import { channels, type Bus } from '../bus/bus.js'
+import type { NoticeKind, PresenceSnapshot, UserProfile } from '@roomful/sdk/protocol'
+import { channels, roomEnvelope, type Bus } from '../bus/bus.js'
 import type { Logger } from '../logger.js'
-import { envelope } from '../messages/frames.js'
-import type { MessagesService } from '../messages/messages-service.js'
-import type { RankingScheduler } from '../ranking/ranking-scheduler.js'
 import type { PresenceChange, PresenceStore } from './presence-store.js'
 
 const SNAPSHOT_CAP = 100
+
+/** Where join/leave notices are written: the room's message log (`MessagesService`). Declared
+ * here, not imported, so that presence stays below the features that read its store. */
+export interface NoticeLog {
+  notice(appId: string, roomId: string, user: UserProfile, notice: NoticeKind): Promise<unknown>
+}
+
+/** Who recomputes the ranking when occupancy changes (`RankingScheduler`). */
+export interface RankingRequests {
+  request(appId: string): void
+}
 
 /**
  * Joins and leaves as others see them. Only a user's first connection into a room (or last
@@ -18,8 +26,8 @@ export class PresenceService {
     private readonly deps: {
       presence: PresenceStore
       bus: Bus
-      messages: MessagesService
-      ranking: RankingScheduler
+      messages: NoticeLog
+      ranking: RankingRequests
       nodeId: string
       log: Logger
     },
@@ -64,7 +72,7 @@ export class PresenceService {
     await Promise.all([
       bus.publish(
         channels.room(appId, roomId),
-        envelope.ephemeral({ type: 'presence', room: roomId, action, user, total }),
+        roomEnvelope.ephemeral({ type: 'presence', room: roomId, action, user, total }),
       ),
       bus.publish(
         channels.lobby(appId),

@@ -8,9 +8,9 @@ import { MysqlMessageStore } from '../messages/message-store.mysql.js'
 import { RedisPresenceStore } from '../presence/presence-store.redis.js'
 import { BullmqRankingScheduler } from '../ranking/ranking-scheduler.bullmq.js'
 import { MysqlRoomStore } from '../rooms/room-store.mysql.js'
+import { migrate } from '../storage/migrate.js'
+import { createMysql } from '../storage/mysql.js'
 import type { Drivers } from './drivers.js'
-import { migrate } from './migrate.js'
-import { createMysql } from './mysql.js'
 
 export interface ProductionDriverOptions {
   mysqlUrl: string
