@@ -6,16 +6,13 @@ import uWS from 'uWebSockets.js'
 import { CLOSE } from '@roomful/sdk/protocol'
 import { AppAdmin } from './apps/app-admin.js'
 import { AppService } from './apps/app-service.js'
-import { mountAttachmentRoutes } from './attachments/attachment-routes.js'
 import { DiskAttachmentStore } from './attachments/attachment-store.disk.js'
 import { AttachmentsService } from './attachments/attachments-service.js'
 import { AuthService } from './auth/auth-service.js'
 import { KeyCache } from './auth/keys.js'
 import { TopicRelay } from './bus/topic-relay.js'
 import type { Config } from './config.js'
-import { mountAdminRoutes } from './http/admin-routes.js'
-import { AppRoutes } from './http/app-routes.js'
-import { mountRestApi } from './http/rest-api.js'
+import { mountRoutes } from './http/router.js'
 import type { Logger } from './logger.js'
 import { MessagesService } from './messages/messages-service.js'
 import { RoomFeeds } from './messages/room-feed.js'
@@ -24,6 +21,7 @@ import { NodeLiveness } from './presence/node-liveness.js'
 import { PresenceService } from './presence/presence-service.js'
 import { RankingService } from './ranking/ranking-service.js'
 import { RoomsService } from './rooms/rooms-service.js'
+import { routes } from './routes.js'
 import type { Drivers } from './drivers/drivers.js'
 import { Gateway } from './ws/gateway.js'
 import { createHandlers } from './ws/handlers.js'
@@ -131,30 +129,20 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       () => undefined,
     )
   })
-  mountAdminRoutes(server, appAdmin, config.adminKey, log)
-  const routes = new AppRoutes(server, apps, keys, log)
-  mountRestApi(routes, { auth, rooms, messages, ranking })
-  mountAttachmentRoutes(routes, { attachments, publicUrl: config.publicUrl })
-
   let draining = false
-  server.get('/livez', (_req, res) => void res.json({ status: 'ok' }))
-  server.get('/readyz', async (_req, res) => {
-    if (draining) return void res.status(503).json({ status: 'draining' })
-    try {
-      await drivers.ping()
-      res.json({ status: 'ready', mode: drivers.mode, node: config.nodeId, connections: gateway.size })
-    } catch {
-      res.status(503).json({ status: 'unavailable', mode: drivers.mode })
-    }
-  })
-  server.set_not_found_handler(
-    (_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }),
+  const health = {
+    mode: drivers.mode,
+    nodeId: config.nodeId,
+    draining: () => draining,
+    connections: () => gateway.size,
+    ping: () => drivers.ping(),
+  }
+  mountRoutes(
+    server,
+    routes,
+    { auth, rooms, messages, ranking, attachments, publicUrl: config.publicUrl, admin: appAdmin, health },
+    { apps, keys, adminKey: config.adminKey, log },
   )
-  server.set_error_handler((_req, res, err) => {
-    log.error({ err }, 'unhandled error in a route')
-    if (!res.completed)
-      res.status(500).json({ error: { code: 'internal', message: 'unexpected server error' } })
-  })
 
   return {
     server,
