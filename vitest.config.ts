@@ -45,6 +45,17 @@ export default defineConfig({
           hookTimeout: 90_000,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          // Packs, installs and builds real packages: slow by nature, so on its own timeouts.
+          name: 'packages',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 })
