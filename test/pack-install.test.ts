@@ -75,6 +75,27 @@ describe('the packed @roomful/sdk and @roomful/widget, installed into an app', (
     }
   })
 
+  it('ships the React and Vue typings behind the `./react` and `./vue` exports', () => {
+    const widget = packed.find((p) => p.name === '@roomful/widget')!.files.map((f) => f.path)
+    expect(widget).toEqual(
+      expect.arrayContaining([
+        'dist/react.js',
+        'dist/types/react.d.ts',
+        'dist/vue.js',
+        'dist/types/vue.d.ts',
+      ]),
+    )
+    const react = readFileSync(installed('widget', 'dist/types/react.d.ts'), 'utf8')
+    for (const tag of [
+      'roomful-chat',
+      'roomful-room',
+      'roomful-ranking',
+      'roomful-room-list',
+      'roomful-login',
+    ])
+      expect(react, tag).toContain(`'${tag}': `)
+  })
+
   it('names package files in custom-elements.json, each of which is in the package', () => {
     const manifest = JSON.parse(readFileSync(installed('widget', 'custom-elements.json'), 'utf8'))
     const paths = new Set<string>()
