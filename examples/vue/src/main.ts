@@ -3,6 +3,6 @@
 import '@roomful/widget/vue'
 import { createApp } from 'vue'
 import App from './App.vue'
-import './app.css'
+import '../../shared/page.css'
 
 createApp(App).mount('#app')
