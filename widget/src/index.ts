@@ -18,5 +18,5 @@ export type { RoomfulEventMap, RoomfulEventName, RoomfulEvent } from './core/eve
 export type { ChatClient, ChatRoom, ConnectionState, StateChange, LobbyEvent } from './core/client.js'
 export { linkify } from './core/linkify.js'
 export type { TextPart } from './core/linkify.js'
-export { resolveLocale } from './core/i18n.js'
-export type { Locale } from './core/i18n.js'
+export { registerLocale, resolveLocale } from './core/i18n.js'
+export type { Locale, MessageKey, Translation, Translations, TranslationParams } from './core/i18n.js'
