@@ -214,26 +214,12 @@ export function createRoom(
 
   return {
     id,
+    // lifecycle
     get status() {
       return status
     },
     get info() {
       return info
-    },
-    get messages() {
-      return log.messages
-    },
-    get hasMore() {
-      return log.hasMore
-    },
-    get pending() {
-      return outbox.pending
-    },
-    get members() {
-      return [...members.values()]
-    },
-    get total() {
-      return total
     },
     get joined() {
       return !!wanted
@@ -260,14 +246,32 @@ export function createRoom(
       if (conn.state === 'connected') await conn.request('leave', { room: id }).catch(() => {})
       if (status === 'leaving') setStatus('left', 'left')
     },
-    send: outbox.send,
-    sendImage: outbox.sendImage,
-    discard: outbox.discard,
+    // the log
+    get messages() {
+      return log.messages
+    },
     history: (options) =>
       conn.request('history', { room: id, ...options }).then((page) => {
         log.older(page, options?.before)
         return page
       }),
+    get hasMore() {
+      return log.hasMore
+    },
+    // sends
+    get pending() {
+      return outbox.pending
+    },
+    send: outbox.send,
+    sendImage: outbox.sendImage,
+    discard: outbox.discard,
+    // presence and typing
+    get members() {
+      return [...members.values()]
+    },
+    get total() {
+      return total
+    },
     typing() {
       const now = Date.now()
       if (status !== 'joined' || now - lastTyping < conn.limits.typingIntervalMs) return
