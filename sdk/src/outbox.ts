@@ -171,6 +171,8 @@ export function createOutbox(
       const e = entries.find((x) => x.clientId === message.clientId)
       if (!e || e.stored) return
       e.stored = message
+      // A send that timed out may still have been stored: then it is over.
+      if (e.state === 'failed') entries = entries.filter((x) => x !== e)
       update()
     },
     fail: (err) => end(entries, err, true),

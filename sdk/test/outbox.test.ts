@@ -128,6 +128,20 @@ describe('the outbox', () => {
     expect((await done).seq).toBe(3)
   })
 
+  it('drops a send that timed out once its message turns up in the log after all', async () => {
+    const { outbox, replies } = setup()
+    outbox.open()
+    replies.push(() => Promise.reject(new RoomfulError('timeout', 'no reply')))
+    await expect(outbox.send({ text: 'late' })).rejects.toMatchObject({ code: 'timeout' })
+    expect(outbox.pending.map(show)).toEqual(['late:failed:timeout'])
+    outbox.settle(stored(outbox.pending[0]!.clientId, 'late', 4))
+    expect(outbox.pending).toEqual([])
+    outbox.close()
+    outbox.open()
+    outbox.fail(new RoomfulError('disconnected', 'stopped'))
+    expect(outbox.pending).toEqual([])
+  })
+
   it('refuses blank, overlong and unjoined sends without sending anything', async () => {
     const { outbox, sent, leave } = setup()
     outbox.open()
