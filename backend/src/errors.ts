@@ -27,7 +27,5 @@ export const fail = (code: ErrorCode, message?: string): never => {
 }
 
 export function toWireError(err: unknown): WireError {
-  return err instanceof RoomfulError
-    ? err.toWire()
-    : { code: 'internal', message: ERROR_MESSAGES.internal }
+  return err instanceof RoomfulError ? err.toWire() : { code: 'internal', message: ERROR_MESSAGES.internal }
 }
