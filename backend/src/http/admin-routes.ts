@@ -5,6 +5,7 @@ import type { AppAdmin } from '../apps/app-admin.js'
 import { RoomfulError, toWireError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { adminSchemas } from './admin-schemas.js'
+import { sendWithoutBody } from './no-body.js'
 
 type Result = { status?: number; body?: unknown }
 type Handler = (req: Request, body: <T>(schema: Schema<T>) => Promise<T>) => Promise<Result>
@@ -48,7 +49,7 @@ export function mountAdminRoutes(
           return parsed.value
         })
         res.status(result.status ?? 200)
-        if (result.body === undefined) res.send()
+        if (result.body === undefined) sendWithoutBody(res)
         else res.json(result.body)
       } catch (err) {
         if (!(err instanceof RoomfulError)) log.error({ err, path: req.path }, 'an admin request failed')

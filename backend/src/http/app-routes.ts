@@ -4,6 +4,7 @@ import { AppService, type ResolvedApp } from '../apps/app-service.js'
 import { verifyUserToken, type VerifiedIdentity } from '../auth/tokens.js'
 import { RoomfulError, toWireError } from '../errors.js'
 import type { Logger } from '../logger.js'
+import { sendWithoutBody } from './no-body.js'
 
 export interface RouteContext {
   req: Request
@@ -59,7 +60,7 @@ export class AppRoutes {
       .header('Access-Control-Allow-Headers', 'Authorization, Content-Type')
       .header('Access-Control-Max-Age', '600')
       .status(204)
-      .send()
+    sendWithoutBody(res)
   }
 
   private allowCors(req: Request, res: Response, app: ResolvedApp): boolean {
@@ -77,7 +78,7 @@ export class AppRoutes {
       const result = await handler(context(req, res, app))
       if (res.completed) return
       res.status(result.status ?? 200)
-      if (result.body === undefined) res.send()
+      if (result.body === undefined) sendWithoutBody(res)
       else res.json(result.body)
     } catch (err) {
       if (!(err instanceof RoomfulError))
