@@ -30,6 +30,29 @@ export function exchange(
   })
 }
 
+/** Writes `request` and returns the bytes up to the end of the response's header block, then
+ * hangs up (for a 101 Switching Protocols, after which the connection is no longer HTTP). */
+export function exchangeHead(
+  port: number,
+  request: string,
+  host = '127.0.0.1',
+  timeoutMs = 10_000,
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, host, () => socket.write(request))
+    let received = Buffer.alloc(0)
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no header block within ${timeoutMs} ms`)))
+    socket.on('data', (chunk) => {
+      received = Buffer.concat([received, chunk])
+      const end = received.indexOf('\r\n\r\n')
+      if (end < 0) return
+      socket.destroy()
+      resolve(received.subarray(0, end + 4))
+    })
+    socket.once('error', reject)
+  })
+}
+
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 /**
