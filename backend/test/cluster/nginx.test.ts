@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createClient, type Client, type Message, type Room } from '@roomful/sdk'
+import { createAppWithCli } from '../support/admin-cli.js'
 import { findNginx, startNginx, type Nginx } from '../support/nginx.js'
 import {
   dropRedisPrefix,
@@ -13,11 +11,9 @@ import {
   uniquePrefix,
 } from '../support/services.js'
 import { startBackend, type BackendProcess } from '../support/start-backend.js'
-import { exchange, exchangeHead, header, parseResponses } from '../support/strict-http.js'
+import { exchange, header, parseResponses } from '../support/strict-http.js'
 import { mintUserToken } from '../support/tokens.js'
 
-const run = promisify(execFile)
-const ADMIN = fileURLToPath(new URL('../../dist/cli/admin.js', import.meta.url))
 const ADMIN_KEY = 'admin-key-behind-nginx-0123456789'
 const SITE = 'https://site.example'
 const available = await servicesAvailable()
@@ -56,10 +52,7 @@ describe.runIf(available && nginxBinary)(
       const database = await freshMysqlDatabase()
       const prefix = uniquePrefix('nginx')
       cleanups.push(database.drop, () => dropRedisPrefix(prefix))
-      const { stdout } = await run(process.execPath, [ADMIN, 'create-app', 'proxied', '--origin', SITE], {
-        env: { ...process.env, MYSQL_URL: database.url },
-      })
-      app = JSON.parse(stdout) as { id: string; secret: string }
+      app = await createAppWithCli(database.url, 'proxied', ['--origin', SITE])
       const env = { MYSQL_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, ADMIN_KEY }
       nodes = await Promise.all([0, 1, 2].map((i) => startBackend({ env: { ...env, NODE_ID: `nx-${i}` } })))
       nginx = await startNginx(
@@ -226,11 +219,12 @@ describe.runIf(available && nginxBinary)(
       await viaNginx('HEAD', 'HEAD /v1/apps/nope/rooms HTTP/1.1\r\nHost: chat.example\r\n\r\n')
 
       const [switching] = parseResponses(
-        await exchangeHead(
+        await exchange(
           port,
           `GET /v1/ws?app=${app.id} HTTP/1.1\r\nHost: chat.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
             'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
             `Sec-WebSocket-Protocol: roomful.v1\r\nOrigin: ${SITE}\r\n\r\n`,
+          { headOnly: true },
         ),
         ['GET'],
       )

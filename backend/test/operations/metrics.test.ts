@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { createAppWithCli } from '../support/admin-cli.js'
 import { listeningPorts } from '../support/listening-ports.js'
 import { createRoom } from '../support/rooms.js'
 import {
@@ -15,8 +13,6 @@ import { freePort, startBackend, type BackendProcess } from '../support/start-ba
 import { mintUserToken } from '../support/tokens.js'
 import { WsTestClient } from '../support/ws-client.js'
 
-const run = promisify(execFile)
-const ADMIN = fileURLToPath(new URL('../../dist/cli/admin.js', import.meta.url))
 const available = await servicesAvailable()
 
 /** `name{labels} value` lines of a Prometheus text exposition, as a lookup. */
@@ -75,10 +71,7 @@ describe('Prometheus metrics on METRICS_PORT', () => {
       const database = await freshMysqlDatabase()
       const prefix = uniquePrefix('metrics')
       cleanups.push(database.drop, () => dropRedisPrefix(prefix))
-      const { stdout } = await run(process.execPath, [ADMIN, 'create-app', 'metered'], {
-        env: { ...process.env, MYSQL_URL: database.url },
-      })
-      const app = JSON.parse(stdout) as { id: string; secret: string }
+      const app = await createAppWithCli(database.url, 'metered')
       const metricsPort = await freePort()
       const node = await startBackend({
         env: {

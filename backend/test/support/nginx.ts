@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { spawnCollecting, waitUntilReady } from './processes.js'
 import { freePort } from './start-backend.js'
 
 /** The shipped configuration, used verbatim: only its two placeholders are filled in. */
@@ -66,29 +66,17 @@ export async function startNginx(nginx: string, upstreams: string[]): Promise<Ng
       '}',
     ].join('\n'),
   )
-  const child: ChildProcess = spawn(
-    nginx,
-    ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let output = ''
-  child.stdout!.on('data', (chunk) => (output += chunk))
-  child.stderr!.on('data', (chunk) => (output += chunk))
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const spawned = spawnCollecting(nginx, [
+    '-p',
+    dir,
+    '-c',
+    join(dir, 'nginx.conf'),
+    '-e',
+    join(dir, 'error.log'),
+  ])
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${output}`)
-    try {
-      await fetch(`${url}/livez`)
-      break
-    } catch {
-      if (Date.now() > deadline) throw new Error(`nginx did not listen within 10 s: ${output}`)
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
+  await waitUntilReady(spawned, 'nginx', async () => Boolean(await fetch(`${url}/livez`)), 10_000)
+  const { child, exited } = spawned
   return {
     url,
     port,

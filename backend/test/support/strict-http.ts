@@ -12,44 +12,29 @@ export interface WireResponse {
 
 /**
  * Writes `request` (raw bytes, any number of pipelined requests, the last one with
- * `Connection: close`) to host:port and returns everything the server sent until it closed.
+ * `Connection: close`) to 127.0.0.1:port and returns everything the server sent until it
+ * closed. With `headOnly`, returns the bytes up to the end of the first header block and hangs
+ * up (for a 101 Switching Protocols, after which the connection is no longer HTTP).
  */
 export function exchange(
   port: number,
   request: string,
-  host = '127.0.0.1',
-  timeoutMs = 10_000,
+  options: { headOnly?: boolean } = {},
 ): Promise<Buffer> {
+  const timeoutMs = 10_000
   return new Promise((resolve, reject) => {
-    const socket = connect(port, host, () => socket.write(request))
-    const chunks: Buffer[] = []
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no close within ${timeoutMs} ms`)))
-    socket.on('data', (chunk) => chunks.push(chunk))
-    socket.once('error', reject)
-    socket.once('close', () => resolve(Buffer.concat(chunks)))
-  })
-}
-
-/** Writes `request` and returns the bytes up to the end of the response's header block, then
- * hangs up (for a 101 Switching Protocols, after which the connection is no longer HTTP). */
-export function exchangeHead(
-  port: number,
-  request: string,
-  host = '127.0.0.1',
-  timeoutMs = 10_000,
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, host, () => socket.write(request))
+    const socket = connect(port, '127.0.0.1', () => socket.write(request))
     let received = Buffer.alloc(0)
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no header block within ${timeoutMs} ms`)))
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no answer within ${timeoutMs} ms`)))
     socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk])
-      const end = received.indexOf('\r\n\r\n')
+      const end = options.headOnly ? received.indexOf('\r\n\r\n') : -1
       if (end < 0) return
       socket.destroy()
       resolve(received.subarray(0, end + 4))
     })
     socket.once('error', reject)
+    socket.once('close', () => resolve(received))
   })
 }
 
