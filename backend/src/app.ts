@@ -14,6 +14,9 @@ import { TopicRelay } from './bus/topic-relay.js'
 import type { Config } from './config.js'
 import { mountRoutes } from './http/router.js'
 import type { Logger } from './logger.js'
+import { startBusEcho } from './metrics/bus-echo.js'
+import { instrumentDrivers } from './metrics/instrument-drivers.js'
+import { Metrics } from './metrics/metrics.js'
 import { MessagesService } from './messages/messages-service.js'
 import { RoomFeeds } from './messages/room-feed.js'
 import { WriteBatcher } from './messages/write-batcher.js'
@@ -42,15 +45,29 @@ export interface RoomfulApp {
  */
 const MAX_BODY_BYTES = 32 * 1024 * 1024
 
-/** The composition root: builds every service from the drivers and wires the edges. */
-export function createApp(deps: { drivers: Drivers; config: Config; log: Logger }): RoomfulApp {
-  const { drivers, config, log } = deps
+/**
+ * The composition root: builds every service from the drivers and wires the edges. `metrics`
+ * is the registry main serves on METRICS_PORT; without one, hooks record into a private registry
+ * nobody reads (so they stay unconditional) and no bus probe runs.
+ */
+export function createApp(deps: {
+  drivers: Drivers
+  config: Config
+  log: Logger
+  metrics?: Metrics
+}): RoomfulApp {
+  const { config, log } = deps
+  const metrics = deps.metrics ?? new Metrics({ mode: deps.drivers.mode })
+  const drivers = instrumentDrivers(deps.drivers, metrics)
   const server = new HyperExpress.Server({
     auto_close: false,
     max_body_length: MAX_BODY_BYTES,
     trust_proxy: true,
   })
-  const publish = (topic: string, frame: string) => void server.publish(topic, frame)
+  const publish = (topic: string, frame: string) => {
+    server.publish(topic, frame)
+    metrics.framesSent.inc(server.num_of_subscribers(topic))
+  }
 
   const apps = new AppService(drivers.apps)
   const keys = new KeyCache({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
@@ -113,10 +130,12 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     ranking,
   }
   const gateway = new Gateway(
-    { ...handlerDeps, apps, log, tokenRefreshWindowMs: config.tokenRefreshWindowMs },
+    { ...handlerDeps, apps, log, metrics, tokenRefreshWindowMs: config.tokenRefreshWindowMs },
     createHandlers(handlerDeps),
   )
   gateway.mount(server)
+  metrics.countSockets(() => gateway.census())
+  let stopBusEcho: (() => Promise<void>) | null = null
   const appAdmin = new AppAdmin(drivers.apps, (appId) => {
     apps.invalidate(appId)
     keys.forget(appId)
@@ -149,6 +168,8 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     apps,
     async listen(port, host) {
       await liveness.start()
+      if (deps.metrics)
+        stopBusEcho = await startBusEcho(drivers.bus, config.nodeId, (s) => metrics.busEchoSeconds.observe(s))
       const socket = await server.listen(port, host)
       return uWS.us_socket_local_port(socket)
     },
@@ -167,6 +188,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       } catch (err) {
         log.warn({ err }, 'unable to remove this node from presence; the reaper will')
       }
+      await stopBusEcho?.().catch(() => undefined)
       await scheduler.close()
       await thumbnails.close()
       if (temporaryDir) await rm(attachmentsDir, { recursive: true, force: true }).catch(() => {})

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
+import { LOG_LEVELS, type LogLevel } from './logger.js'
 
 export interface Config {
   port: number
@@ -18,7 +19,11 @@ export interface Config {
   /** Secret of the seeded `demo` app; null means the well-known one in embedded mode and a
    * random one in production, so a production database never holds a published secret. */
   demoAppSecret: string | null
-  logLevel: string
+  logLevel: LogLevel
+  /** Port of the separate Prometheus listener (`/metrics`); null: no metrics listener at all. */
+  metricsPort: number | null
+  /** Interface of the metrics listener; default `HOST`. */
+  metricsHost: string
   /** How long SIGTERM waits for in-flight writes before exiting. */
   shutdownGraceMs: number
   /** A node that misses heartbeats this long is dead: its users leave presence. */
@@ -36,9 +41,14 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`unable to start; the configuration has ${problems.length} problem(s):\n- ${problems.join('\n- ')}`)
+    super(`unable to start; the configuration has ${problems.length} problem(s): ${problems.join('; ')}`)
   }
 }
+
+/** Node ids go into connection ids, presence keys and logs: keep them short and plain. */
+const NODE_ID = /^[A-Za-z0-9._-]{1,64}$/
+/** An IPv4/IPv6 address or a host name; uWS would otherwise fail late with a bare "listen failed". */
+const HOST = /^[A-Za-z0-9.:_-]{1,253}$/
 
 /**
  * Reads and validates the environment once, reporting every problem together. Nothing below
@@ -67,6 +77,19 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     }
     return raw
   }
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    if ((allowed as readonly string[]).includes(raw)) return raw as T
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`)
+    return fallback
+  }
+  const matching = (name: string, pattern: RegExp, fallback: string, what: string): string => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    if (!pattern.test(raw)) problems.push(`${name} must be ${what}, got "${raw}"`)
+    return raw
+  }
 
   const mysqlUrl = url('MYSQL_URL', ['mysql:', 'mariadb:'])
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'])
@@ -76,18 +99,26 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     )
 
   const nodeTtlMs = int('NODE_TTL_MS', 15_000, 500)
+  const host = matching('HOST', HOST, '0.0.0.0', 'an IP address or a host name')
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    host,
     demoPort: int('DEMO_PORT', 8081, 0, 65535),
     mysqlUrl,
     redisUrl,
     redisPrefix: env.REDIS_PREFIX || 'rf:',
     attachmentsDir: env.ATTACHMENTS_DIR || null,
     publicUrl: url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? null,
-    nodeId: env.NODE_ID || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    nodeId: matching(
+      'NODE_ID',
+      NODE_ID,
+      `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`.replace(/[^A-Za-z0-9._-]/g, '-'),
+      '1 to 64 letters, digits, ".", "_" or "-"',
+    ),
     demoAppSecret: env.DEMO_APP_SECRET || null,
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    metricsPort: env.METRICS_PORT ? int('METRICS_PORT', 0, 0, 65535) : null,
+    metricsHost: matching('METRICS_HOST', HOST, host, 'an IP address or a host name'),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0),
     nodeTtlMs,
     heartbeatIntervalMs: int('HEARTBEAT_INTERVAL_MS', Math.max(100, Math.floor(nodeTtlMs / 3)), 50),
@@ -96,6 +127,12 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     jwksCacheMs: int('JWKS_CACHE_MS', 10 * 60_000, 0),
     jwksCooldownMs: int('JWKS_COOLDOWN_MS', 30_000, 0),
   }
+  if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port)
+    problems.push('METRICS_PORT must differ from PORT: metrics are never served on the public port')
+  if (config.heartbeatIntervalMs >= config.nodeTtlMs)
+    problems.push(
+      `HEARTBEAT_INTERVAL_MS (${config.heartbeatIntervalMs}) must be below NODE_TTL_MS (${config.nodeTtlMs}), or live nodes look dead`,
+    )
   if (config.adminKey !== null && config.adminKey.length < 16)
     problems.push('ADMIN_KEY must be at least 16 characters (or unset to disable the admin API)')
   if (problems.length > 0) throw new ConfigError(problems)

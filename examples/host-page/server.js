@@ -28,6 +28,7 @@ const TYPES = {
  * @param {string} [options.widgetBundlePath] The built `roomful-widget.min.js`.
  * @param {string} [options.sdkBundlePath] The built `roomful.iife.min.js` (for `/custom-ui/`).
  * @param {string} [options.host] Interface to listen on (default: all).
+ * @param {(err: unknown) => void} [options.onError] Where request failures go (default: stderr).
  * @returns {Promise<{ url: string, port: number, close(): Promise<void> }>}
  */
 export async function startHostPage(options) {
@@ -39,6 +40,7 @@ export async function startHostPage(options) {
     widgetBundlePath = here('../../widget/dist/roomful-widget.min.js'),
     sdkBundlePath = here('../../sdk/dist/roomful.iife.min.js'),
     host,
+    onError = (err) => console.error('host page:', err),
   } = options
   const backend = new URL(backendUrl)
   const backendOrigin = backend.origin
@@ -129,7 +131,7 @@ export async function startHostPage(options) {
       res.writeHead(200, headers)
       res.end(req.method === 'HEAD' ? undefined : body)
     } catch (err) {
-      console.error('host page:', err)
+      onError(err)
       if (!res.headersSent) send(res, 500, 'internal error', 'text/plain')
       else res.destroy()
     }

@@ -4,9 +4,11 @@ import { MysqlAttachmentRecords } from '../attachments/attachment-records.mysql.
 import { BullmqThumbnailQueue } from '../attachments/thumbnail-queue.bullmq.js'
 import { MysqlAccountStore } from '../auth/account-store.mysql.js'
 import { RedisBus } from '../bus/bus.redis.js'
+import { createLogger, errorFields, onceInAWhile, type Logger } from '../logger.js'
 import { MysqlMessageStore } from '../messages/message-store.mysql.js'
 import { RedisPresenceStore } from '../presence/presence-store.redis.js'
 import { BullmqRankingScheduler } from '../ranking/ranking-scheduler.bullmq.js'
+import type { JobQueueRegistry } from '../metrics/metrics.js'
 import { MysqlRoomStore } from '../rooms/room-store.mysql.js'
 import { migrate } from '../storage/migrate.js'
 import { createMysql } from '../storage/mysql.js'
@@ -17,7 +19,10 @@ export interface ProductionDriverOptions {
   redisUrl: string
   /** Prefix of every Redis key and channel; default `rf:`. */
   prefix?: string
-  logger?: { info(msg: string): void; warn(obj: object, msg: string): void }
+  /** Where driver errors go (Redis connections, BullMQ, the bus); default: JSON at `warn`. */
+  logger?: Logger
+  /** Where the BullMQ queues report their depth (the node's metrics). */
+  queues?: JobQueueRegistry
   /** Ranking coalescing window; default 100 ms. */
   rankingWindowMs?: number
   mysqlConnectionLimit?: number
@@ -34,11 +39,23 @@ export type ProductionDrivers = Drivers & {
 /** MySQL + Redis + BullMQ. Migrates the schema before returning. */
 export async function createProductionDrivers(options: ProductionDriverOptions): Promise<ProductionDrivers> {
   const prefix = options.prefix ?? 'rf:'
+  const log = options.logger ?? createLogger('warn')
+  const { redisUrl, queues } = options
   const db = createMysql(options.mysqlUrl, { connectionLimit: options.mysqlConnectionLimit })
   const redisOptions = { maxRetriesPerRequest: 3, lazyConnect: false }
   const connections: Redis[] = []
+  // Connections retry on their own and fail the same way on every attempt: log it now and then.
+  const redisError = onceInAWhile((err, repeats) =>
+    log.warn({ ...errorFields(err), repeats }, 'Redis connection error; reconnecting'),
+  )
+  const jobError = onceInAWhile((err, repeats) =>
+    log.warn({ ...errorFields(err), repeats }, 'a background job or its Redis connection failed'),
+  )
+  let lastRedisError: unknown
   try {
-    await migrate(db, { log: (msg) => options.logger?.info(msg) })
+    await migrate(db, { log: (msg) => log.info(msg) }).catch((err: unknown) => {
+      throw unavailable('MySQL', options.mysqlUrl, err)
+    })
     const commands = new Redis(options.redisUrl, redisOptions)
     const publisher = new Redis(options.redisUrl, redisOptions)
     // A subscriber must keep retrying: giving up would silently stop fan-out to this node.
@@ -47,13 +64,19 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
     // ioredis reconnects by itself; without a listener each socket error would be printed as
     // an unhandled 'error' event instead of going to the log.
     for (const connection of connections)
-      connection.on('error', (err: Error) =>
-        options.logger?.warn({ err }, 'Redis connection error; reconnecting'),
-      )
-    await commands.ping()
+      connection.on('error', (err: Error) => {
+        lastRedisError = err
+        redisError(err)
+      })
+    await commands.ping().catch((err: unknown) => {
+      throw unavailable('Redis', options.redisUrl, lastRedisError ?? err)
+    })
 
     const presence = new RedisPresenceStore(commands, { prefix })
-    const bus = new RedisBus(publisher, subscriber, { prefix })
+    const bus = new RedisBus(publisher, subscriber, {
+      prefix,
+      onError: (err) => log.error({ err }, 'a bus subscriber failed'),
+    })
     const schedulers = new Set<BullmqRankingScheduler | BullmqThumbnailQueue>()
     const rooms = new MysqlRoomStore(db)
     return {
@@ -66,16 +89,23 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       bus,
       rankingScheduler(processor) {
         const scheduler = new BullmqRankingScheduler(processor, {
-          redisUrl: options.redisUrl,
+          redisUrl,
           prefix,
           windowMs: options.rankingWindowMs,
+          onError: jobError,
+          queues,
         })
         schedulers.add(scheduler)
         return scheduler
       },
       attachments: new MysqlAttachmentRecords(db),
       thumbnailQueue(processor) {
-        const queue = new BullmqThumbnailQueue(processor, { redisUrl: options.redisUrl, prefix })
+        const queue = new BullmqThumbnailQueue(processor, {
+          redisUrl,
+          prefix,
+          onError: jobError,
+          queues,
+        })
         schedulers.add(queue)
         return queue
       },
@@ -94,4 +124,15 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
     await Promise.allSettled([db.close(), ...connections.map((c) => c.quit())])
     throw err
   }
+}
+
+/** Start-up could not use a backing service: says which and where (never the credentials),
+ * keeping the cause's code (ECONNREFUSED…) for the log. */
+function unavailable(service: string, url: string, cause: unknown): Error {
+  const { host, pathname } = new URL(url)
+  const fields = errorFields(cause)
+  const why = 'code' in fields ? fields.error : cause instanceof Error ? cause.message : String(cause)
+  return Object.assign(new Error(`${service} at ${host}${pathname} is not usable; ${why}`, { cause }), {
+    code: 'code' in fields ? fields.code : 'SERVICE_UNAVAILABLE',
+  })
 }

@@ -6,6 +6,7 @@ import type { KeyCache } from '../auth/keys.js'
 import { verifyUserToken, type VerifiedIdentity } from '../auth/tokens.js'
 import { RoomfulError, toWireError } from '../errors.js'
 import type { Logger } from '../logger.js'
+import { sendWithoutBody } from './no-body.js'
 import { fullPath, Reply, type AnyRouteContext, type Route } from './route.js'
 
 export interface RouterDeps {
@@ -99,7 +100,7 @@ export function mountRoutes<D>(
       if (res.completed) return
       const reply = result instanceof Reply ? result : new Reply(route.status, result)
       res.status(reply.status)
-      if (reply.body === undefined) res.send()
+      if (reply.body === undefined) sendWithoutBody(res)
       else res.json(reply.body)
     } catch (err) {
       if (!(err instanceof RoomfulError))
@@ -117,7 +118,7 @@ export function mountRoutes<D>(
       .header('Access-Control-Allow-Headers', 'Authorization, Content-Type')
       .header('Access-Control-Max-Age', '600')
       .status(204)
-      .send()
+    sendWithoutBody(res)
   }
 
   for (const route of routes) {

@@ -28,6 +28,8 @@ export class Connection {
     readonly id: string,
     readonly socket: Websocket,
     readonly app: ResolvedApp,
+    /** Counts every frame written to this socket (the node's `roomful_ws_frames_sent_total`). */
+    private readonly sent: { inc(): void },
   ) {
     const { framesPerSecond } = app.effectiveLimits
     this.frames = new TokenBucket(framesPerSecond, framesPerSecond * 2)
@@ -50,7 +52,9 @@ export class Connection {
   }
 
   raw(frame: string): void {
-    if (!this.closed) this.socket.send(frame)
+    if (this.closed) return
+    this.socket.send(frame)
+    this.sent.inc()
   }
 
   close(code: number, reason: string): void {

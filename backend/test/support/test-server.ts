@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { createApp } from '../../src/app.js'
 import type { AppRecord } from '../../src/apps/app-store.js'
 import { readConfig } from '../../src/config.js'
-import { createLogger } from '../../src/logger.js'
+import { createLogger, type LogLevel } from '../../src/logger.js'
 import type { Drivers } from '../../src/drivers/drivers.js'
 import { createEmbeddedDrivers } from '../../src/drivers/drivers.embedded.js'
 import { createProductionDrivers } from '../../src/drivers/drivers.production.js'
@@ -51,7 +51,7 @@ export async function startTestServer(
     cleanup = database.drop
   }
   const config = readConfig({ PORT: '0', HOST: '127.0.0.1', NODE_TTL_MS: '3000', ...options.env })
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent')
+  const log = createLogger((process.env.TEST_LOG_LEVEL ?? 'silent') as LogLevel)
   const roomful = createApp({ drivers, config, log })
   const suffix = randomBytes(3).toString('hex')
   const app = await roomful.apps.ensure({
