@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import HyperExpress from 'hyper-express'
 import uWS from 'uWebSockets.js'
-import { CLOSE } from '@roomful/sdk/protocol'
+import { CLOSE, DEFAULT_LIMITS } from '@roomful/sdk/protocol'
 import { AppAdmin } from './apps/app-admin.js'
 import { AppService } from './apps/app-service.js'
 import { mountAttachmentRoutes } from './attachments/attachment-routes.js'
@@ -21,6 +21,7 @@ import { MessagesService } from './messages/messages-service.js'
 import { RoomFeeds } from './messages/room-feed.js'
 import { WriteBatcher } from './messages/write-batcher.js'
 import { NodeLiveness } from './presence/node-liveness.js'
+import { PresenceHealer } from './presence/presence-healer.js'
 import { PresenceService } from './presence/presence-service.js'
 import { RankingService } from './ranking/ranking-service.js'
 import { RoomsService } from './rooms/rooms-service.js'
@@ -89,17 +90,31 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     ranking: scheduler,
     nodeId: config.nodeId,
     log,
+    graceMs: async (appId) =>
+      (await apps.find(appId))?.effectiveLimits.presenceGraceMs ?? DEFAULT_LIMITS.presenceGraceMs,
+    settleMs: config.heartbeatIntervalMs,
   })
   const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
   const relay = new TopicRelay(drivers.bus, publish)
-  const liveness = new NodeLiveness({
+  const healer = new PresenceHealer({
     store: drivers.presence,
     presence,
     nodeId: config.nodeId,
     ttlMs: config.nodeTtlMs,
-    intervalMs: config.heartbeatIntervalMs,
+    settleMs: config.heartbeatIntervalMs,
     log,
   })
+  const liveness = new NodeLiveness({
+    store: drivers.presence,
+    presence,
+    healer,
+    nodeId: config.nodeId,
+    ttlMs: config.nodeTtlMs,
+    heartbeatMs: config.heartbeatIntervalMs,
+    reapMs: config.reapIntervalMs,
+    log,
+  })
+  presence.useRegistration(() => liveness.check())
 
   const handlerDeps = {
     nodeId: config.nodeId,
@@ -108,7 +123,6 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     messages,
     attachments,
     presence,
-    presenceStore: drivers.presence,
     feeds,
     relay,
     ranking,
@@ -174,10 +188,11 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       await Promise.race([Promise.all([gateway.idle(), batcher.drain()]), timeout])
       gateway.closeAll()
       try {
-        await presence.announceLeaves(await drivers.presence.removeNode(config.nodeId))
+        await presence.departNode()
       } catch (err) {
         log.warn({ err }, 'unable to remove this node from presence; the reaper will')
       }
+      presence.close()
       await scheduler.close()
       await thumbnails.close()
       if (temporaryDir) await rm(attachmentsDir, { recursive: true, force: true }).catch(() => {})

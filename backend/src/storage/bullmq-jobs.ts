@@ -1,5 +1,6 @@
 import type { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
+import { redisRetryStrategy } from './redis-retry.js'
 
 /**
  * A BullMQ queue and the worker that runs its jobs on this node, with the two Redis
@@ -19,7 +20,7 @@ export class BullmqJobs<Data> {
     readonly onError: (err: unknown) => void,
   ) {
     const [queueConnection, workerConnection] = [0, 1].map(
-      () => new Redis(redisUrl, { maxRetriesPerRequest: null }),
+      () => new Redis(redisUrl, { maxRetriesPerRequest: null, retryStrategy: redisRetryStrategy }),
     )
     this.connections = [queueConnection!, workerConnection!]
     for (const connection of this.connections) connection.on('error', onError)

@@ -11,6 +11,7 @@ import { MysqlRoomStore } from '../rooms/room-store.mysql.js'
 import type { Drivers } from './drivers.js'
 import { migrate } from './migrate.js'
 import { createMysql } from './mysql.js'
+import { redisRetryStrategy } from './redis-retry.js'
 
 export interface ProductionDriverOptions {
   mysqlUrl: string
@@ -35,14 +36,17 @@ export type ProductionDrivers = Drivers & {
 export async function createProductionDrivers(options: ProductionDriverOptions): Promise<ProductionDrivers> {
   const prefix = options.prefix ?? 'rf:'
   const db = createMysql(options.mysqlUrl, { connectionLimit: options.mysqlConnectionLimit })
-  const redisOptions = { maxRetriesPerRequest: 3, lazyConnect: false }
+  const redisOptions = { maxRetriesPerRequest: 3, lazyConnect: false, retryStrategy: redisRetryStrategy }
   const connections: Redis[] = []
   try {
     await migrate(db, { log: (msg) => options.logger?.info(msg) })
     const commands = new Redis(options.redisUrl, redisOptions)
     const publisher = new Redis(options.redisUrl, redisOptions)
     // A subscriber must keep retrying: giving up would silently stop fan-out to this node.
-    const subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
+    const subscriber = new Redis(options.redisUrl, {
+      maxRetriesPerRequest: null,
+      retryStrategy: redisRetryStrategy,
+    })
     connections.push(commands, publisher, subscriber)
     // ioredis reconnects by itself; without a listener each socket error would be printed as
     // an unhandled 'error' event instead of going to the log.
