@@ -13,6 +13,7 @@ import { AuthService } from './auth/auth-service.js'
 import { configureKeys, keys } from './auth/keys.js'
 import { TopicRelay } from './bus/topic-relay.js'
 import type { Config } from './config.js'
+import { StoreHealth } from './health/store-health.js'
 import { mountAdminRoutes } from './http/admin-routes.js'
 import { AppRoutes } from './http/app-routes.js'
 import { mountRestApi } from './http/rest-api.js'
@@ -66,7 +67,17 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     bus: drivers.bus,
     log,
   })
-  const rooms = new RoomsService({ rooms: drivers.rooms, presence: drivers.presence, bus: drivers.bus })
+  const health = new StoreHealth(drivers.probes, {
+    intervalMs: config.healthProbeIntervalMs,
+    timeoutMs: config.healthProbeTimeoutMs,
+    log,
+  })
+  const rooms = new RoomsService({
+    rooms: drivers.rooms,
+    presence: drivers.presence,
+    bus: drivers.bus,
+    presenceReachable: () => health.isUp('redis'),
+  })
   // Embedded mode forgets attachment records at exit, so its files go in a directory of its own
   // that shutdown removes; a configured directory is never removed.
   const temporaryDir = config.attachmentsDir === null && drivers.mode === 'embedded'
@@ -94,6 +105,8 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       (await apps.find(appId))?.effectiveLimits.presenceGraceMs ?? DEFAULT_LIMITS.presenceGraceMs,
     settleMs: config.heartbeatIntervalMs,
   })
+  // Notices that waited for MySQL go in as soon as it is known to be back.
+  health.onChange((store, up) => up && store === 'mysql' && presence.notices.retryNow())
   const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
   const relay = new TopicRelay(drivers.bus, publish)
   const healer = new PresenceHealer({
@@ -151,14 +164,12 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
 
   let draining = false
   server.get('/livez', (_req, res) => void res.json({ status: 'ok' }))
-  server.get('/readyz', async (_req, res) => {
+  // Answered from the health monitor's cached state, never by waiting on a store.
+  server.get('/readyz', (_req, res) => {
     if (draining) return void res.status(503).json({ status: 'draining' })
-    try {
-      await drivers.ping()
-      res.json({ status: 'ready', mode: drivers.mode, node: config.nodeId, connections: gateway.size })
-    } catch {
-      res.status(503).json({ status: 'unavailable', mode: drivers.mode })
-    }
+    if (!health.ready)
+      return void res.status(503).json({ status: 'unavailable', mode: drivers.mode, stores: health.status() })
+    res.json({ status: 'ready', mode: drivers.mode, node: config.nodeId, connections: gateway.size })
   })
   server.set_not_found_handler(
     (_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }),
@@ -174,6 +185,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     apps,
     async listen(port, host) {
       await liveness.start()
+      health.start()
       const socket = await server.listen(port, host)
       return uWS.us_socket_local_port(socket)
     },
@@ -181,6 +193,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       draining = true
       server.close()
       liveness.stop()
+      health.stop()
       // New requests are refused (shutting_down) while writes already queued commit and are
       // acked; only then do the sockets close, so a client loses no ack it could have had.
       gateway.draining = true

@@ -35,7 +35,7 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number } = {}
       schedulers.add(queue)
       return queue
     },
-    async ping() {},
+    probes: {},
     async close() {
       await Promise.all([...schedulers].map((s) => s.close()))
       await bus.close()

@@ -12,6 +12,7 @@ import type { Drivers } from './drivers.js'
 import { migrate } from './migrate.js'
 import { createMysql } from './mysql.js'
 import { redisRetryStrategy } from './redis-retry.js'
+import { mysqlProbe } from './mysql-probe.js'
 
 export interface ProductionDriverOptions {
   mysqlUrl: string
@@ -60,6 +61,7 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
     const bus = new RedisBus(publisher, subscriber, { prefix })
     const schedulers = new Set<BullmqRankingScheduler | BullmqThumbnailQueue>()
     const rooms = new MysqlRoomStore(db)
+    const mysql = mysqlProbe(options.mysqlUrl)
     return {
       mode: 'production',
       apps: new MysqlAppStore(db),
@@ -83,13 +85,18 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
         schedulers.add(queue)
         return queue
       },
-      async ping() {
-        await Promise.all([db.query('SELECT 1'), commands.ping()])
+      probes: {
+        mysql: mysql.probe,
+        // Not connected is down at once: a command would only wait in ioredis's offline queue.
+        async redis() {
+          if (commands.status !== 'ready') throw new Error(`the Redis connection is ${commands.status}`)
+          await commands.ping()
+        },
       },
       async close() {
         await Promise.allSettled([...schedulers].map((s) => s.close()))
         await bus.close()
-        await Promise.allSettled([commands.quit(), db.close()])
+        await Promise.allSettled([commands.quit(), db.close(), mysql.close()])
       },
       statementCount: () => db.statementCount(),
       redisCommandCount: () => presence.roundTrips,
