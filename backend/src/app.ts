@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import HyperExpress from 'hyper-express'
 import uWS from 'uWebSockets.js'
-import { CLOSE } from '@roomful/sdk/protocol'
+import { CLOSE, DEFAULT_LIMITS } from '@roomful/sdk/protocol'
 import { AppAdmin } from './apps/app-admin.js'
 import { AppService } from './apps/app-service.js'
 import { DiskAttachmentStore } from './attachments/attachment-store.disk.js'
@@ -12,6 +12,7 @@ import { AuthService } from './auth/auth-service.js'
 import { KeyCache } from './auth/keys.js'
 import { TopicRelay } from './bus/topic-relay.js'
 import type { Config } from './config.js'
+import { StoreHealth } from './health/store-health.js'
 import { mountRoutes } from './http/router.js'
 import type { Logger } from './logger.js'
 import { startBusEcho } from './metrics/bus-echo.js'
@@ -21,6 +22,7 @@ import { MessagesService } from './messages/messages-service.js'
 import { RoomFeeds } from './messages/room-feed.js'
 import { WriteBatcher } from './messages/write-batcher.js'
 import { NodeLiveness } from './presence/node-liveness.js'
+import { PresenceHealer } from './presence/presence-healer.js'
 import { PresenceService } from './presence/presence-service.js'
 import { RankingService } from './ranking/ranking-service.js'
 import { RoomsService } from './rooms/rooms-service.js'
@@ -80,7 +82,17 @@ export function createApp(deps: {
     bus: drivers.bus,
     log,
   })
-  const rooms = new RoomsService({ rooms: drivers.rooms, presence: drivers.presence, bus: drivers.bus })
+  const storeHealth = new StoreHealth(drivers.probes, {
+    intervalMs: config.healthProbeIntervalMs,
+    timeoutMs: config.healthProbeTimeoutMs,
+    log,
+  })
+  const rooms = new RoomsService({
+    rooms: drivers.rooms,
+    presence: drivers.presence,
+    bus: drivers.bus,
+    presenceReachable: () => storeHealth.isUp('redis'),
+  })
   // Embedded mode forgets attachment records at exit, so its files go in a directory of its own
   // that shutdown removes; a configured directory is never removed.
   const temporaryDir = config.attachmentsDir === null && drivers.mode === 'embedded'
@@ -104,17 +116,33 @@ export function createApp(deps: {
     ranking: scheduler,
     nodeId: config.nodeId,
     log,
+    graceMs: async (appId) =>
+      (await apps.find(appId))?.effectiveLimits.presenceGraceMs ?? DEFAULT_LIMITS.presenceGraceMs,
+    settleMs: config.heartbeatIntervalMs,
   })
+  // Notices that waited for MySQL go in as soon as it is known to be back.
+  storeHealth.onChange((store, up) => up && store === 'mysql' && presence.notices.retryNow())
   const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
   const relay = new TopicRelay(drivers.bus, publish)
-  const liveness = new NodeLiveness({
+  const healer = new PresenceHealer({
     store: drivers.presence,
     presence,
     nodeId: config.nodeId,
     ttlMs: config.nodeTtlMs,
-    intervalMs: config.heartbeatIntervalMs,
+    settleMs: config.heartbeatIntervalMs,
     log,
   })
+  const liveness = new NodeLiveness({
+    store: drivers.presence,
+    presence,
+    healer,
+    nodeId: config.nodeId,
+    ttlMs: config.nodeTtlMs,
+    heartbeatMs: config.heartbeatIntervalMs,
+    reapMs: config.reapIntervalMs,
+    log,
+  })
+  presence.useRegistration(() => liveness.check())
 
   const handlerDeps = {
     nodeId: config.nodeId,
@@ -124,7 +152,6 @@ export function createApp(deps: {
     messages,
     attachments,
     presence,
-    presenceStore: drivers.presence,
     feeds,
     relay,
     ranking,
@@ -154,7 +181,8 @@ export function createApp(deps: {
     nodeId: config.nodeId,
     draining: () => draining,
     connections: () => gateway.size,
-    ping: () => drivers.ping(),
+    ready: () => storeHealth.ready,
+    stores: () => storeHealth.status(),
   }
   mountRoutes(
     server,
@@ -168,6 +196,7 @@ export function createApp(deps: {
     apps,
     async listen(port, host) {
       await liveness.start()
+      storeHealth.start()
       if (deps.metrics)
         stopBusEcho = await startBusEcho(drivers.bus, config.nodeId, (s) => metrics.busEchoSeconds.observe(s))
       const socket = await server.listen(port, host)
@@ -177,6 +206,7 @@ export function createApp(deps: {
       draining = true
       server.close()
       liveness.stop()
+      storeHealth.stop()
       // New requests are refused (shutting_down) while writes already queued commit and are
       // acked; only then do the sockets close, so a client loses no ack it could have had.
       gateway.draining = true
@@ -184,11 +214,12 @@ export function createApp(deps: {
       await Promise.race([Promise.all([gateway.idle(), batcher.drain()]), timeout])
       gateway.closeAll()
       try {
-        await presence.announceLeaves(await drivers.presence.removeNode(config.nodeId))
+        await presence.departNode()
       } catch (err) {
         log.warn({ err }, 'unable to remove this node from presence; the reaper will')
       }
       await stopBusEcho?.().catch(() => undefined)
+      presence.close()
       await scheduler.close()
       await thumbnails.close()
       if (temporaryDir) await rm(attachmentsDir, { recursive: true, force: true }).catch(() => {})

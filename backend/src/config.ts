@@ -28,8 +28,14 @@ export interface Config {
   shutdownGraceMs: number
   /** A node that misses heartbeats this long is dead: its users leave presence. */
   nodeTtlMs: number
-  /** How often each node heartbeats and looks for dead nodes. */
+  /** How often each node heartbeats (and checks that the store still knows it). */
   heartbeatIntervalMs: number
+  /** How often each node looks for dead nodes and for deferred leaves that are due. */
+  reapIntervalMs: number
+  /** How often each store (MySQL, Redis) is probed for /readyz, and how long a probe may take
+   * before the store counts as down. */
+  healthProbeIntervalMs: number
+  healthProbeTimeoutMs: number
   /** Bearer key of the admin REST API (`/v1/admin`); null disables it. */
   adminKey: string | null
   /** How long a socket whose token expired stays open for a re-auth before closing with 4100. */
@@ -98,7 +104,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       'production mode needs both MYSQL_URL and REDIS_URL; set both, or neither for embedded mode',
     )
 
-  const nodeTtlMs = int('NODE_TTL_MS', 15_000, 500)
+  const nodeTtlMs = int('NODE_TTL_MS', 6_000, 500)
   const host = matching('HOST', HOST, '0.0.0.0', 'an IP address or a host name')
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
@@ -121,7 +127,10 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     metricsHost: matching('METRICS_HOST', HOST, host, 'an IP address or a host name'),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0),
     nodeTtlMs,
-    heartbeatIntervalMs: int('HEARTBEAT_INTERVAL_MS', Math.max(100, Math.floor(nodeTtlMs / 3)), 50),
+    heartbeatIntervalMs: int('HEARTBEAT_INTERVAL_MS', Math.max(100, Math.floor(nodeTtlMs / 4)), 50),
+    reapIntervalMs: int('REAP_INTERVAL_MS', 1_000, 50),
+    healthProbeIntervalMs: int('HEALTH_PROBE_INTERVAL_MS', 500, 50),
+    healthProbeTimeoutMs: int('HEALTH_PROBE_TIMEOUT_MS', 1_000, 50),
     adminKey: env.ADMIN_KEY || null,
     tokenRefreshWindowMs: int('TOKEN_REFRESH_WINDOW_MS', 30_000, 0),
     jwksCacheMs: int('JWKS_CACHE_MS', 10 * 60_000, 0),

@@ -40,7 +40,7 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number; logge
       schedulers.add(queue)
       return queue
     },
-    async ping() {},
+    probes: {},
     async close() {
       await Promise.all([...schedulers].map((s) => s.close()))
       await bus.close()

@@ -13,6 +13,8 @@ import { MysqlRoomStore } from '../rooms/room-store.mysql.js'
 import { migrate } from '../storage/migrate.js'
 import { createMysql } from '../storage/mysql.js'
 import type { Drivers } from './drivers.js'
+import { mysqlProbe } from '../storage/mysql-probe.js'
+import { redisRetryStrategy } from '../storage/redis-retry.js'
 
 export interface ProductionDriverOptions {
   mysqlUrl: string
@@ -42,7 +44,7 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
   const log = options.logger ?? createLogger('warn')
   const { redisUrl, queues } = options
   const db = createMysql(options.mysqlUrl, { connectionLimit: options.mysqlConnectionLimit })
-  const redisOptions = { maxRetriesPerRequest: 3, lazyConnect: false }
+  const redisOptions = { maxRetriesPerRequest: 3, lazyConnect: false, retryStrategy: redisRetryStrategy }
   const connections: Redis[] = []
   // Connections retry on their own and fail the same way on every attempt: log it now and then.
   const redisError = onceInAWhile((err, repeats) =>
@@ -59,7 +61,10 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
     const commands = new Redis(options.redisUrl, redisOptions)
     const publisher = new Redis(options.redisUrl, redisOptions)
     // A subscriber must keep retrying: giving up would silently stop fan-out to this node.
-    const subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
+    const subscriber = new Redis(options.redisUrl, {
+      maxRetriesPerRequest: null,
+      retryStrategy: redisRetryStrategy,
+    })
     connections.push(commands, publisher, subscriber)
     // ioredis reconnects by itself; without a listener each socket error would be printed as
     // an unhandled 'error' event instead of going to the log.
@@ -79,6 +84,7 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
     })
     const schedulers = new Set<BullmqRankingScheduler | BullmqThumbnailQueue>()
     const rooms = new MysqlRoomStore(db)
+    const mysql = mysqlProbe(options.mysqlUrl)
     return {
       mode: 'production',
       apps: new MysqlAppStore(db),
@@ -109,13 +115,18 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
         schedulers.add(queue)
         return queue
       },
-      async ping() {
-        await Promise.all([db.query('SELECT 1'), commands.ping()])
+      probes: {
+        mysql: mysql.probe,
+        // Not connected is down at once: a command would only wait in ioredis's offline queue.
+        async redis() {
+          if (commands.status !== 'ready') throw new Error(`the Redis connection is ${commands.status}`)
+          await commands.ping()
+        },
       },
       async close() {
         await Promise.allSettled([...schedulers].map((s) => s.close()))
         await bus.close()
-        await Promise.allSettled([commands.quit(), db.close()])
+        await Promise.allSettled([commands.quit(), db.close(), mysql.close()])
       },
       statementCount: () => db.statementCount(),
       redisCommandCount: () => presence.roundTrips,

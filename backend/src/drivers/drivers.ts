@@ -3,6 +3,7 @@ import type { AccountStore } from '../auth/account-store.js'
 import type { AttachmentRecords } from '../attachments/attachment-records.js'
 import type { ThumbnailProcessor, ThumbnailQueue } from '../attachments/thumbnail-jobs.js'
 import type { Bus } from '../bus/bus.js'
+import type { Probe } from '../health/store-health.js'
 import type { MessageStore } from '../messages/message-store.js'
 import type { PresenceStore } from '../presence/presence-store.js'
 import type { RankingProcessor, RankingScheduler } from '../ranking/ranking-scheduler.js'
@@ -27,7 +28,8 @@ export interface Drivers {
   attachments: AttachmentRecords
   /** Starts the queue whose jobs make thumbnails with `processor` (on whichever node). */
   thumbnailQueue(processor: ThumbnailProcessor): ThumbnailQueue
-  /** Resolves when every backing service answers; rejects otherwise (for /readyz). */
-  ping(): Promise<void>
+  /** One quick check per backing service, by name (`mysql`, `redis`), for the health monitor
+   * behind /readyz; none in embedded mode. */
+  probes: Record<string, Probe>
   close(): Promise<void>
 }

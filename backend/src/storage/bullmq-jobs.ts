@@ -1,6 +1,7 @@
 import type { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { JOB_STATES, type JobQueueRegistry } from '../metrics/metrics.js'
+import { redisRetryStrategy } from './redis-retry.js'
 
 /**
  * A BullMQ queue and the worker that runs its jobs on this node, with the two Redis
@@ -23,7 +24,7 @@ export class BullmqJobs<Data> {
     queues?: JobQueueRegistry,
   ) {
     const [queueConnection, workerConnection] = [0, 1].map(
-      () => new Redis(redisUrl, { maxRetriesPerRequest: null }),
+      () => new Redis(redisUrl, { maxRetriesPerRequest: null, retryStrategy: redisRetryStrategy }),
     )
     this.connections = [queueConnection!, workerConnection!]
     for (const connection of this.connections) connection.on('error', onError)

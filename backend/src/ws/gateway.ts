@@ -267,17 +267,13 @@ export class Gateway {
     const user = conn.identity
     const rooms = [...conn.rooms]
     for (const [roomId, feed] of rooms) leaveRoomLocally(this.deps, conn, roomId, feed)
-    // During a drain the node removes all its presence at once (see the shutdown sequence).
+    // During a drain the node departs all its presence at once (see the shutdown sequence).
     if (!user || this.draining) return
-    try {
-      if (!user.guest)
-        await Promise.all(
-          rooms.map(([roomId]) => this.deps.presence.leave(conn.app.id, roomId, conn.id, user.id)),
-        )
-      await this.deps.presenceStore.closeConnection(conn.app.id, user.id, conn.id)
-    } catch (err) {
-      // The liveness reaper cannot help a live node, so say so loudly.
-      this.deps.log.error({ err, conn: conn.id }, 'unable to remove a closed connection from presence')
-    }
+    // Not `leave`: the user stays present for the app's grace period, in case they are only
+    // reconnecting (to this node or another). Failed store writes are retried by presence.
+    const { presence } = this.deps
+    if (!user.guest)
+      await Promise.all(rooms.map(([roomId]) => presence.depart(conn.app.id, roomId, conn.id, user.id)))
+    await presence.disconnect(conn.app.id, user.id, conn.id)
   }
 }

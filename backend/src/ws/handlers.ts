@@ -16,7 +16,6 @@ import { readJoinBacklog } from '../messages/join-backlog.js'
 import type { MessagesService } from '../messages/messages-service.js'
 import type { RoomFeed, RoomFeeds } from '../messages/room-feed.js'
 import type { PresenceService } from '../presence/presence-service.js'
-import type { PresenceStore } from '../presence/presence-store.js'
 import type { RankingService } from '../ranking/ranking-service.js'
 import { RoomsService } from '../rooms/rooms-service.js'
 import { followAppFeed, unfollowAppFeed } from './app-feeds.js'
@@ -32,7 +31,6 @@ export interface HandlerDeps {
   messages: MessagesService
   attachments: AttachmentsService
   presence: PresenceService
-  presenceStore: PresenceStore
   feeds: RoomFeeds
   relay: TopicRelay
   ranking: RankingService
@@ -84,13 +82,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         )
 
       const max = conn.limits.maxConnectionsPerUser
-      if (!(await deps.presenceStore.openConnection(conn.app.id, identity.id, conn.id, deps.nodeId, max)))
+      if (!(await deps.presence.connect(conn.app.id, identity.id, conn.id, max)))
         throw new RoomfulError(
           'too_many_connections',
           `unable to connect; this user already has ${max} connections`,
         )
       if (conn.closed) {
-        await deps.presenceStore.closeConnection(conn.app.id, identity.id, conn.id)
+        await deps.presence.disconnect(conn.app.id, identity.id, conn.id)
         throw new RoomfulError('disconnected')
       }
       conn.identity = identity

@@ -19,6 +19,7 @@ export const TEST_LIMITS = {
   maxFrameBytes: 4096,
   sendsPerSecond: 200,
   sendBurst: 200,
+  presenceGraceMs: 1_000,
 }
 
 export interface TestServer {

@@ -54,6 +54,11 @@ const room = {
     createdAt: { ...time, description: 'The room list is ordered by it, newest first.' },
     createdBy: { type: 'string', description: 'User id of the creator.' },
     occupancy: { type: 'integer', description: 'Distinct users in the room now.' },
+    occupancyUnknown: {
+      const: true,
+      description:
+        'Present only when presence could not be read (Redis down): occupancy is then 0 and unknown.',
+    },
     lastSeq: { type: 'integer', description: 'Seq of the newest message; 0 when empty.' },
   },
 } satisfies ModelSchema<Room>
