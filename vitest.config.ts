@@ -45,6 +45,30 @@ export default defineConfig({
           hookTimeout: 90_000,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          // The async embed and the framework examples in Chromium.
+          name: 'embedding',
+          include: ['test/**/*.e2e.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          // Packs, installs and builds real packages: two builds' worth of CPU, so it runs after
+          // everything else (on 2 cores it would slow timing-sensitive tests beside it).
+          name: 'packages',
+          include: ['test/pack-install.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 })

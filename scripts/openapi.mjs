@@ -1,498 +1,171 @@
 #!/usr/bin/env node
-// Writes docs/openapi.yaml (OpenAPI 3.1) for the REST API of backend/src/http/rest-api.ts.
+// Writes docs/openapi.yaml (OpenAPI 3.1) from the backend's route table.
 //
-// Usage (from the repo root, after `npm run build -w sdk`):
+// Usage (from the repo root, after `npm run build`):
 //   node scripts/openapi.mjs            # writes docs/openapi.yaml
-//   node scripts/openapi.mjs --check    # exits 1 if docs/openapi.yaml is out of date
+//   node scripts/openapi.mjs --check    # exits 1 if docs/openapi.yaml is not what the table gives
 //
-// Request bodies come from the protocol's own schemas (`bodySchemas` in
-// sdk/src/protocol/schemas.ts, each of which describes itself with `.json()`), and the error
-// codes from `ERROR_CODES`, so the document cannot drift from what the server validates.
-// Paths and response models are written here, after rest-api.ts, app-routes.ts and app.ts.
+// Every operation comes from `routes` (backend/src/routes.ts), the same table the server
+// mounts: method, path, access, parameters, body schema, statuses, summary and error codes.
+// Models come from `modelSchemas` (sdk/src/protocol/model-schemas.ts) and `routeModels`
+// (backend/src/routes.ts: the admin and webhook models); a model used by several operations becomes one shared
+// component. Error statuses come from `ERROR_CODES`. Only the document's frame (title, tags,
+// security schemes) and the rules every route shares are written here.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import prettier from 'prettier'
-import { bodySchemas, DEFAULT_HISTORY_PAGE, DEFAULT_LIMITS, ERROR_CODES } from '../sdk/dist/protocol.js'
+import { fullPath } from '../backend/dist/http/route.js'
+import { routeModels, routes } from '../backend/dist/routes.js'
+import { ERROR_CODES, modelSchemas } from '../sdk/dist/protocol.js'
 
 const target = fileURLToPath(new URL('../docs/openapi.yaml', import.meta.url))
-const ref = (name) => ({ $ref: `#/components/schemas/${name}` })
-const json = (schema, description) => ({ description, content: { 'application/json': { schema } } })
 
-// ---- components ----------------------------------------------------------------------------
-const trimmed = (schema, note) => ({ ...schema, description: note })
-const body = (name) => bodySchemas[name].json()
-
-const signup = body('signup')
-signup.properties.email = trimmed(signup.properties.email, 'Trimmed, then stored lower-cased.')
-signup.properties.displayName = trimmed(signup.properties.displayName, 'Trimmed before the length check.')
-const login = body('login')
-login.properties.email = trimmed(login.properties.email, 'Trimmed and compared lower-cased.')
-const createRoom = body('createRoom')
-createRoom.properties.name = trimmed(createRoom.properties.name, 'Trimmed before the length check.')
-createRoom.properties.topic = trimmed(
-  createRoom.properties.topic,
-  'Optional; trimmed. An empty topic is stored as null.',
-)
-
-const userProfile = {
-  type: 'object',
-  required: ['id', 'name', 'avatar'],
-  properties: {
-    id: { type: 'string' },
-    name: { type: 'string' },
-    avatar: { type: ['string', 'null'], description: 'An http(s) URL, or null.' },
-  },
+// ---- models: a named model anywhere in the document becomes a $ref to its component --------
+const components = { ...modelSchemas, ...routeModels }
+const names = new Map(Object.entries(components).map(([name, schema]) => [schema, name]))
+const withRefs = (value, own) => {
+  if (value === null || typeof value !== 'object') return value
+  if (value !== own && names.has(value)) return { $ref: `#/components/schemas/${names.get(value)}` }
+  if (Array.isArray(value)) return value.map((item) => withRefs(item))
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withRefs(v)]))
 }
 
-const schemas = {
-  SignupBody: signup,
-  LoginBody: login,
-  RefreshBody: body('refresh'),
-  CreateRoomBody: createRoom,
-  Error: {
-    type: 'object',
-    required: ['error'],
-    properties: {
-      error: {
-        type: 'object',
-        required: ['code', 'message'],
-        properties: {
-          code: { type: 'string', enum: Object.keys(ERROR_CODES), description: 'Stable; switch on it.' },
-          message: { type: 'string', description: 'For humans; may change.' },
-        },
-      },
-    },
-  },
-  UserProfile: userProfile,
-  Identity: {
-    type: 'object',
-    required: ['id', 'name', 'avatar', 'guest'],
-    properties: { ...userProfile.properties, guest: { type: 'boolean' } },
-  },
-  AuthSession: {
-    type: 'object',
-    required: ['user', 'accessToken', 'expiresIn', 'refreshToken'],
-    properties: {
-      user: {
-        type: 'object',
-        required: ['id', 'name', 'avatar', 'email'],
-        properties: { ...userProfile.properties, email: { type: 'string' } },
-      },
-      accessToken: {
-        type: 'string',
-        description:
-          'HS256 JWT (iss "roomful", aud = the app id). Use as a Bearer token and in the WebSocket auth frame.',
-      },
-      expiresIn: { type: 'integer', description: 'Seconds until accessToken expires (900).' },
-      refreshToken: {
-        type: 'string',
-        description: 'Single use, valid 30 days. Each refresh returns a new one and retires this one.',
-      },
-    },
-  },
-  Room: {
-    type: 'object',
-    required: ['id', 'name', 'topic', 'createdAt', 'createdBy', 'occupancy', 'lastSeq'],
-    properties: {
-      id: { type: 'string' },
-      name: { type: 'string' },
-      topic: { type: ['string', 'null'] },
-      createdAt: { type: 'string', format: 'date-time' },
-      createdBy: { type: 'string', description: 'User id of the creator.' },
-      occupancy: { type: 'integer', description: 'Distinct users in the room now.' },
-      lastSeq: { type: 'integer', description: 'Seq of the newest message; 0 when empty.' },
-    },
-  },
-  RoomPage: {
-    type: 'object',
-    required: ['items', 'nextCursor'],
-    properties: {
-      items: { type: 'array', items: ref('Room') },
-      nextCursor: {
-        type: ['string', 'null'],
-        description: 'Pass back as `cursor` for the next (older) page; null on the last page.',
-      },
-    },
-  },
-  Attachment: {
-    type: 'object',
-    required: ['id', 'contentType', 'bytes', 'width', 'height', 'url', 'thumbnailUrl'],
-    properties: {
-      id: { type: 'string' },
-      contentType: { type: 'string' },
-      bytes: { type: 'integer' },
-      width: { type: 'integer' },
-      height: { type: 'integer' },
-      url: { type: 'string' },
-      thumbnailUrl: { type: ['string', 'null'] },
-    },
-  },
-  Message: {
-    type: 'object',
-    required: ['id', 'roomId', 'seq', 'kind', 'user', 'text', 'clientId', 'createdAt'],
-    properties: {
-      id: { type: 'string' },
-      roomId: { type: 'string' },
-      seq: { type: 'integer', minimum: 1, description: 'Strictly increasing per room, no gaps.' },
-      kind: { type: 'string', enum: ['text', 'notice', 'image'] },
-      user: ref('UserProfile'),
-      text: { type: 'string', description: 'Empty for notices. Render as text, never as HTML.' },
-      clientId: { type: ['string', 'null'], description: "The sender's idempotency key; null for notices." },
-      createdAt: { type: 'string', format: 'date-time' },
-      notice: { type: 'string', enum: ['join', 'leave'], description: 'Only on notices.' },
-      attachment: ref('Attachment'),
-    },
-  },
-  MessagePage: {
-    type: 'object',
-    required: ['messages', 'hasMore'],
-    properties: {
-      messages: { type: 'array', items: ref('Message'), description: 'Ascending by seq.' },
-      hasMore: { type: 'boolean', description: 'True when the first message returned has seq > 1.' },
-    },
-  },
-  RankingBoard: {
-    type: 'object',
-    required: ['entries', 'updatedAt'],
-    properties: {
-      entries: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['roomId', 'name', 'occupancy', 'lastActivityAt'],
-          properties: {
-            roomId: { type: 'string' },
-            name: { type: 'string' },
-            occupancy: { type: 'integer' },
-            lastActivityAt: { type: ['string', 'null'], format: 'date-time' },
-          },
-        },
-      },
-      updatedAt: { type: 'string', format: 'date-time' },
-    },
-  },
+// ---- what every route of a scope or access answers, besides its own errors ---------------
+const implied = (route) => {
+  const notes = []
+  if (route.scope === 'app')
+    notes.push(
+      ['app_not_found', 'no such app'],
+      ['app_disabled', 'the app is disabled'],
+      ['origin_not_allowed', "the Origin header is not one of the app's allowed origins"],
+    )
+  if (route.scope === 'admin')
+    notes.push(
+      ['not_found', 'the admin API is disabled (no ADMIN_KEY is set)'],
+      ['unauthenticated', 'no `Authorization: Bearer <ADMIN_KEY>` header'],
+      ['forbidden', 'the admin key is wrong'],
+    )
+  if (route.access === 'user' || route.access === 'guest-readable')
+    notes.push(
+      [
+        'unauthenticated',
+        route.access === 'user'
+          ? 'no `Authorization: Bearer` header'
+          : 'no `Authorization: Bearer` header, and the app does not allow guests',
+      ],
+      ['token_invalid', 'the token is not valid for this app'],
+      ['token_expired', 'the token has expired'],
+    )
+  if (route.access === 'user') notes.push(['guest_read_only', 'the caller is a guest'])
+  for (const [name, param] of Object.entries(route.params ?? {}))
+    notes.push([param.invalid, `\`${name}\` is malformed`])
+  if (route.query) notes.push(['bad_request', 'a query parameter is out of range or malformed'])
+  notes.push(...Object.entries(route.body?.errors ?? {}), ...Object.entries(route.errors ?? {}))
+  if (route.scope !== 'public') notes.push(['internal', 'an unexpected server error (logged)'])
+  return notes
 }
 
-// ---- shared responses and parameters ----------------------------------------------------------
+const errorResponses = (route) => {
+  const byStatus = new Map()
+  for (const [code, note] of implied(route)) {
+    const { status } = ERROR_CODES[code]
+    const lines = byStatus.get(status) ?? new Map()
+    lines.set(code, lines.has(code) ? `${lines.get(code)}; ${note}` : note)
+    byStatus.set(status, lines)
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, lines]) => [
+      status,
+      {
+        description: [...lines].map(([code, note]) => `\`${code}\`: ${note}.`).join(' '),
+        content: { 'application/json': { schema: modelSchemas.Error } },
+      },
+    ]),
+  )
+}
+
+// ---- operations -----------------------------------------------------------------------------
+const SECURITY = {
+  none: [],
+  user: [{ bearer: [] }],
+  // An app with guest access also answers these without a token.
+  'guest-readable': [{ bearer: [] }, {}],
+  'admin-key': [{ adminKey: [] }],
+}
+const content = (type, schema) => (schema ? { content: { [type]: { schema } } } : {})
+const response = ({ description, schema, contentType = 'application/json' }) => ({
+  description,
+  ...content(contentType, schema),
+})
+const pathOf = (route) => fullPath(route).replace(/:(\w+)/g, '{$1}')
+const appIdParam = { description: 'The app (tenant) id.', schema: { type: 'string' } }
+
+function operation(route) {
+  const query = Object.entries(route.query ?? {}).map(([name, { description, schema }]) => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema,
+  }))
+  const body = route.body && {
+    // A JSON body whose fields are all optional may be left out.
+    required: route.body.contentType !== 'application/json' || route.body.schema.required.length > 0,
+    ...content(route.body.contentType, route.body.schema),
+  }
+  const responses = { [route.status]: response(route.response), ...errorResponses(route) }
+  for (const [status, other] of Object.entries(route.otherResponses ?? {}))
+    responses[status] = response(other)
+  return {
+    operationId: route.operationId,
+    tags: [route.tag],
+    summary: route.summary,
+    description: route.description,
+    security: SECURITY[route.access],
+    parameters: query.length > 0 ? query : undefined,
+    requestBody: body,
+    responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b))),
+  }
+}
+
+const preflight = (operationId) => ({
+  operationId: `preflight${operationId.replace(/^./, (c) => c.toUpperCase())}`,
+  tags: ['cors'],
+  summary: 'CORS preflight',
+  security: [],
+  responses: {
+    204: {
+      description:
+        'The Origin is allowed (or absent): `Access-Control-Allow-Origin` echoes it, with `Access-Control-Allow-Methods: GET, POST, OPTIONS`, `Access-Control-Allow-Headers: Authorization, Content-Type`, `Access-Control-Max-Age: 600`, `Vary: Origin`.',
+    },
+    403: { description: 'Unknown app, or the Origin is not allowed. Empty body.' },
+  },
+})
+
+const paths = {}
+for (const route of routes) {
+  const item = (paths[pathOf(route)] ??= {})
+  // Path parameters are declared once on the path, so every operation on it (the preflight
+  // too) has them.
+  const params = { ...(route.scope === 'app' && { appId: appIdParam }), ...route.params }
+  item.parameters = Object.entries(params).map(([name, { description, schema }]) => ({
+    name,
+    in: 'path',
+    required: true,
+    description,
+    schema: typeof schema.json === 'function' ? schema.json() : schema,
+  }))
+  item[route.method] = operation(route)
+  if (route.scope === 'app') item.options ??= preflight(route.operationId)
+}
+for (const item of Object.values(paths)) if (item.parameters.length === 0) delete item.parameters
+
 const codesWith = (status) =>
   Object.entries(ERROR_CODES)
     .filter(([, v]) => v.status === status)
     .map(([k]) => `\`${k}\``)
     .join(', ')
-
-const error = (text) => json(ref('Error'), text)
-const responses = {
-  BadRequest: error('`bad_request` (schema or query parameter) or `malformed_json` (body is not JSON).'),
-  Unauthorized: error(
-    '`unauthenticated` (no `Authorization: Bearer` header), `token_invalid` or `token_expired`.',
-  ),
-  Forbidden: error('`origin_not_allowed` (the Origin header is not allowed by the app) or `app_disabled`.'),
-  AppNotFound: error('`app_not_found`.'),
-  RoomNotFound: error('`room_not_found` (also for a room id that is not a valid id), or `app_not_found`.'),
-  Internal: error('`internal`: an unexpected server error (logged).'),
-}
-const badRequest = { 400: { $ref: '#/components/responses/BadRequest' } }
-const common = {
-  403: { $ref: '#/components/responses/Forbidden' },
-  404: { $ref: '#/components/responses/AppNotFound' },
-  500: { $ref: '#/components/responses/Internal' },
-}
-const withAuth = { ...common, 401: { $ref: '#/components/responses/Unauthorized' } }
-const withBody = { ...badRequest, ...common }
-const withAuthAndInput = { ...badRequest, ...withAuth }
-const bearer = [{ bearer: [] }]
-// Read routes: an app with guest access also answers them without a token.
-const bearerOrGuest = [{ bearer: [] }, {}]
-
-const roomId = {
-  name: 'roomId',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', minLength: 1, maxLength: 64 },
-}
-const attachmentId = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', minLength: 1, maxLength: 64 },
-}
-const limitParam = (fallback) => ({
-  name: 'limit',
-  in: 'query',
-  required: false,
-  description: `Page size, default ${fallback}; 1..maxPageSize (the app's limit, default ${DEFAULT_LIMITS.maxPageSize}). Out of range: 400.`,
-  schema: { type: 'integer', minimum: 1, maximum: DEFAULT_LIMITS.maxPageSize, default: fallback },
-})
-
-// ---- paths -------------------------------------------------------------------------------------
-const app = '/v1/apps/{appId}'
-const paths = {
-  [`${app}/auth/signup`]: {
-    post: {
-      operationId: 'signup',
-      tags: ['accounts'],
-      summary: 'Create a hosted account (email + password) in this app and start a session',
-      requestBody: { required: true, content: { 'application/json': { schema: ref('SignupBody') } } },
-      responses: {
-        201: json(ref('AuthSession'), 'The account was created; a session started.'),
-        ...withBody,
-        409: error('`email_taken`: an account with this email exists in this app.'),
-      },
-    },
-  },
-  [`${app}/auth/login`]: {
-    post: {
-      operationId: 'login',
-      tags: ['accounts'],
-      summary: 'Log in with email and password',
-      requestBody: { required: true, content: { 'application/json': { schema: ref('LoginBody') } } },
-      responses: {
-        200: json(ref('AuthSession'), 'A new session.'),
-        ...withBody,
-        401: error('`invalid_credentials`: unknown email or wrong password (indistinguishable on purpose).'),
-      },
-    },
-  },
-  [`${app}/auth/refresh`]: {
-    post: {
-      operationId: 'refresh',
-      tags: ['accounts'],
-      summary: 'Trade a refresh token for a new session (the refresh token is spent)',
-      description:
-        'Presenting a refresh token that was already used revokes every token of its login (its family): treat a `refresh_invalid` as "log in again".',
-      requestBody: { required: true, content: { 'application/json': { schema: ref('RefreshBody') } } },
-      responses: {
-        200: json(ref('AuthSession'), 'A new session, with a new refresh token.'),
-        ...withBody,
-        401: error('`refresh_invalid`: unknown, used, revoked or expired.'),
-      },
-    },
-  },
-  [`${app}/auth/logout`]: {
-    post: {
-      operationId: 'logout',
-      tags: ['accounts'],
-      summary: 'Revoke the refresh token and every token of its login',
-      requestBody: { required: true, content: { 'application/json': { schema: ref('RefreshBody') } } },
-      responses: { 204: { description: 'Done (also when the token was unknown).' }, ...withBody },
-    },
-  },
-  [`${app}/me`]: {
-    get: {
-      operationId: 'me',
-      tags: ['accounts'],
-      summary: 'The identity of the bearer token',
-      security: bearer,
-      responses: { 200: json(ref('Identity'), 'Who the token is for.'), ...withAuth },
-    },
-  },
-  [`${app}/rooms`]: {
-    get: {
-      operationId: 'listRooms',
-      tags: ['rooms'],
-      summary: 'List rooms, newest first, keyset-paginated, each with its live occupancy',
-      security: bearerOrGuest,
-      parameters: [
-        limitParam(20),
-        {
-          name: 'cursor',
-          in: 'query',
-          required: false,
-          description: '`nextCursor` of the previous page (a room id). A value that is not a valid id: 400.',
-          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 64 },
-        },
-      ],
-      responses: { 200: json(ref('RoomPage'), 'One page of rooms.'), ...withAuthAndInput },
-    },
-    post: {
-      operationId: 'createRoom',
-      tags: ['rooms'],
-      summary: 'Create a room',
-      description: 'Lobby subscribers (`rooms.subscribe`) receive a `room.created` event.',
-      security: bearer,
-      requestBody: { required: true, content: { 'application/json': { schema: ref('CreateRoomBody') } } },
-      responses: { 201: json(ref('Room'), 'The new room (occupancy 0, lastSeq 0).'), ...withAuthAndInput },
-    },
-  },
-  [`${app}/rooms/{roomId}`]: {
-    get: {
-      operationId: 'getRoom',
-      tags: ['rooms'],
-      summary: 'One room, with its live occupancy',
-      security: bearerOrGuest,
-      parameters: [roomId],
-      responses: {
-        200: json(ref('Room'), 'The room.'),
-        ...withAuth,
-        404: { $ref: '#/components/responses/RoomNotFound' },
-      },
-    },
-  },
-  [`${app}/rooms/{roomId}/messages`]: {
-    get: {
-      operationId: 'listMessages',
-      tags: ['messages'],
-      summary: 'History: the newest messages before a seq, ascending',
-      security: bearerOrGuest,
-      parameters: [
-        roomId,
-        limitParam(DEFAULT_HISTORY_PAGE),
-        {
-          name: 'before',
-          in: 'query',
-          required: false,
-          description:
-            'Return messages with seq below this (default: the newest). To page back, pass the first seq of the previous page.',
-          schema: { type: 'integer', minimum: 1 },
-        },
-      ],
-      responses: {
-        200: json(ref('MessagePage'), 'A page of messages, ascending by seq.'),
-        ...withAuthAndInput,
-        404: { $ref: '#/components/responses/RoomNotFound' },
-      },
-    },
-  },
-  [`${app}/rooms/{roomId}/attachments`]: {
-    post: {
-      operationId: 'uploadAttachment',
-      tags: ['attachments'],
-      summary: 'Upload an image (png, jpeg, gif, webp) to send into this room',
-      description:
-        "The body is the raw image; its Content-Type is ignored: the type is sniffed from the bytes. The whole image is decoded (truncated or corrupt: 400) and re-encoded, which drops EXIF/GPS and other metadata. A refused file stores nothing. Send it with the WebSocket `send` op's `attachmentId`; a thumbnail is made by a background job. Guests get 403 `guest_read_only`.",
-      security: bearer,
-      parameters: [roomId],
-      requestBody: {
-        required: true,
-        content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
-      },
-      responses: {
-        201: json(ref('Attachment'), 'The stored, cleaned image.'),
-        ...withAuthAndInput,
-        404: { $ref: '#/components/responses/RoomNotFound' },
-        413: error(
-          `\`payload_too_large\`: over the app's \`maxAttachmentBytes\` (default ${DEFAULT_LIMITS.maxAttachmentBytes} bytes).`,
-        ),
-        415: error('`unsupported_media`: not a png, jpeg, gif or webp image (SVG, HTML, …).'),
-      },
-    },
-  },
-  [`${app}/attachments/{id}`]: {
-    get: {
-      operationId: 'getAttachment',
-      tags: ['attachments'],
-      summary: 'The image; no token (for <img>): the unguessable id is the capability',
-      description:
-        "Headers: the sniffed Content-Type, `X-Content-Type-Options: nosniff`, `Content-Security-Policy: default-src 'none'`, `Cache-Control: public, max-age=31536000, immutable`.",
-      parameters: [attachmentId],
-      responses: {
-        200: {
-          description: 'The image bytes.',
-          content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
-        },
-        404: error('`not_found`: no such attachment in this app (or `app_not_found`).'),
-      },
-    },
-  },
-  [`${app}/attachments/{id}/thumbnail`]: {
-    get: {
-      operationId: 'getAttachmentThumbnail',
-      tags: ['attachments'],
-      summary: 'A WebP thumbnail (at most 320 px); the full image until it is made',
-      description:
-        'Until the background job has made the thumbnail, this serves the full image with `Cache-Control: public, max-age=60`; then the WebP with the immutable caching of the full image.',
-      parameters: [attachmentId],
-      responses: {
-        200: {
-          description: 'The image bytes.',
-          content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
-        },
-        404: error('`not_found`: no such attachment in this app (or `app_not_found`).'),
-      },
-    },
-  },
-  [`${app}/ranking`]: {
-    get: {
-      operationId: 'ranking',
-      tags: ['ranking'],
-      summary: 'The ranking board: occupied rooms by distinct users, ties by latest activity (top 10)',
-      security: bearerOrGuest,
-      responses: { 200: json(ref('RankingBoard'), 'The board as this node knows it.'), ...withAuth },
-    },
-  },
-  '/livez': {
-    get: {
-      operationId: 'livez',
-      tags: ['health'],
-      summary: 'Liveness: the process is up',
-      responses: {
-        200: json(
-          { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] },
-          'Always, while the process serves HTTP.',
-        ),
-      },
-    },
-  },
-  '/readyz': {
-    get: {
-      operationId: 'readyz',
-      tags: ['health'],
-      summary: 'Readiness: the node is not draining and its stores answer',
-      responses: {
-        200: json(
-          {
-            type: 'object',
-            required: ['status', 'mode', 'node', 'connections'],
-            properties: {
-              status: { const: 'ready' },
-              mode: { type: 'string', enum: ['embedded', 'production'] },
-              node: { type: 'string', description: 'NODE_ID of this node.' },
-              connections: { type: 'integer', description: 'Open WebSocket connections on this node.' },
-            },
-          },
-          'Ready to take traffic.',
-        ),
-        503: json(
-          {
-            type: 'object',
-            required: ['status'],
-            properties: {
-              status: { type: 'string', enum: ['draining', 'unavailable'] },
-              mode: { type: 'string', enum: ['embedded', 'production'] },
-            },
-          },
-          '`draining` after SIGTERM; `unavailable` when MySQL or Redis does not answer.',
-        ),
-      },
-    },
-  },
-}
-
-// Every route under /v1/apps/{appId} answers a CORS preflight.
-for (const [path, item] of Object.entries(paths)) {
-  if (!path.startsWith(app)) continue
-  item.parameters = [
-    {
-      name: 'appId',
-      in: 'path',
-      required: true,
-      description: 'The app (tenant) id.',
-      schema: { type: 'string' },
-    },
-  ]
-  item.options = {
-    operationId: `preflight${Object.values(item)[0].operationId.replace(/^./, (c) => c.toUpperCase())}`,
-    tags: ['cors'],
-    summary: 'CORS preflight',
-    responses: {
-      204: {
-        description:
-          'The Origin is allowed (or absent): `Access-Control-Allow-Origin` echoes it, with `Access-Control-Allow-Methods: GET, POST, OPTIONS`, `Access-Control-Allow-Headers: Authorization, Content-Type`, `Access-Control-Max-Age: 600`, `Vary: Origin`.',
-      },
-      403: { description: 'Unknown app, or the Origin is not allowed. Empty body.' },
-    },
-  }
-}
+const statuses = [...new Set(Object.values(ERROR_CODES).map((v) => v.status))].sort((a, b) => a - b)
 
 const doc = {
   openapi: '3.1.0',
@@ -503,22 +176,43 @@ const doc = {
       'REST side of Roomful v1; the live side is the WebSocket protocol in docs/protocol.md.',
       'Every route under /v1/apps/{appId} resolves the app first (404 `app_not_found`, 403 `app_disabled`),',
       "then checks the Origin header against the app's allowed origins (403 `origin_not_allowed`), then",
-      'the bearer token where one is required, then the query and body. Errors are',
+      'the bearer token where one is required, then the path and query parameters and the body. Errors are',
       '`{ "error": { "code", "message" } }` with the status of the code. The code table is shared with the WebSocket protocol; by status:',
-      ...[400, 401, 403, 404, 409, 413, 415, 429, 500, 503, 504].map((s) => `${s}: ${codesWith(s)}.`),
+      ...statuses.map((s) => `${s}: ${codesWith(s)}.`),
       'JSON bodies over 64 KiB get 413 `payload_too_large`; any body over 32 MiB gets a bare 413 with an empty body.',
+      "The admin API under /v1/admin is for operators' servers: it takes the ADMIN_KEY as a bearer token and sends no CORS headers.",
     ].join('\n'),
-    license: { name: 'MIT' },
+    license: { name: 'MIT', identifier: 'MIT' },
   },
-  servers: [{ url: 'http://localhost:8080', description: 'npm start (embedded mode)' }],
+  servers: [
+    {
+      url: '{origin}',
+      description: 'A Roomful deployment',
+      variables: {
+        origin: {
+          default: 'http://localhost:8080',
+          description: "The deployment's PUBLIC_URL; `npm start` serves http://localhost:8080.",
+        },
+      },
+    },
+  ],
   tags: [
     { name: 'accounts', description: 'Hosted accounts: email + password per app.' },
-    { name: 'rooms' },
-    { name: 'messages' },
-    { name: 'ranking' },
+    { name: 'rooms', description: 'The room list and room creation.' },
+    { name: 'messages', description: 'History pages; live messages go over the WebSocket.' },
+    { name: 'ranking', description: 'The board of rooms by how many people are in them now.' },
     { name: 'attachments', description: 'Image uploads for image messages, and serving them.' },
+    {
+      name: 'admin',
+      description: 'Managing apps, with the ADMIN_KEY; the same operations as the admin CLI.',
+    },
+    {
+      name: 'webhooks',
+      description:
+        "An app's webhook endpoints and deliveries, with the ADMIN_KEY; what endpoints receive is in docs/moderation.md.",
+    },
     { name: 'health', description: 'For load balancers and orchestrators; no CORS, no auth.' },
-    { name: 'cors' },
+    { name: 'cors', description: "Preflights of the app routes, answered from the app's allowed origins." },
   ],
   paths,
   components: {
@@ -528,13 +222,20 @@ const doc = {
         scheme: 'bearer',
         bearerFormat: 'JWT',
         description:
-          'A user token: a host-site token (HS256 with the app secret; iss = app id, aud = "roomful") or a hosted-account access token (iss = "roomful", aud = app id). exp and sub required.',
+          'A user token: a host-site token (HS256 with the app secret, or ES256/EdDSA/RS256 with a key registered with the app or in its JWKS; iss = app id, aud = "roomful") or a hosted-account access token (iss = "roomful", aud = app id). exp and sub required.',
+      },
+      adminKey: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'The ADMIN_KEY the backend was started with.',
       },
     },
-    responses,
-    schemas,
+    schemas: Object.fromEntries(
+      Object.entries(components).map(([name, schema]) => [name, withRefs(schema, schema)]),
+    ),
   },
 }
+doc.paths = withRefs(doc.paths)
 
 // ---- a small YAML writer (block style; strings quoted with JSON rules) -------------------------
 const plain = /^[A-Za-z_][A-Za-z0-9_ .,()/'-]*$/

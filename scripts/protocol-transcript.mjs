@@ -44,12 +44,13 @@ if (args.has('--spawn')) {
       ...process.env,
       PORT: String(port),
       DEMO_PORT: process.env.DEMO_PORT || String(port + 1),
-      LOG_LEVEL: 'warn',
+      // info: the "listening" line is what this waits for
+      LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   await new Promise((resolve, reject) => {
-    server.stdout.on('data', (chunk) => String(chunk).includes('Roomful backend:') && resolve())
+    server.stdout.on('data', (chunk) => String(chunk).includes('Roomful backend listening') && resolve())
     server.once('exit', (code) => reject(new Error(`the backend exited with ${code}`)))
   })
 }

@@ -3,28 +3,31 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import HyperExpress from 'hyper-express'
 import uWS from 'uWebSockets.js'
-import { CLOSE } from '@roomful/sdk/protocol'
+import { CLOSE, DEFAULT_LIMITS } from '@roomful/sdk/protocol'
 import { AppAdmin } from './apps/app-admin.js'
 import { AppService } from './apps/app-service.js'
-import { mountAttachmentRoutes } from './attachments/attachment-routes.js'
 import { DiskAttachmentStore } from './attachments/attachment-store.disk.js'
 import { AttachmentsService } from './attachments/attachments-service.js'
 import { AuthService } from './auth/auth-service.js'
-import { configureKeys, keys } from './auth/keys.js'
+import { KeyCache } from './auth/keys.js'
 import { TopicRelay } from './bus/topic-relay.js'
 import type { Config } from './config.js'
-import { mountAdminRoutes } from './http/admin-routes.js'
-import { AppRoutes } from './http/app-routes.js'
-import { mountRestApi } from './http/rest-api.js'
+import { StoreHealth } from './health/store-health.js'
+import { mountRoutes } from './http/router.js'
 import type { Logger } from './logger.js'
+import { startBusEcho } from './metrics/bus-echo.js'
+import { instrumentDrivers } from './metrics/instrument-drivers.js'
+import { Metrics } from './metrics/metrics.js'
 import { MessagesService } from './messages/messages-service.js'
 import { RoomFeeds } from './messages/room-feed.js'
 import { WriteBatcher } from './messages/write-batcher.js'
 import { NodeLiveness } from './presence/node-liveness.js'
+import { PresenceHealer } from './presence/presence-healer.js'
 import { PresenceService } from './presence/presence-service.js'
 import { RankingService } from './ranking/ranking-service.js'
 import { RoomsService } from './rooms/rooms-service.js'
-import type { Drivers } from './storage/drivers.js'
+import { routes } from './routes.js'
+import type { Drivers } from './drivers/drivers.js'
 import { createWebhooks } from './webhooks/webhooks-module.js'
 import { Gateway } from './ws/gateway.js'
 import { createHandlers } from './ws/handlers.js'
@@ -45,18 +48,32 @@ export interface RoomfulApp {
  */
 const MAX_BODY_BYTES = 32 * 1024 * 1024
 
-/** The composition root: builds every service from the drivers and wires the edges. */
-export function createApp(deps: { drivers: Drivers; config: Config; log: Logger }): RoomfulApp {
-  const { drivers, config, log } = deps
+/**
+ * The composition root: builds every service from the drivers and wires the edges. `metrics`
+ * is the registry main serves on METRICS_PORT; without one, hooks record into a private registry
+ * nobody reads (so they stay unconditional) and no bus probe runs.
+ */
+export function createApp(deps: {
+  drivers: Drivers
+  config: Config
+  log: Logger
+  metrics?: Metrics
+}): RoomfulApp {
+  const { config, log } = deps
+  const metrics = deps.metrics ?? new Metrics({ mode: deps.drivers.mode })
+  const drivers = instrumentDrivers(deps.drivers, metrics)
   const server = new HyperExpress.Server({
     auto_close: false,
     max_body_length: MAX_BODY_BYTES,
     trust_proxy: true,
   })
-  const publish = (topic: string, frame: string) => void server.publish(topic, frame)
+  const publish = (topic: string, frame: string) => {
+    server.publish(topic, frame)
+    metrics.framesSent.inc(server.num_of_subscribers(topic))
+  }
 
   const apps = new AppService(drivers.apps)
-  configureKeys({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
+  const keys = new KeyCache({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
   const auth = new AuthService(drivers.accounts)
   const batcher = new WriteBatcher(drivers.messages)
   const webhooks = createWebhooks({ drivers, config, log })
@@ -68,7 +85,17 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     webhooks: webhooks.webhooks,
     log,
   })
-  const rooms = new RoomsService({ rooms: drivers.rooms, presence: drivers.presence, bus: drivers.bus })
+  const storeHealth = new StoreHealth(drivers.probes, {
+    intervalMs: config.healthProbeIntervalMs,
+    timeoutMs: config.healthProbeTimeoutMs,
+    log,
+  })
+  const rooms = new RoomsService({
+    rooms: drivers.rooms,
+    presence: drivers.presence,
+    bus: drivers.bus,
+    presenceReachable: () => storeHealth.isUp('redis'),
+  })
   // Embedded mode forgets attachment records at exit, so its files go in a directory of its own
   // that shutdown removes; a configured directory is never removed.
   const temporaryDir = config.attachmentsDir === null && drivers.mode === 'embedded'
@@ -92,35 +119,53 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     ranking: scheduler,
     nodeId: config.nodeId,
     log,
+    graceMs: async (appId) =>
+      (await apps.find(appId))?.effectiveLimits.presenceGraceMs ?? DEFAULT_LIMITS.presenceGraceMs,
+    settleMs: config.heartbeatIntervalMs,
   })
+  // Notices that waited for MySQL go in as soon as it is known to be back.
+  storeHealth.onChange((store, up) => up && store === 'mysql' && presence.notices.retryNow())
   const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
   const relay = new TopicRelay(drivers.bus, publish)
-  const liveness = new NodeLiveness({
+  const healer = new PresenceHealer({
     store: drivers.presence,
     presence,
     nodeId: config.nodeId,
     ttlMs: config.nodeTtlMs,
-    intervalMs: config.heartbeatIntervalMs,
+    settleMs: config.heartbeatIntervalMs,
     log,
   })
+  const liveness = new NodeLiveness({
+    store: drivers.presence,
+    presence,
+    healer,
+    nodeId: config.nodeId,
+    ttlMs: config.nodeTtlMs,
+    heartbeatMs: config.heartbeatIntervalMs,
+    reapMs: config.reapIntervalMs,
+    log,
+  })
+  presence.useRegistration(() => liveness.check())
 
   const handlerDeps = {
     nodeId: config.nodeId,
+    keys,
     bus: drivers.bus,
     rooms,
     messages,
     attachments,
     presence,
-    presenceStore: drivers.presence,
     feeds,
     relay,
     ranking,
   }
   const gateway = new Gateway(
-    { ...handlerDeps, apps, log, tokenRefreshWindowMs: config.tokenRefreshWindowMs },
+    { ...handlerDeps, apps, log, metrics, tokenRefreshWindowMs: config.tokenRefreshWindowMs },
     createHandlers(handlerDeps),
   )
   gateway.mount(server)
+  metrics.countSockets(() => gateway.census())
+  let stopBusEcho: (() => Promise<void>) | null = null
   const appAdmin = new AppAdmin(drivers.apps, (appId) => {
     apps.invalidate(appId)
     keys.forget(appId)
@@ -133,36 +178,40 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       () => undefined,
     )
   })
-  mountAdminRoutes(server, appAdmin, config.adminKey, log, webhooks.routes)
-  const routes = new AppRoutes(server, apps, log)
-  mountRestApi(routes, { auth, rooms, messages, ranking })
-  mountAttachmentRoutes(routes, { attachments, publicUrl: config.publicUrl })
-
   let draining = false
-  server.get('/livez', (_req, res) => void res.json({ status: 'ok' }))
-  server.get('/readyz', async (_req, res) => {
-    if (draining) return void res.status(503).json({ status: 'draining' })
-    try {
-      await drivers.ping()
-      res.json({ status: 'ready', mode: drivers.mode, node: config.nodeId, connections: gateway.size })
-    } catch {
-      res.status(503).json({ status: 'unavailable', mode: drivers.mode })
-    }
-  })
-  server.set_not_found_handler(
-    (_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }),
+  const health = {
+    mode: drivers.mode,
+    nodeId: config.nodeId,
+    draining: () => draining,
+    connections: () => gateway.size,
+    ready: () => storeHealth.ready,
+    stores: () => storeHealth.status(),
+  }
+  mountRoutes(
+    server,
+    routes,
+    {
+      auth,
+      rooms,
+      messages,
+      ranking,
+      attachments,
+      publicUrl: config.publicUrl,
+      admin: appAdmin,
+      webhookAdmin: webhooks.admin,
+      health,
+    },
+    { apps, keys, adminKey: config.adminKey, log },
   )
-  server.set_error_handler((_req, res, err) => {
-    log.error({ err }, 'unhandled error in a route')
-    if (!res.completed)
-      res.status(500).json({ error: { code: 'internal', message: 'unexpected server error' } })
-  })
 
   return {
     server,
     apps,
     async listen(port, host) {
       await liveness.start()
+      storeHealth.start()
+      if (deps.metrics)
+        stopBusEcho = await startBusEcho(drivers.bus, config.nodeId, (s) => metrics.busEchoSeconds.observe(s))
       const socket = await server.listen(port, host)
       return uWS.us_socket_local_port(socket)
     },
@@ -170,6 +219,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       draining = true
       server.close()
       liveness.stop()
+      storeHealth.stop()
       // New requests are refused (shutting_down) while writes already queued commit and are
       // acked; only then do the sockets close, so a client loses no ack it could have had.
       gateway.draining = true
@@ -177,10 +227,12 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       await Promise.race([Promise.all([gateway.idle(), batcher.drain()]), timeout])
       gateway.closeAll()
       try {
-        await presence.announceLeaves(await drivers.presence.removeNode(config.nodeId))
+        await presence.departNode()
       } catch (err) {
         log.warn({ err }, 'unable to remove this node from presence; the reaper will')
       }
+      await stopBusEcho?.().catch(() => undefined)
+      presence.close()
       await scheduler.close()
       await thumbnails.close()
       await webhooks.webhooks.close()

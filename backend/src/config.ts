@@ -1,5 +1,6 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
+import { LOG_LEVELS, type LogLevel } from './logger.js'
 
 export interface Config {
   port: number
@@ -18,13 +19,23 @@ export interface Config {
   /** Secret of the seeded `demo` app; null means the well-known one in embedded mode and a
    * random one in production, so a production database never holds a published secret. */
   demoAppSecret: string | null
-  logLevel: string
+  logLevel: LogLevel
+  /** Port of the separate Prometheus listener (`/metrics`); null: no metrics listener at all. */
+  metricsPort: number | null
+  /** Interface of the metrics listener; default `HOST`. */
+  metricsHost: string
   /** How long SIGTERM waits for in-flight writes before exiting. */
   shutdownGraceMs: number
   /** A node that misses heartbeats this long is dead: its users leave presence. */
   nodeTtlMs: number
-  /** How often each node heartbeats and looks for dead nodes. */
+  /** How often each node heartbeats (and checks that the store still knows it). */
   heartbeatIntervalMs: number
+  /** How often each node looks for dead nodes and for deferred leaves that are due. */
+  reapIntervalMs: number
+  /** How often each store (MySQL, Redis) is probed for /readyz, and how long a probe may take
+   * before the store counts as down. */
+  healthProbeIntervalMs: number
+  healthProbeTimeoutMs: number
   /** Bearer key of the admin REST API (`/v1/admin`); null disables it. */
   adminKey: string | null
   /** How long a socket whose token expired stays open for a re-auth before closing with 4100. */
@@ -45,9 +56,14 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`unable to start; the configuration has ${problems.length} problem(s):\n- ${problems.join('\n- ')}`)
+    super(`unable to start; the configuration has ${problems.length} problem(s): ${problems.join('; ')}`)
   }
 }
+
+/** Node ids go into connection ids, presence keys and logs: keep them short and plain. */
+const NODE_ID = /^[A-Za-z0-9._-]{1,64}$/
+/** An IPv4/IPv6 address or a host name; uWS would otherwise fail late with a bare "listen failed". */
+const HOST = /^[A-Za-z0-9.:_-]{1,253}$/
 
 /**
  * Reads and validates the environment once, reporting every problem together. Nothing below
@@ -76,6 +92,19 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     }
     return raw
   }
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    if ((allowed as readonly string[]).includes(raw)) return raw as T
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`)
+    return fallback
+  }
+  const matching = (name: string, pattern: RegExp, fallback: string, what: string): string => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    if (!pattern.test(raw)) problems.push(`${name} must be ${what}, got "${raw}"`)
+    return raw
+  }
 
   const bool = (name: string, fallback: boolean): boolean => {
     const raw = env[name]
@@ -93,22 +122,33 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       'production mode needs both MYSQL_URL and REDIS_URL; set both, or neither for embedded mode',
     )
 
-  const nodeTtlMs = int('NODE_TTL_MS', 15_000, 500)
+  const nodeTtlMs = int('NODE_TTL_MS', 6_000, 500)
+  const host = matching('HOST', HOST, '0.0.0.0', 'an IP address or a host name')
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    host,
     demoPort: int('DEMO_PORT', 8081, 0, 65535),
     mysqlUrl,
     redisUrl,
     redisPrefix: env.REDIS_PREFIX || 'rf:',
     attachmentsDir: env.ATTACHMENTS_DIR || null,
     publicUrl: url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? null,
-    nodeId: env.NODE_ID || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    nodeId: matching(
+      'NODE_ID',
+      NODE_ID,
+      `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`.replace(/[^A-Za-z0-9._-]/g, '-'),
+      '1 to 64 letters, digits, ".", "_" or "-"',
+    ),
     demoAppSecret: env.DEMO_APP_SECRET || null,
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    metricsPort: env.METRICS_PORT ? int('METRICS_PORT', 0, 0, 65535) : null,
+    metricsHost: matching('METRICS_HOST', HOST, host, 'an IP address or a host name'),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0),
     nodeTtlMs,
-    heartbeatIntervalMs: int('HEARTBEAT_INTERVAL_MS', Math.max(100, Math.floor(nodeTtlMs / 3)), 50),
+    heartbeatIntervalMs: int('HEARTBEAT_INTERVAL_MS', Math.max(100, Math.floor(nodeTtlMs / 4)), 50),
+    reapIntervalMs: int('REAP_INTERVAL_MS', 1_000, 50),
+    healthProbeIntervalMs: int('HEALTH_PROBE_INTERVAL_MS', 500, 50),
+    healthProbeTimeoutMs: int('HEALTH_PROBE_TIMEOUT_MS', 1_000, 50),
     adminKey: env.ADMIN_KEY || null,
     tokenRefreshWindowMs: int('TOKEN_REFRESH_WINDOW_MS', 30_000, 0),
     jwksCacheMs: int('JWKS_CACHE_MS', 10 * 60_000, 0),
@@ -118,6 +158,12 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     webhookBackoffMs: int('WEBHOOK_BACKOFF_MS', 30_000, 10),
     webhookAllowLoopback: bool('WEBHOOK_ALLOW_LOOPBACK', mysqlUrl === null),
   }
+  if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port)
+    problems.push('METRICS_PORT must differ from PORT: metrics are never served on the public port')
+  if (config.heartbeatIntervalMs >= config.nodeTtlMs)
+    problems.push(
+      `HEARTBEAT_INTERVAL_MS (${config.heartbeatIntervalMs}) must be below NODE_TTL_MS (${config.nodeTtlMs}), or live nodes look dead`,
+    )
   if (config.adminKey !== null && config.adminKey.length < 16)
     problems.push('ADMIN_KEY must be at least 16 characters (or unset to disable the admin API)')
   if (problems.length > 0) throw new ConfigError(problems)

@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode, type WireError } from '@roomful/sdk/protocol'
+import { ERROR_CODES, ERROR_MESSAGES, type ErrorCode, type WireError } from '@roomful/sdk/protocol'
 
 /**
  * The backend's one error type. Services throw it with a stable code from the protocol table;
@@ -8,7 +8,7 @@ import { ERROR_CODES, type ErrorCode, type WireError } from '@roomful/sdk/protoc
 export class RoomfulError extends Error {
   readonly code: ErrorCode
   constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
-    super(message ?? ERROR_CODES[code].message, options)
+    super(message ?? ERROR_MESSAGES[code], options)
     this.name = 'RoomfulError'
     this.code = code
   }
@@ -27,7 +27,5 @@ export const fail = (code: ErrorCode, message?: string): never => {
 }
 
 export function toWireError(err: unknown): WireError {
-  return err instanceof RoomfulError
-    ? err.toWire()
-    : { code: 'internal', message: ERROR_CODES.internal.message }
+  return err instanceof RoomfulError ? err.toWire() : { code: 'internal', message: ERROR_MESSAGES.internal }
 }

@@ -1,16 +1,20 @@
 import { fileURLToPath } from 'node:url'
 import { createApp } from './app.js'
 import { ConfigError, readConfig, type Config } from './config.js'
-import { createLogger, type Logger } from './logger.js'
-import type { Drivers } from './storage/drivers.js'
+import type { Drivers } from './drivers/drivers.js'
+import { createLogger, logProcessEvents, startupFailure, type Logger } from './logger.js'
+import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js'
+import { Metrics, type JobQueueRegistry } from './metrics/metrics.js'
 
 const DEMO_APP_ID = 'demo'
 /** Published in the docs so the examples work out of the box; only ever used in memory. */
 const EMBEDDED_DEMO_SECRET = 'roomful-demo-secret-change-me'
+/** EX_CONFIG (sysexits.h): retrying without a change will not help. */
+const EXIT_CONFIG = 78
 
-async function createDrivers(config: Config, log: Logger): Promise<Drivers> {
+async function createDrivers(config: Config, log: Logger, queues?: JobQueueRegistry): Promise<Drivers> {
   if (config.mysqlUrl && config.redisUrl) {
-    const { createProductionDrivers } = await import('./storage/drivers.production.js')
+    const { createProductionDrivers } = await import('./drivers/drivers.production.js')
     log.info(
       { prefix: config.redisPrefix },
       'production mode: MySQL for durable data, Redis for presence, ranking and fan-out',
@@ -20,31 +24,35 @@ async function createDrivers(config: Config, log: Logger): Promise<Drivers> {
       redisUrl: config.redisUrl,
       prefix: config.redisPrefix,
       logger: log,
+      queues,
     })
   }
-  const { createEmbeddedDrivers } = await import('./storage/drivers.embedded.js')
+  const { createEmbeddedDrivers } = await import('./drivers/drivers.embedded.js')
   log.warn(
     'EMBEDDED MODE: all data (apps, accounts, rooms, messages) is kept in memory and lost when this process exits. ' +
       'Set MYSQL_URL and REDIS_URL for production mode.',
   )
-  return createEmbeddedDrivers()
+  return createEmbeddedDrivers({ logger: log })
 }
 
-async function main(): Promise<void> {
-  let config: Config
+/** Reads the configuration, or reports every problem in one JSON line and exits 78. */
+function configOrExit(): Config {
   try {
-    config = readConfig(process.env)
+    return readConfig(process.env)
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message)
-      process.exit(78) // EX_CONFIG: retrying without a change will not help
-    }
-    throw err
+    if (!(err instanceof ConfigError)) throw err
+    createLogger('info').fatal({ problems: err.problems }, err.message)
+    process.exit(EXIT_CONFIG)
   }
-  const log = createLogger(config.logLevel, { node: config.nodeId })
+}
+
+async function start(config: Config, log: Logger): Promise<void> {
   const withDemo = process.argv.includes('--demo')
-  const drivers = await createDrivers(config, log)
-  const app = createApp({ drivers, config, log })
+  const mode = config.mysqlUrl ? 'production' : 'embedded'
+  // Built only when it will be served: without METRICS_PORT there is no listener at all.
+  const metrics = config.metricsPort === null ? undefined : new Metrics({ mode, processMetrics: true })
+  const drivers = await createDrivers(config, log, metrics)
+  const app = createApp({ drivers, config, log, metrics })
 
   const demoOrigins = [`http://localhost:${config.demoPort}`, `http://127.0.0.1:${config.demoPort}`]
   const demoApp =
@@ -57,10 +65,22 @@ async function main(): Promise<void> {
         })
       : null
 
+  // Before the public port, so a busy metrics port fails the start before this node joins.
+  let metricsServer: MetricsServer | null = null
+  if (metrics && config.metricsPort !== null) {
+    metricsServer = await startMetricsServer(metrics, {
+      port: config.metricsPort,
+      host: config.metricsHost,
+      log,
+    })
+    log.info(
+      { metricsPort: metricsServer.port },
+      `Prometheus metrics on http://${config.metricsHost}:${metricsServer.port}/metrics`,
+    )
+  }
   const port = await app.listen(config.port, config.host)
   const backendUrl = `http://localhost:${port}`
   log.info({ port, mode: drivers.mode }, `Roomful backend listening on ${backendUrl}`)
-  console.log(`Roomful backend: ${backendUrl} (${drivers.mode} mode)`)
 
   let stopHostPage: (() => Promise<void>) | null = null
   if (withDemo) {
@@ -77,9 +97,10 @@ async function main(): Promise<void> {
       appId: DEMO_APP_ID,
       appSecret: demoApp!.secret,
       widgetBundlePath,
+      onError: (err: unknown) => log.error({ err }, 'the demo host page failed a request'),
     })
     stopHostPage = page.close
-    console.log(`Demo host page (a third-party site on another origin): ${page.url}`)
+    log.info({ demoUrl: page.url }, `Demo host page (a third-party site on another origin): ${page.url}`)
   }
 
   let stopping = false
@@ -89,6 +110,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'draining: closing sockets with 1001 and finishing writes')
     await stopHostPage?.()
     await app.shutdown(config.shutdownGraceMs)
+    await metricsServer?.close()
     log.info('drained; exiting')
     process.exit(0)
   }
@@ -96,7 +118,17 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'))
 }
 
-main().catch((err) => {
-  console.error('unable to start Roomful:', err)
-  process.exit(1)
-})
+async function main(): Promise<void> {
+  const config = configOrExit()
+  const log = createLogger(config.logLevel, { node: config.nodeId })
+  logProcessEvents(log)
+  try {
+    await start(config, log)
+  } catch (err) {
+    const { reason, detail } = startupFailure(err)
+    log.fatal(detail, `unable to start Roomful; ${reason}`)
+    process.exit(1)
+  }
+}
+
+void main()

@@ -13,6 +13,8 @@ export interface HostPageOptions {
   sdkBundlePath?: string
   /** Interface to listen on (default: all). */
   host?: string
+  /** Where request failures go (default: stderr); the backend's `--demo` passes its logger. */
+  onError?: (err: unknown) => void
 }
 
 export interface HostPage {

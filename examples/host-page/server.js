@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import { extname } from 'node:path'
+import { dirname, extname, join, normalize } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { SignJWT } from 'jose'
 
@@ -28,6 +28,7 @@ const TYPES = {
  * @param {string} [options.widgetBundlePath] The built `roomful-widget.min.js`.
  * @param {string} [options.sdkBundlePath] The built `roomful.iife.min.js` (for `/custom-ui/`).
  * @param {string} [options.host] Interface to listen on (default: all).
+ * @param {(err: unknown) => void} [options.onError] Where request failures go (default: stderr).
  * @returns {Promise<{ url: string, port: number, close(): Promise<void> }>}
  */
 export async function startHostPage(options) {
@@ -39,6 +40,7 @@ export async function startHostPage(options) {
     widgetBundlePath = here('../../widget/dist/roomful-widget.min.js'),
     sdkBundlePath = here('../../sdk/dist/roomful.iife.min.js'),
     host,
+    onError = (err) => console.error('host page:', err),
   } = options
   const backend = new URL(backendUrl)
   const backendOrigin = backend.origin
@@ -67,13 +69,27 @@ export async function startHostPage(options) {
     '/parts.js': { path: here('public/parts.js') },
     '/favicon.svg': { path: here('public/favicon.svg') },
     '/roomful-widget.min.js': { path: widgetBundlePath },
-    '/roomful-widget.min.js.map': { path: `${widgetBundlePath}.map` },
     '/custom-ui/': { path: here('../custom-ui/index.html'), template: true },
     '/custom-ui/index.html': { path: here('../custom-ui/index.html'), template: true },
     '/custom-ui/app.js': { path: here('../custom-ui/app.js') },
     '/custom-ui/style.css': { path: here('../custom-ui/style.css') },
     '/sdk/roomful.iife.min.js': { path: sdkBundlePath },
     '/sdk/roomful.iife.min.js.map': { path: `${sdkBundlePath}.map` },
+  }
+
+  // The versioned CDN file and its source map (the copy without a version points at that map).
+  const bundleDir = dirname(widgetBundlePath)
+  const versionedBundle = /^\/(roomful-widget-[\w.-]+\.min\.js(?:\.map)?)$/
+
+  // The framework examples, once built (`npm run build`): `/react/` and `/vue/` are apps of
+  // this same site, so they take their visitor's token from `/token` like the page does.
+  const frameworkApp = (pathname) => {
+    const match = /^\/(react|vue)\/(.*)$/.exec(pathname)
+    if (!match) return undefined
+    const root = here(`../${match[1]}/dist/`)
+    const path = normalize(join(root, match[2] || 'index.html'))
+    if (!path.startsWith(root)) return undefined
+    return { path, template: path.endsWith('.html') }
   }
 
   const fill = (text) =>
@@ -86,14 +102,19 @@ export async function startHostPage(options) {
       const url = new URL(req.url ?? '/', 'http://host.invalid')
       if (url.pathname === '/token') return await mintToken(req, res)
       if (url.pathname === '/custom-ui') return redirect(res, '/custom-ui/')
-      const file = files[url.pathname]
+      if (url.pathname === '/react' || url.pathname === '/vue') return redirect(res, `${url.pathname}/`)
+      const versioned = versionedBundle.exec(url.pathname)
+      const file =
+        files[url.pathname] ??
+        (versioned ? { path: join(bundleDir, versioned[1]) } : undefined) ??
+        frameworkApp(url.pathname)
       if (!file || (req.method !== 'GET' && req.method !== 'HEAD'))
         return send(res, 404, 'not found', 'text/plain')
       let body
       try {
         body = await readFile(file.path)
       } catch {
-        const hint = file.path.endsWith('.js') ? ' (run `npm run build` first)' : ''
+        const hint = /\.(js|html)$/.test(file.path) ? ' (run `npm run build` first)' : ''
         return send(res, 404, `missing ${url.pathname}${hint}`, 'text/plain')
       }
       const type = TYPES[extname(file.path)] ?? 'application/octet-stream'
@@ -110,7 +131,7 @@ export async function startHostPage(options) {
       res.writeHead(200, headers)
       res.end(req.method === 'HEAD' ? undefined : body)
     } catch (err) {
-      console.error('host page:', err)
+      onError(err)
       if (!res.headersSent) send(res, 500, 'internal error', 'text/plain')
       else res.destroy()
     }

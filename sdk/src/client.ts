@@ -9,10 +9,12 @@ import {
 import { createEmitter, type Unsubscribe } from './emitter.js'
 import { createFeed } from './feed.js'
 import type { WireError } from './protocol/errors.js'
+import type { Limits } from './protocol/limits.js'
 import type { AuthSession, Page, RankingBoard, Room as RoomInfo, Identity } from './protocol/models.js'
 import type { Ranking } from './ranking.js'
 import { createRest } from './rest.js'
-import { createRoom, type Room, type RoomOptions, type Uploader } from './room.js'
+import { createRoom, type Room } from './room.js'
+import type { RoomOptions } from './room-log.js'
 import type { LobbyEvent, Rooms } from './rooms.js'
 
 export interface ClientOptions extends RoomOptions, AuthOptions {
@@ -54,6 +56,14 @@ export interface Client {
   readonly state: ConnectionState
   /** Who the socket authenticated as, or null before the first connection. */
   readonly user: Identity | null
+  /**
+   * The app's limits (message length, attachment size, page size, typing interval…), as the
+   * server sent them at the last authentication; the protocol's defaults before the first one.
+   *
+   * @example
+   * textarea.maxLength = client.limits.maxMessageLength
+   */
+  readonly limits: Limits
   readonly auth: Auth
   readonly rooms: Rooms
   readonly ranking: Ranking
@@ -118,8 +128,6 @@ export function createClient(options: ClientOptions): Client {
     tokens: auth,
   })
   const rooms = new Map<string, ReturnType<typeof createRoom>>()
-  const upload: Uploader = (roomId, file, onProgress) =>
-    rest('POST', `/rooms/${encodeURIComponent(roomId)}/attachments`, file, auth, onProgress)
   const ranking = createFeed<RankingBoard>(conn, 'ranking', true)
   const lobby = createFeed<LobbyEvent>(conn, 'rooms', false)
 
@@ -133,7 +141,13 @@ export function createClient(options: ClientOptions): Client {
 
   const room = (id: string) => {
     let r = rooms.get(id)
-    if (!r) rooms.set(id, (r = createRoom(id, conn, options, upload)))
+    if (!r)
+      rooms.set(
+        id,
+        (r = createRoom(id, conn, options, (file, onProgress) =>
+          rest('POST', `/rooms/${encodeURIComponent(id)}/attachments`, file, auth, onProgress),
+        )),
+      )
     return r
   }
 
@@ -143,6 +157,9 @@ export function createClient(options: ClientOptions): Client {
     },
     get user() {
       return conn.user
+    },
+    get limits() {
+      return conn.limits
     },
     auth,
     rooms: {

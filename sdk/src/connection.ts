@@ -2,7 +2,7 @@ import { backoff, type BackoffOptions } from './backoff.js'
 import { createEmitter, type Unsubscribe } from './emitter.js'
 import { RoomfulError, fromWire } from './errors.js'
 import { nextId } from './ids.js'
-import { shouldReconnect } from './protocol/close-codes.js'
+import { CLOSE, shouldReconnect } from './protocol/close-codes.js'
 import type { ClientFrame, Op, ResultMap, ServerEvent, ServerFrame } from './protocol/frames.js'
 import { AUTH_TIMEOUT_MS, DEFAULT_LIMITS, SUBPROTOCOL, type Limits } from './protocol/limits.js'
 import type { Identity } from './protocol/models.js'
@@ -136,7 +136,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
       sock.onopen = sock.onmessage = sock.onclose = null
       sock.onerror = noop
       try {
-        sock.close(1000)
+        sock.close(CLOSE.normal)
       } catch {
         // already closing
       }
@@ -148,8 +148,8 @@ export function createConnection(opts: ConnectionOptions): Connection {
     }
     pending.clear()
     if (state === 'closed' || state === 'disconnected') return
-    if (code === 4100) opts.tokens.expire()
-    if (!shouldReconnect(code) || (code === 4100 && !opts.tokens.canRefresh())) {
+    if (code === CLOSE.tokenExpired) opts.tokens.expire()
+    if (!shouldReconnect(code) || (code === CLOSE.tokenExpired && !opts.tokens.canRefresh())) {
       setState('disconnected', { code, message, ...(error && { error }) })
       return
     }
@@ -164,6 +164,15 @@ export function createConnection(opts: ConnectionOptions): Connection {
     )
   }
 
+  /** The socket died without a close frame, or stopped answering: reconnect. */
+  const died = (message: string) => lost(CLOSE.abnormal, message)
+  /** Authentication failed: a refusal retrying cannot fix (a refused refresh token, an expired
+   * host token, a bad token) stops, anything else reconnects. */
+  const refused = (e: RoomfulError, what: string) =>
+    lost(e.retryable === false ? CLOSE.authFailed : CLOSE.abnormal, `unable to ${what}; ${e.message}`, e)
+
+  const ping = () => call('ping', {}, dispatch).catch((err) => err.code === 'timeout' && died('no pong'))
+
   const open = async () => {
     const mine = ++generation
     let token: string | undefined
@@ -171,26 +180,25 @@ export function createConnection(opts: ConnectionOptions): Connection {
       token = await opts.tokens.get()
     } catch (err) {
       if (mine !== generation) return
-      const e = err as RoomfulError
-      // A refused refresh token or an expired host token cannot be fixed by retrying.
-      return lost(e.retryable === false ? 4001 : 1006, `unable to get a token; ${e.message}`, e)
+      return refused(err as RoomfulError, 'get a token')
     }
     if (mine !== generation) return
-    if (!opts.WebSocket) return lost(4006, 'no WebSocket implementation; pass one to createClient')
+    if (!opts.WebSocket)
+      return lost(CLOSE.unsupportedProtocol, 'no WebSocket implementation; pass one to createClient')
     let sock: WebSocketLike
     try {
       sock = ws = new opts.WebSocket(opts.url, SUBPROTOCOL)
     } catch (err) {
-      return lost(4006, `unable to open a WebSocket; ${(err as Error).message}`)
+      return lost(CLOSE.unsupportedProtocol, `unable to open a WebSocket; ${(err as Error).message}`)
     }
     // Pings only run once connected: a socket whose opening handshake is lost on a dead network
     // would otherwise wait for the OS to give up (minutes), or forever behind a silent proxy.
     timer = setTimeout(
-      () => mine === generation && lost(1006, `unable to connect; no answer in ${timeout} ms`),
+      () => mine === generation && died(`unable to connect; no answer in ${timeout} ms`),
       timeout,
     )
     sock.onclose = (e: { code: number; reason: string }) =>
-      lost(e.code || 1006, e.reason || 'the connection closed')
+      lost(e.code || CLOSE.abnormal, e.reason || 'the connection closed')
     sock.onerror = noop
     sock.onmessage = (e: { data: unknown }) => {
       let frame: ServerFrame
@@ -219,24 +227,19 @@ export function createConnection(opts: ConnectionOptions): Connection {
           // Rooms rejoined and feeds resubscribed in the state handlers; what waited goes after.
           if (state === 'connected') for (const p of queue.splice(0)) dispatch(p)
           const every = opts.pingInterval ?? 25_000
-          if (every && state === 'connected')
-            pinger = setInterval(
-              () =>
-                call('ping', {}, dispatch).catch((err) => err.code === 'timeout' && lost(1006, 'no pong')),
-              every,
-            )
+          if (every && state === 'connected') pinger = setInterval(ping, every)
         },
         (err: RoomfulError) => {
           if (mine !== generation) return
-          if (err.code === 'token_expired') lost(4100, err.message, err)
-          else lost(err.retryable ? 1006 : 4001, `unable to authenticate; ${err.message}`, err)
+          if (err.code === 'token_expired') lost(CLOSE.tokenExpired, err.message, err)
+          else refused(err, 'authenticate')
         },
       )
     }
   }
 
   // A socket can outlive the network by a long time: do not wait for pings to notice.
-  const offline = () => state === 'connected' && lost(1006, 'the browser went offline')
+  const offline = () => state === 'connected' && died('the browser went offline')
   g.addEventListener?.('offline', offline)
 
   const connect = () => {
@@ -277,8 +280,8 @@ export function createConnection(opts: ConnectionOptions): Connection {
     },
     close() {
       g.removeEventListener?.('offline', offline)
-      setState('closed', { code: 1000, message: 'closed by the client' })
-      lost(1000, 'closed by the client')
+      setState('closed', { code: CLOSE.normal, message: 'closed by the client' })
+      lost(CLOSE.normal, 'closed by the client')
     },
   }
 }

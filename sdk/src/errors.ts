@@ -18,7 +18,9 @@ export class RoomfulError extends Error {
   /** HTTP status of a REST error, or the table's status for socket errors. */
   readonly status: number
   constructor(code: ErrorCode, message?: string, status?: number) {
-    super(message ?? ERROR_CODES[code].message)
+    // Every error the SDK raises itself says why, and every server error carries its message;
+    // the code stands in only for a wire error that came without one.
+    super(message ?? code)
     this.code = code
     this.status = status ?? ERROR_CODES[code].status
   }

@@ -7,7 +7,16 @@ export type { Client, ClientOptions, ClientEvents } from './client.js'
 export type { Auth, AuthOptions } from './auth.js'
 export type { Rooms, LobbyEvent } from './rooms.js'
 export type { Ranking } from './ranking.js'
-export type { Room, RoomEvents, RoomOptions, JoinInfo, PresenceChange, GapReset } from './room.js'
+export type { Room, JoinInfo } from './room.js'
+export type {
+  RoomEvents,
+  RoomStatus,
+  RoomStatusChange,
+  RoomStatusReason,
+  PresenceChange,
+} from './room-events.js'
+export type { GapReset, RoomOptions } from './room-log.js'
+export type { PendingSend, Sends } from './outbox.js'
 export type {
   ConnectionState,
   StateChange,

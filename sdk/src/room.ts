@@ -2,48 +2,11 @@ import { backoff, type BackoffOptions } from './backoff.js'
 import type { Connection } from './connection.js'
 import { createEmitter, type Unsubscribe } from './emitter.js'
 import { RoomfulError } from './errors.js'
-import { uuid } from './ids.js'
+import { createOutbox, type Sends, type Upload } from './outbox.js'
 import type { HistoryResult, JoinResult, ServerEvent } from './protocol/frames.js'
-import type {
-  Attachment,
-  Message,
-  PresenceSnapshot,
-  Room as RoomInfo,
-  UserProfile,
-} from './protocol/models.js'
-import type { BinaryBody, ProgressHandler } from './rest.js'
-
-/** Uploads an image to a room; resolves with the stored attachment. */
-export type Uploader = (roomId: string, file: BinaryBody, onProgress?: ProgressHandler) => Promise<Attachment>
-
-/** A change of who is in the room, with the resulting list. */
-export interface PresenceChange {
-  /** `sync`: a fresh snapshot (on join and on every rejoin after a reconnect). */
-  action: 'join' | 'leave' | 'sync'
-  /** Who joined or left; null for `sync`. */
-  user: UserProfile | null
-  /** Distinct users in the room (may exceed `members.length`: snapshots are capped). */
-  total: number
-  members: UserProfile[]
-}
-
-/** Messages between `from` and `to` (inclusive) were too many to refill and will not be emitted. */
-export interface GapReset {
-  from: number
-  to: number
-}
-
-export interface RoomEvents {
-  /** Every new entry of the room's log in seq order, once each: text, image and notices. */
-  message: Message
-  /** Join/leave notices only (also emitted as `message`). */
-  notice: Message
-  presence: PresenceChange
-  /** Someone (not you) is typing. */
-  typing: { user: UserProfile }
-  /** A resume gap was too large to refill; the log continues after `to`. Clear and reload. */
-  reset: GapReset
-}
+import type { Message, PresenceSnapshot, Room as RoomInfo, UserProfile } from './protocol/models.js'
+import { createRoomLog, type RoomOptions } from './room-log.js'
+import type { PresenceChange, RoomEvents, RoomStatus, RoomStatusReason } from './room-events.js'
 
 /** What `join()` resolves with: the room, its latest messages and who is here. */
 export interface JoinInfo {
@@ -56,15 +19,24 @@ export interface JoinInfo {
 }
 
 /** One chat room. Get it with `client.room(id)`; the same id gives the same object. */
-export interface Room {
+export interface Room extends Sends {
   readonly id: string
+  /** Where the room is in its lifecycle; see `on('status')`. */
+  readonly status: RoomStatus
   /** The room's details from the last join, or null before. */
   readonly info: RoomInfo | null
+  /**
+   * The log to render, ascending by seq, each message once: the join page, live messages
+   * (your own included, once stored) and older pages loaded with `history()` in front.
+   */
+  readonly messages: readonly Message[]
+  /** Older messages exist before `messages[0]`. */
+  readonly hasMore: boolean
   /** Who is here now, from the join snapshot and live deltas (capped like the snapshot). */
   readonly members: UserProfile[]
   /** Distinct users here now. */
   readonly total: number
-  /** Whether `join()` was called and `leave()` was not. */
+  /** Whether `join()` was called and `leave()` was not: the status is joining, joined or suspended. */
   readonly joined: boolean
   /**
    * Enter the room: resolves with its latest messages and who is here. Live events follow, and
@@ -83,26 +55,8 @@ export interface Room {
    */
   leave(): Promise<void>
   /**
-   * Send a text message; resolves with the stored message. Sends made while offline wait and go
-   * out in order after the room is rejoined; a send interrupted by a disconnect is retried with
-   * the same idempotency key, so it is stored and emitted once.
-   *
-   * @example
-   * const message = await room.send({ text: 'hello' })
-   */
-  send(body: { text: string }): Promise<Message>
-  /**
-   * Upload an image (png, jpeg, gif or webp; the server checks the bytes and strips metadata)
-   * and send it as an image message; resolves with the stored message. `onProgress` reports
-   * upload progress in browsers (XMLHttpRequest); elsewhere it is not called. Refused files
-   * reject with `payload_too_large`, `unsupported_media` or `bad_request`.
-   *
-   * @example
-   * const message = await room.sendImage(input.files[0], { onProgress: ({ loaded, total }) => {} })
-   */
-  sendImage(file: BinaryBody, options?: { onProgress?: ProgressHandler }): Promise<Message>
-  /**
-   * Older messages, ascending, before `before` (a seq; default: the newest).
+   * Older messages, ascending, before `before` (a seq; default: the newest). A page that ends
+   * right before `messages[0]` is added to the front of `messages`.
    *
    * @example
    * const { messages, hasMore } = await room.history({ before: oldest.seq, limit: 50 })
@@ -116,28 +70,14 @@ export interface Room {
    */
   typing(): void
   /**
-   * Listen to `message`, `notice`, `presence`, `typing` or `reset`; returns an unsubscribe function.
+   * Listen to `message`, `notice`, `presence`, `typing`, `reset`, `status` or `pending`; returns
+   * an unsubscribe function.
    *
    * @example
    * const off = room.on('message', (m) => console.log(m.seq, m.text))
+   * room.on('status', ({ current, reason }) => console.log(current, reason.code))
    */
   on<K extends keyof RoomEvents>(type: K, handler: (payload: RoomEvents[K]) => void): Unsubscribe
-}
-
-export interface RoomOptions {
-  /** Milliseconds to wait for a late message before filling a seq gap from history (default 250). */
-  gapWait?: number
-  /** Largest resume gap refilled from history; larger ones emit `reset` (default 500). */
-  maxRefill?: number
-}
-
-interface Outgoing {
-  clientId: string
-  text: string
-  attachmentId?: string
-  sent: boolean
-  resolve(m: Message): void
-  reject(e: RoomfulError): void
 }
 
 interface Deferred {
@@ -146,178 +86,111 @@ interface Deferred {
   reject(err: unknown): void
 }
 
+/** A room built from its parts (the log, the outbox); this file is its lifecycle and presence. */
 export function createRoom(
   id: string,
   conn: Connection,
   opts: RoomOptions & { backoff?: BackoffOptions },
-  upload?: Uploader,
+  upload: Upload,
 ): Room & { handle(e: ServerEvent): void } {
   const events = createEmitter<RoomEvents>()
-  const buffer = new Map<number, Message>()
-  let outbox: Outgoing[] = []
+  const log = createRoomLog(
+    (before, count) =>
+      conn.request('history', { room: id, before, limit: Math.min(conn.limits.maxPageSize, count) }),
+    events.emit,
+    opts,
+  )
+  const outbox = createOutbox(
+    ({ clientId, text, attachmentId }) =>
+      conn.request('send', { room: id, clientId, text, attachmentId }).then(({ message }) => {
+        log.add([message])
+        return message
+      }),
+    (pending) => events.emit('pending', pending),
+    () => conn.limits,
+    upload,
+    () => !!wanted,
+  )
   let members = new Map<string, UserProfile>()
   let total = 0
+  const presence = (action: PresenceChange['action'], user: UserProfile | null) =>
+    events.emit('presence', { action, user, total, members: [...members.values()] })
+  // A message of yours that reaches the log (echo or reply, whichever first) ends its send.
+  events.on('message', outbox.settle)
+  let status: RoomStatus = 'initialized'
+  const setStatus = (next: RoomStatus, code: RoomStatusReason['code'], error?: RoomfulError) => {
+    if (next === status) return
+    const previous = status
+    status = next
+    events.emit('status', { previous, current: next, reason: { code, ...(error && { error }) } })
+  }
+
   let info: RoomInfo | null = null
   let wanted: Deferred | undefined
   let limit: number | undefined
-  let active = false
-  let busy = false
-  // Seq of the last message emitted (or handed out by join); -1 before the first join.
-  let last = -1
   // Bumped when a join, rejoin or leave makes earlier async work moot.
   let epoch = 0
-  let gapTimer: ReturnType<typeof setTimeout> | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
   let lastTyping = 0
   let retries = 0
 
-  const presence = (action: PresenceChange['action'], user: UserProfile | null) =>
-    events.emit('presence', { action, user, total, members: [...members.values()] })
-
-  const take = (messages: Message[]) => {
-    if (!wanted) return
-    for (const m of messages) if (m.seq > last) buffer.set(m.seq, m)
-    drain()
-  }
-
-  /** Emit buffered messages that continue the log; a hole starts a (delayed) refill. */
-  const drain = () => {
-    if (busy || !active) return
-    for (let m; (m = buffer.get(last + 1));) {
-      buffer.delete(m.seq)
-      last = m.seq
-      if (m.kind === 'notice') events.emit('notice', m)
-      events.emit('message', m)
-    }
-    for (const seq of buffer.keys()) if (seq <= last) buffer.delete(seq)
-    if (buffer.size && !gapTimer) gapTimer = setTimeout(fill, opts.gapWait ?? 250)
-  }
-
-  /** Fetch the messages between the last emitted one and the first buffered one. */
-  const fill = async () => {
-    gapTimer = undefined
-    if (busy || !active || !buffer.size) return
-    const top = Math.min(...buffer.keys())
-    const mine = epoch
-    busy = true
-    try {
-      if (top - last - 1 > (opts.maxRefill ?? 500)) {
-        events.emit('reset', { from: last + 1, to: top - 1 })
-      } else {
-        const pages: Message[][] = []
-        for (let before = top; before > last + 1;) {
-          const page = await conn.request('history', {
-            room: id,
-            before,
-            limit: Math.min(conn.limits.maxPageSize, before - last - 1),
-          })
-          if (mine !== epoch) return
-          pages.unshift(page.messages)
-          const first = page.messages[0]
-          if (!first || !page.hasMore || first.seq >= before) break
-          before = first.seq
-        }
-        for (const m of pages.flat()) if (m.seq > last) buffer.set(m.seq, m)
-      }
-      retries = 0
-      busy = false
-      drain()
-      // Seqs are gapless, so a hole that history cannot fill (or a reset) is skipped, not waited on.
-      if (mine === epoch && buffer.has(top) && last < top - 1) {
-        last = top - 1
-        drain()
-      }
-    } catch {
-      // Lost connection: the rejoin resumes from `last`. Otherwise try again after a while.
-      if (mine === epoch) gapTimer = setTimeout(fill, backoff(retries++, opts.backoff))
-    } finally {
-      if (mine === epoch) busy = false
-    }
-  }
-
-  const fail = (err: RoomfulError) => {
-    for (const o of outbox.splice(0)) o.reject(err)
+  /** Nothing flows until the next (re)join; async work started before is moot. */
+  const halt = () => {
+    clearTimeout(timer)
+    log.pause()
+    outbox.close()
+    return ++epoch
   }
 
   /** Forget the room: the next join() starts fresh. */
-  const stop = (joinErr: RoomfulError, sendErr: RoomfulError) => {
+  const stop = (joinErr: RoomfulError, sendErr = joinErr) => {
     wanted?.reject(joinErr)
     wanted?.promise.catch(() => {})
     wanted = undefined
-    active = busy = false
-    last = -1
-    epoch++
-    clearTimeout(gapTimer)
-    gapTimer = undefined
-    buffer.clear()
+    halt()
+    log.clear()
     members.clear()
     total = 0
-    fail(sendErr)
+    outbox.clear(sendErr)
   }
 
-  const enqueue = (o: Outgoing) => {
-    outbox.push(o)
-    if (active) dispatch(o)
-  }
-
-  const dispatch = (o: Outgoing) => {
-    o.sent = true
-    conn.request('send', { room: id, clientId: o.clientId, text: o.text, attachmentId: o.attachmentId }).then(
-      ({ message }) => {
-        outbox = outbox.filter((x) => x !== o)
-        take([message])
-        o.resolve(message)
-      },
-      (err: RoomfulError) => {
-        // The reply was lost with the socket, or the node is draining: resend with the same
-        // clientId after the rejoin.
-        if ((err.code === 'disconnected' || err.code === 'shutting_down') && wanted && outbox.includes(o))
-          o.sent = false
-        else {
-          outbox = outbox.filter((x) => x !== o)
-          o.reject(err)
-        }
-      },
-    )
+  const fail = (err: RoomfulError) => {
+    stop(err)
+    setStatus('failed', err.code, err)
   }
 
   const sync = async () => {
-    const mine = ++epoch
-    const first = last < 0
-    active = false
-    busy = true
-    clearTimeout(gapTimer)
-    gapTimer = undefined
+    const mine = halt()
+    const first = log.last < 0
     let r: JoinResult
     try {
-      r = await conn.request('join', { room: id, ...(first ? { limit } : { sinceSeq: last }) })
+      r = await conn.request('join', { room: id, ...(first ? { limit } : { sinceSeq: log.last }) })
     } catch (err) {
       if (mine !== epoch) return
-      busy = false
       const e = err as RoomfulError
       if (e.code === 'disconnected') return
       if (e.code === 'timeout') return conn.restart('join timed out')
-      // Busy server: try again. Otherwise (room gone, too many rooms…) the room is left.
+      // Busy server: try again. Otherwise (room gone, too many rooms…) the room has failed.
       if (e.retryable)
-        gapTimer = setTimeout(() => mine === epoch && void sync(), backoff(retries++, opts.backoff))
-      else stop(e, e)
+        timer = setTimeout(() => mine === epoch && void sync(), backoff(retries++, opts.backoff))
+      else fail(e)
       return
     }
     if (mine !== epoch) return
-    active = true
+    retries = 0
     info = r.room
+    if (first) log.start(r.messages, r.hasMore, r.room.lastSeq)
     members = new Map(r.presence.users.map((u) => [u.id, u]))
     total = r.presence.total
     presence('sync', null)
+    setStatus('joined', 'joined')
     const go = () => {
-      busy = false
-      retries = 0
       // Resumed, latest or too_old alike: merge with what arrived live, refill any hole.
-      take(r.messages)
-      for (const o of outbox) if (!o.sent) dispatch(o)
+      log.flow(r.messages)
+      outbox.open()
     }
     if (!first) return go()
-    last = r.messages.at(-1)?.seq ?? r.room.lastSeq
-    wanted?.resolve({ room: r.room, messages: r.messages, hasMore: r.hasMore, presence: r.presence })
+    wanted?.resolve(r)
     // Live messages that overtook the reply wait until the caller of join() has rendered the page.
     setTimeout(() => mine === epoch && go())
   }
@@ -327,30 +200,26 @@ export function createRoom(
       if (wanted) void sync()
       return
     }
-    active = false
-    epoch++
-    clearTimeout(gapTimer)
-    gapTimer = undefined
+    halt()
+    if (!wanted) return
+    if (status === 'joined') setStatus('suspended', 'connection_lost')
     if (current === 'disconnected' || current === 'closed') {
       const err = reason.error ?? new RoomfulError('disconnected', `unable to send; ${reason.message}`)
-      fail(err)
-      if (last < 0 && wanted) {
-        wanted.reject(err)
-        wanted = undefined
-      }
+      // Stopped for good, or before the first join: the room has failed. Otherwise it is
+      // rejoined when the client connects again, and what waited can be retried then.
+      if (current === 'closed' || status === 'joining') fail(err)
+      else outbox.fail(err)
     }
   })
 
   return {
     id,
+    // lifecycle
+    get status() {
+      return status
+    },
     get info() {
       return info
-    },
-    get members() {
-      return [...members.values()]
-    },
-    get total() {
-      return total
     },
     get joined() {
       return !!wanted
@@ -361,6 +230,7 @@ export function createRoom(
         const promise = new Promise<JoinInfo>((res, rej) => ((resolve = res), (reject = rej)))
         wanted = { promise, resolve, reject }
         limit = options?.limit
+        setStatus('joining', 'join')
         if (conn.state === 'connected') void sync()
         else conn.connect()
       }
@@ -372,47 +242,47 @@ export function createRoom(
         new RoomfulError('not_joined', 'unable to join; the room was left'),
         new RoomfulError('not_joined', 'unable to send; the room was left'),
       )
+      setStatus('leaving', 'leave')
       if (conn.state === 'connected') await conn.request('leave', { room: id }).catch(() => {})
+      if (status === 'leaving') setStatus('left', 'left')
     },
-    send({ text }) {
-      return new Promise<Message>((resolve, reject) => {
-        if (!wanted) return reject(new RoomfulError('not_joined', 'unable to send; join the room first'))
-        if (!text.trim()) return reject(new RoomfulError('bad_request', 'unable to send; the text is blank'))
-        const max = conn.limits.maxMessageLength
-        if (text.length > max)
-          return reject(
-            new RoomfulError('message_too_long', `unable to send; the limit is ${max} characters`),
-          )
-        enqueue({ clientId: uuid(), text, sent: false, resolve, reject })
-      })
+    // the log
+    get messages() {
+      return log.messages
     },
-    async sendImage(file, options) {
-      const fail = (code: 'not_joined' | 'payload_too_large', why: string) =>
-        Promise.reject(new RoomfulError(code, `unable to send the image; ${why}`))
-      if (!wanted || !upload) return fail('not_joined', 'join the room first')
-      const size = file instanceof Uint8Array || file instanceof ArrayBuffer ? file.byteLength : file.size
-      const max = conn.limits.maxAttachmentBytes
-      if (size > max) return fail('payload_too_large', `the limit is ${max} bytes`)
-      const attachment = await upload(id, file, options?.onProgress)
-      return new Promise<Message>((resolve, reject) =>
-        enqueue({ clientId: uuid(), text: '', attachmentId: attachment.id, sent: false, resolve, reject }),
-      )
+    history: (options) =>
+      conn.request('history', { room: id, ...options }).then((page) => {
+        log.older(page, options?.before)
+        return page
+      }),
+    get hasMore() {
+      return log.hasMore
     },
-    history: (options) => conn.request('history', { room: id, ...options }),
+    // sends
+    get pending() {
+      return outbox.pending
+    },
+    send: outbox.send,
+    sendImage: outbox.sendImage,
+    discard: outbox.discard,
+    // presence and typing
+    get members() {
+      return [...members.values()]
+    },
+    get total() {
+      return total
+    },
     typing() {
       const now = Date.now()
-      if (!active || now - lastTyping < conn.limits.typingIntervalMs) return
+      if (status !== 'joined' || now - lastTyping < conn.limits.typingIntervalMs) return
       lastTyping = now
       conn.request('typing', { room: id }).catch(() => {})
     },
     on: events.on,
     handle(e) {
-      if (e.type === 'message') {
-        if (wanted && e.message.seq > last) {
-          buffer.set(e.message.seq, e.message)
-          drain()
-        }
-      } else if (!active) return
+      if (!wanted) return
+      if (e.type === 'message') log.add([e.message])
+      else if (status !== 'joined') return
       else if (e.type === 'presence') {
         total = e.total
         if (e.action === 'join') members.set(e.user.id, e.user)

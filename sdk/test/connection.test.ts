@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { CLOSE, isRoomfulError, type Client, type StateChange } from '../src/index.js'
+import { CLOSE, DEFAULT_LIMITS, isRoomfulError, type Client, type StateChange } from '../src/index.js'
 import { connectTo, reach, sleep } from './support/client.js'
 import { startFakeServer, type FakeServer } from './support/fake-server.js'
 
@@ -106,6 +106,21 @@ describe('connection state machine', () => {
     server.last!.close(CLOSE.tokenExpired)
     await reach(client, 'disconnected')
     expect(reasons).toEqual([4100])
+  })
+
+  it('exposes the app’s limits from the auth reply, and checks sends against them', async () => {
+    server.hook('auth', (_f, _c, next) => {
+      const reply = next()
+      return reply && 'result' in reply
+        ? { result: { ...(reply.result as object), limits: { ...DEFAULT_LIMITS, maxMessageLength: 10 } } }
+        : reply
+    })
+    client = connectTo(server)
+    expect(client.limits).toEqual(DEFAULT_LIMITS)
+    const room = client.room('r1')
+    await room.join()
+    expect(client.limits.maxMessageLength).toBe(10)
+    await expect(room.send({ text: 'x'.repeat(11) })).rejects.toMatchObject({ code: 'message_too_long' })
   })
 
   it('connects as a guest when it has no credentials', async () => {

@@ -4,7 +4,9 @@ import {
   type Client,
   type GapReset,
   type Message,
+  type PendingSend,
   type PresenceChange,
+  type RoomStatusChange,
 } from '../src/index.js'
 import { connectTo, range, reach, record, seqs } from './support/client.js'
 import { startFakeServer, type FakeServer } from './support/fake-server.js'
@@ -339,6 +341,114 @@ describe('resume', () => {
     await server.until(() => seen.length === 51)
     expect(resets).toEqual([{ from: 2, to: 31 }])
     expect(seqs(seen)).toEqual([1, ...range(32, 81)])
+  })
+})
+
+describe('status', () => {
+  const track = (room: ReturnType<Client['room']>) => {
+    const changes: string[] = []
+    room.on('status', (c: RoomStatusChange) => changes.push(`${c.previous}→${c.current}:${c.reason.code}`))
+    return changes
+  }
+
+  it('reports each change once with a reason: join, a lost connection, the rejoin, leave', async () => {
+    const client = open()
+    const room = client.room('r1')
+    const changes = track(room)
+    expect(room.status).toBe('initialized')
+    await room.join()
+    expect(room.status).toBe('joined')
+    server.last!.terminate()
+    await reach(client, 'reconnecting')
+    expect(room.status).toBe('suspended')
+    expect(room.joined).toBe(true)
+    await server.until(() => room.status === 'joined')
+    await room.leave()
+    expect(changes).toEqual([
+      'initialized→joining:join',
+      'joining→joined:joined',
+      'joined→suspended:connection_lost',
+      'suspended→joined:joined',
+      'joined→leaving:leave',
+      'leaving→left:left',
+    ])
+    expect(room.joined).toBe(false)
+  })
+
+  it('fails with the server’s error when the room is refused, and can be joined again', async () => {
+    server.hook('join', () => ({ error: { code: 'room_not_found', message: 'no such room' } }))
+    const room = open().room('r1')
+    const reasons: RoomStatusChange['reason'][] = []
+    room.on('status', (c) => reasons.push(c.reason))
+    const changes = track(room)
+    const err = await room.join().catch((e: unknown) => e)
+    expect(changes).toEqual(['initialized→joining:join', 'joining→failed:room_not_found'])
+    expect(reasons[1]!.error).toBe(err)
+    expect(room.joined).toBe(false)
+    server.hook('join', (_f, _c, next) => next())
+    await room.join()
+    expect(changes.slice(2)).toEqual(['failed→joining:join', 'joining→joined:joined'])
+  })
+})
+
+describe('the log and the sends a UI renders', () => {
+  it('keeps the join page, live messages and older pages in one ordered list', async () => {
+    for (let i = 1; i <= 60; i++) server.post('r1', `m${i}`)
+    const room = open().room('r1')
+    await room.join()
+    expect(seqs([...room.messages])).toEqual(range(11, 60))
+    expect(room.hasMore).toBe(true)
+    server.post('r1', 'live')
+    await server.until(() => room.messages.length === 51)
+    await room.history({ before: 11, limit: 10 })
+    await room.history({ before: 1, limit: 10 })
+    expect(seqs([...room.messages])).toEqual(range(1, 61))
+    expect(room.hasMore).toBe(false)
+  })
+
+  it.each(['echo', 'reply'])(
+    'applies your own message once when its %s comes first, and shows it pending until then',
+    async (first) => {
+      const room = open().room('r1')
+      const seen = record(room)
+      const pending: PendingSend[][] = []
+      room.on('pending', (p) => pending.push([...p]))
+      await room.join()
+      server.hook('send', (_f, conn, next) => {
+        if (first === 'echo') return next()
+        // Hold the echo back until the reply is out.
+        const push = conn.push
+        const echoes: object[] = []
+        conn.push = (frame) => echoes.push(frame)
+        const reply = next()
+        conn.push = push
+        setTimeout(() => echoes.forEach(push), 20)
+        return reply
+      })
+      const sending = room.send({ text: 'mine' })
+      const [queued] = room.pending
+      expect(queued).toMatchObject({ text: 'mine', state: 'pending' })
+      const sent = await sending
+      server.post('r1', 'after')
+      await server.until(() => seen.length === 2)
+      await new Promise((resolve) => setTimeout(resolve, 40))
+      expect(seen.map((m) => m.text)).toEqual(['mine', 'after'])
+      expect(room.messages.filter((m) => m.clientId === queued!.clientId)).toEqual([sent])
+      expect(pending.map((p) => p.map((x) => x.clientId))).toEqual([[queued!.clientId], []])
+      expect(room.pending).toEqual([])
+    },
+  )
+
+  it('lists a refused send as failed with its error until it is discarded', async () => {
+    const room = open().room('r1')
+    await room.join()
+    server.hook('send', () => ({ error: { code: 'rate_limited', message: 'slow down' } }))
+    await expect(room.send({ text: 'too fast' })).rejects.toMatchObject({ code: 'rate_limited' })
+    expect(room.pending).toMatchObject([
+      { text: 'too fast', state: 'failed', error: { code: 'rate_limited' } },
+    ])
+    room.discard(room.pending[0]!.clientId)
+    expect(room.pending).toEqual([])
   })
 })
 

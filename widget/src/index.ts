@@ -1,7 +1,7 @@
 /**
  * `@roomful/widget`: Lit web components for Roomful live chat. Importing this module
- * registers `<roomful-chat>`, `<roomful-room>`, `<roomful-ranking>`, `<roomful-room-list>`
- * and `<roomful-login>`.
+ * registers `<roomful-chat>`, `<roomful-room>` (with its `<roomful-composer>`),
+ * `<roomful-ranking>`, `<roomful-room-list>` and `<roomful-login>`.
  *
  * @example
  * import '@roomful/widget'
@@ -9,6 +9,7 @@
  */
 export { RoomfulChat } from './chat/chat.js'
 export { RoomfulRoom } from './room/room.js'
+export { RoomfulComposer } from './composer/composer.js'
 export { RoomfulRanking } from './ranking/ranking.js'
 export { RoomfulRoomList } from './room-list/room-list.js'
 export { RoomfulLogin } from './login/login.js'
@@ -18,5 +19,5 @@ export type { RoomfulEventMap, RoomfulEventName, RoomfulEvent } from './core/eve
 export type { ChatClient, ChatRoom, ConnectionState, StateChange, LobbyEvent } from './core/client.js'
 export { linkify } from './core/linkify.js'
 export type { TextPart } from './core/linkify.js'
-export { resolveLocale } from './core/i18n.js'
-export type { Locale } from './core/i18n.js'
+export { registerLocale, resolveLocale } from './core/i18n.js'
+export type { Locale, MessageKey, Translation, Translations, TranslationParams } from './core/i18n.js'

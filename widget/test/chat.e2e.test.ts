@@ -119,6 +119,32 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
     expect(seen.filter((t) => t === 'hi Bob!')).toHaveLength(1)
   })
 
+  it('shows your own message once, and what the host page puts in the room header', async () => {
+    const v = await visit('Hana')
+    // The host page fills <roomful-chat>'s slot; the chat forwards it into the room's header.
+    await v.page.evaluate(() => {
+      const action = document.createElement('button')
+      action.slot = 'room-header-actions'
+      action.textContent = 'Report room'
+      document.querySelector('#site-chat')!.append(action)
+    })
+    const chat = siteChat(v.page)
+    await createRoom(chat, `Own words ${unique()}`)
+    const slot = chat.locator('roomful-room [part="header"] slot[name="header-actions"]')
+    expect(
+      await slot.evaluate((el: HTMLSlotElement) => el.assignedElements({ flatten: true })[0]?.textContent),
+    ).toBe('Report room')
+    await expect(chat.locator('button', { hasText: 'Report room' }).isVisible()).resolves.toBe(true)
+    for (const text of ['first of mine', 'second of mine']) await say(chat, text)
+    await until('both stored', async () => (await bubbles(chat)).includes('second of mine'), 3000)
+    await v.page.waitForTimeout(300) // the echoes have come by now
+    expect((await bubbles(chat)).filter((t) => t.endsWith('of mine'))).toEqual([
+      'first of mine',
+      'second of mine',
+    ])
+    expect(await chat.locator('roomful-room .pending').count()).toBe(0)
+  })
+
   it('puts a room someone creates at the top of everyone’s room list, without a reload', async () => {
     const watcher = await visit('Wendy')
     const list = siteChat(watcher.page).locator('roomful-room-list button.room')

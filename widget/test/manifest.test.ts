@@ -8,6 +8,7 @@ interface Declaration {
   events?: { name: string }[]
   cssParts?: { name: string }[]
   cssProperties?: { name: string }[]
+  slots?: { name: string }[]
 }
 
 // `npm run build` writes the manifest from the elements' JSDoc; editors and docs tools read it.
@@ -42,5 +43,15 @@ describe('the custom elements manifest', () => {
       expect(element.cssParts?.length, tag).toBeGreaterThan(0)
       expect(element.cssProperties?.length, tag).toBeGreaterThan(0)
     }
+  })
+
+  it('lists the slots a host page can fill', () => {
+    const slots = (tag: string) => elements.get(tag)?.slots?.map((s) => s.name)
+    expect(slots('roomful-room')).toEqual(expect.arrayContaining(['header-actions', 'empty']))
+    expect(slots('roomful-room-list')).toEqual(['empty'])
+    expect(slots('roomful-ranking')).toEqual(['empty'])
+    expect(slots('roomful-chat')).toEqual(
+      expect.arrayContaining(['room-header-actions', 'room-empty', 'rooms-empty', 'ranking-empty']),
+    )
   })
 })

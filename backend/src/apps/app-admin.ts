@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { Limits } from '@roomful/sdk/protocol'
-import { importPublicKey } from '../auth/keys.js'
 import { RoomfulError } from '../errors.js'
 import type { AppPatch, AppRecord, AppStore, KeyAlgorithm } from './app-store.js'
+import { importPublicKey } from './public-key.js'
 
 /** What admins see of an app: everything but its secrets and session key. */
 export interface AppView {

@@ -1,42 +1,32 @@
-import { idSchema } from '@roomful/sdk/protocol'
+import { DEFAULT_LIMITS, modelSchemas } from '@roomful/sdk/protocol'
+import type { Request } from 'hyper-express'
 import { RoomfulError } from '../errors.js'
-import type { AppRoutes, RouteContext } from '../http/app-routes.js'
+import { bytesBody, idParam, roomIdParam } from '../http/request-parts.js'
+import { appRoute, type AppRouteContext, type Route } from '../http/route.js'
 import type { AttachmentsService } from './attachments-service.js'
 
-const idParam = (value: string | undefined, code: 'room_not_found' | 'not_found'): string => {
-  const parsed = idSchema.parse(value)
-  if (!parsed.ok) throw new RoomfulError(code)
-  return parsed.value
+export interface AttachmentRouteDeps {
+  attachments: AttachmentsService
+  publicUrl: string | null
 }
 
-/**
- * Upload (Bearer, members only) and serving. Serving takes no token because `<img>` cannot
- * send one: the unguessable id is the capability, and the app in the path must match.
- */
-export function mountAttachmentRoutes(
-  routes: AppRoutes,
-  deps: { attachments: AttachmentsService; publicUrl: string | null },
-): void {
-  routes.route('post', '/rooms/:roomId/attachments', async (ctx) => {
-    const identity = await ctx.identity()
-    if (identity.guest) throw new RoomfulError('guest_read_only')
-    const roomId = idParam(ctx.req.path_parameters.roomId, 'room_not_found')
-    const body = await ctx.bytes(ctx.app.effectiveLimits.maxAttachmentBytes)
-    const attachment = await deps.attachments.upload({
-      appId: ctx.app.id,
-      roomId,
-      uploaderId: identity.id,
-      origin: deps.publicUrl ?? requestOrigin(ctx),
-      body,
-    })
-    return { status: 201, body: attachment }
-  })
+const attachmentId = idParam('The attachment id.', 'not_found')
+const image = {
+  description: 'The image bytes.',
+  contentType: 'image/*',
+  schema: { type: 'string', format: 'binary' },
+}
+const noSuchAttachment = { not_found: 'no such attachment in this app' }
 
-  const serve = (variant: 'full' | 'thumbnail') => async (ctx: RouteContext) => {
-    const id = idParam(ctx.req.path_parameters.id, 'not_found')
-    const file = await deps.attachments.read(ctx.app.id, id, variant)
+const serve =
+  (variant: 'full' | 'thumbnail') =>
+  async (
+    { app, params, res }: AppRouteContext<'none', undefined, 'id', object>,
+    deps: AttachmentRouteDeps,
+  ) => {
+    const file = await deps.attachments.read(app.id, params.id, variant)
     if (!file) throw new RoomfulError('not_found', 'unable to serve the attachment; no such attachment')
-    ctx.res
+    res
       .status(200)
       .header('Content-Type', file.contentType)
       .header('X-Content-Type-Options', 'nosniff')
@@ -46,11 +36,74 @@ export function mountAttachmentRoutes(
       // image, so it must not be cached for long.
       .header('Cache-Control', file.final ? 'public, max-age=31536000, immutable' : 'public, max-age=60')
       .send(file.bytes)
-    return {}
   }
-  routes.route('get', '/attachments/:id', serve('full'))
-  routes.route('get', '/attachments/:id/thumbnail', serve('thumbnail'))
-}
+
+/**
+ * Upload (Bearer, members only) and serving. Serving takes no token because `<img>` cannot
+ * send one: the unguessable id is the capability, and the app in the path must match.
+ */
+export const attachmentRoutes: Route<AttachmentRouteDeps>[] = [
+  appRoute({
+    method: 'post',
+    path: '/rooms/:roomId/attachments',
+    operationId: 'uploadAttachment',
+    tag: 'attachments',
+    summary: 'Upload an image (png, jpeg, gif, webp) to send into this room',
+    description:
+      "The body is the raw image; its Content-Type is ignored: the type is sniffed from the bytes. The whole image is decoded (truncated or corrupt: 400) and re-encoded, which drops EXIF/GPS and other metadata. A refused file stores nothing. Send it with the WebSocket `send` op's `attachmentId`; a thumbnail is made by a background job.",
+    access: 'user',
+    params: { roomId: roomIdParam },
+    body: bytesBody(
+      (limits) => limits.maxAttachmentBytes,
+      `the app's \`maxAttachmentBytes\` (default ${DEFAULT_LIMITS.maxAttachmentBytes} bytes)`,
+    ),
+    status: 201,
+    response: { description: 'The stored, cleaned image.', schema: modelSchemas.Attachment },
+    errors: {
+      bad_request: 'the image is truncated or corrupt, or over 40 megapixels',
+      room_not_found: 'no such room in this app',
+      unsupported_media: 'not a png, jpeg, gif or webp image (SVG, HTML, …)',
+    },
+    handle: async ({ app, identity, params, body, req }, { attachments, publicUrl }) =>
+      attachments.upload({
+        appId: app.id,
+        roomId: params.roomId,
+        uploaderId: identity.id,
+        origin: publicUrl ?? requestOrigin(req),
+        body,
+      }),
+  }),
+  appRoute({
+    method: 'get',
+    path: '/attachments/:id',
+    operationId: 'getAttachment',
+    tag: 'attachments',
+    summary: 'The image; no token (for <img>): the unguessable id is the capability',
+    description:
+      "Headers: the sniffed Content-Type, `X-Content-Type-Options: nosniff`, `Content-Security-Policy: default-src 'none'`, `Cache-Control: public, max-age=31536000, immutable`.",
+    access: 'none',
+    params: { id: attachmentId },
+    status: 200,
+    response: image,
+    errors: noSuchAttachment,
+    handle: serve('full'),
+  }),
+  appRoute({
+    method: 'get',
+    path: '/attachments/:id/thumbnail',
+    operationId: 'getAttachmentThumbnail',
+    tag: 'attachments',
+    summary: 'A WebP thumbnail (at most 320 px); the full image until it is made',
+    description:
+      'Until the background job has made the thumbnail, this serves the full image with `Cache-Control: public, max-age=60`; then the WebP with the immutable caching of the full image.',
+    access: 'none',
+    params: { id: attachmentId },
+    status: 200,
+    response: image,
+    errors: noSuchAttachment,
+    handle: serve('thumbnail'),
+  }),
+]
 
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
 
@@ -59,9 +112,9 @@ const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
  * The Host header is the client's, so it is held to a bare host[:port]: nothing it says can add
  * a path, query or credentials to the URLs other members' browsers will load.
  */
-function requestOrigin(ctx: RouteContext): string {
-  const host = ctx.req.headers.host ?? ''
+function requestOrigin(req: Request): string {
+  const host = req.headers.host ?? ''
   if (!HOST.test(host))
     throw new RoomfulError('bad_request', 'unable to accept the upload; the Host header is not a host name')
-  return `${ctx.req.protocol === 'https' ? 'https' : 'http'}://${host}`
+  return `${req.protocol === 'https' ? 'https' : 'http'}://${host}`
 }

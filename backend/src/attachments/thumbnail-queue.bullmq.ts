@@ -1,3 +1,4 @@
+import type { JobQueueRegistry } from '../metrics/metrics.js'
 import { BullmqJobs } from '../storage/bullmq-jobs.js'
 import type { ThumbnailJob, ThumbnailProcessor, ThumbnailQueue } from './thumbnail-jobs.js'
 import { addThumbnail, createThumbnailQueue } from './thumbnail-queue.js'
@@ -9,9 +10,14 @@ export class BullmqThumbnailQueue implements ThumbnailQueue {
 
   constructor(
     processor: ThumbnailProcessor,
-    options: { redisUrl: string; prefix: string; onError?: (err: unknown) => void },
+    options: {
+      redisUrl: string
+      prefix: string
+      onError: (err: unknown) => void
+      queues?: JobQueueRegistry
+    },
   ) {
-    const onError = options.onError ?? ((err: unknown) => console.error('thumbnail job failed', err))
+    const { onError } = options
     this.jobs = new BullmqJobs<ThumbnailJob>(
       options.redisUrl,
       {
@@ -19,6 +25,7 @@ export class BullmqThumbnailQueue implements ThumbnailQueue {
         worker: (connection) => createThumbnailWorker(connection, options.prefix, processor, onError),
       },
       onError,
+      options.queues,
     )
   }
 

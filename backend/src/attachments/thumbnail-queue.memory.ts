@@ -7,7 +7,7 @@ export class MemoryThumbnailQueue implements ThumbnailQueue {
 
   constructor(
     private readonly processor: ThumbnailProcessor,
-    private readonly onError: (err: unknown) => void = (err) => console.error('thumbnail job failed', err),
+    private readonly onError: (err: unknown) => void,
   ) {}
 
   request(job: ThumbnailJob): void {

@@ -1,17 +1,7 @@
 import { createHash } from 'node:crypto'
-import {
-  createRemoteJWKSet,
-  importJWK,
-  importSPKI,
-  type CryptoKey,
-  type JWK,
-  type JWTVerifyGetKey,
-  type KeyObject,
-} from 'jose'
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose'
 import { KEY_ALGORITHMS, type AppRecord, type KeyAlgorithm, type PublicKeyRecord } from '../apps/app-store.js'
-import { RoomfulError } from '../errors.js'
-
-export type VerifyKey = CryptoKey | KeyObject | Uint8Array
+import { importPublicKey, type VerifyKey } from '../apps/public-key.js'
 
 export interface JwksOptions {
   /** How long a fetched JWKS is trusted before it is fetched again. */
@@ -27,29 +17,6 @@ export const isKeyAlgorithm = (alg: unknown): alg is KeyAlgorithm =>
   KEY_ALGORITHMS.includes(alg as KeyAlgorithm)
 
 /**
- * Parses a registered public key (a public JWK as JSON, or an SPKI PEM) for `alg`. Private
- * keys are refused, so an admin pasting the wrong half of a pair learns it at registration.
- */
-export async function importPublicKey(alg: KeyAlgorithm, publicKey: string): Promise<VerifyKey> {
-  const text = publicKey.trim()
-  try {
-    if (text.startsWith('{')) {
-      const jwk = JSON.parse(text) as JWK
-      if ('d' in jwk) throw new Error('the JWK is a private key')
-      if (jwk.alg !== undefined && jwk.alg !== alg) throw new Error(`the JWK says alg ${jwk.alg}`)
-      return await importJWK({ ...jwk, alg }, alg)
-    }
-    if (text.includes('PRIVATE KEY')) throw new Error('the PEM is a private key')
-    return await importSPKI(text, alg)
-  } catch (err) {
-    throw new RoomfulError(
-      'bad_request',
-      `unable to use the public key; it is not a public ${alg} key (${(err as Error).message})`,
-    )
-  }
-}
-
-/**
  * The keys of every app, cached per app: registered keys by (app, kid, key text) and one
  * remote JWKS per app. Nothing is shared between apps, so two apps that both name a key
  * `main` can never verify each other's tokens.
@@ -57,8 +24,12 @@ export async function importPublicKey(alg: KeyAlgorithm, publicKey: string): Pro
 export class KeyCache {
   private readonly registered = new Map<string, Promise<VerifyKey>>()
   private readonly remote = new Map<string, { url: string; getKey: JWTVerifyGetKey }>()
+  private readonly jwks: JwksOptions
 
-  constructor(private readonly jwks: JwksOptions = DEFAULT_JWKS) {}
+  /** One per process, built by the composition root from the config and passed down. */
+  constructor(jwks: Partial<JwksOptions> = {}) {
+    this.jwks = { ...DEFAULT_JWKS, ...jwks }
+  }
 
   /** The registered key `kid` of `app` with the algorithm it is pinned to, or null. */
   registeredKey(
@@ -101,11 +72,4 @@ export class KeyCache {
     this.remote.delete(appId)
     for (const key of this.registered.keys()) if (key.startsWith(`${appId}\n`)) this.registered.delete(key)
   }
-}
-
-/** The process's key cache; `configureKeys` replaces it with the configured JWKS timings. */
-export let keys = new KeyCache()
-
-export function configureKeys(options: Partial<JwksOptions>): void {
-  keys = new KeyCache({ ...DEFAULT_JWKS, ...options })
 }

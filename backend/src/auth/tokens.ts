@@ -10,7 +10,7 @@ import {
 import type { Identity } from '@roomful/sdk/protocol'
 import { KEY_ALGORITHMS, type AppRecord } from '../apps/app-store.js'
 import { RoomfulError } from '../errors.js'
-import { isKeyAlgorithm, keys } from './keys.js'
+import { isKeyAlgorithm, type KeyCache } from './keys.js'
 
 /** `iss` of access tokens Roomful issues for hosted accounts (their `aud` is the app id). */
 export const HOSTED_ISSUER = 'roomful'
@@ -55,9 +55,13 @@ const invalid = (why: string) => new RoomfulError('token_invalid', `unable to au
  *   (app, `kid`) among the registered keys and then in the app's JWKS. A registered key only
  *   verifies tokens of its own algorithm.
  * `alg: none` and anything else never verifies; `exp` and `sub` are required; `exp`, `nbf`,
- * `aud` and `iss` are checked with a 5 s clock tolerance.
+ * `aud` and `iss` are checked with a 5 s clock tolerance. Registered keys and JWKS come from `keys`.
  */
-export async function verifyUserToken(app: AppRecord, token: string): Promise<VerifiedIdentity> {
+export async function verifyUserToken(
+  app: AppRecord,
+  token: string,
+  keys: KeyCache,
+): Promise<VerifiedIdentity> {
   let issuer: unknown
   let alg: string | undefined
   let kid: string | undefined

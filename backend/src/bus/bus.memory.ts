@@ -9,7 +9,7 @@ export class MemoryBus implements Bus {
   private readonly handlers = new Map<string, Set<(payload: string) => void>>()
   private closed = false
 
-  constructor(private readonly onError: (err: unknown) => void = (err) => console.error(err)) {}
+  constructor(private readonly onError: (err: unknown) => void) {}
 
   async publish(channel: string, payload: string): Promise<void> {
     const handlers = this.handlers.get(channel)

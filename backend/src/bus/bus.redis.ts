@@ -4,7 +4,8 @@ import type { Bus } from './bus.js'
 export interface RedisBusOptions {
   /** Prepended to every channel, like the presence keys, so deployments sharing a Redis stay apart. */
   prefix: string
-  onError?: (err: unknown) => void
+  /** A subscriber's handler threw. */
+  onError: (err: unknown) => void
 }
 
 /**
@@ -25,7 +26,7 @@ export class RedisBus implements Bus {
     private readonly subscriber: Redis,
     private readonly options: RedisBusOptions,
   ) {
-    this.onError = options.onError ?? ((err) => console.error(err))
+    this.onError = options.onError
     subscriber.on('message', (channel: string, payload: string) => this.deliver(channel, payload))
   }
 

@@ -14,3 +14,13 @@ export const channels = {
   ranking: (appId: string) => `ranking:${appId}`,
   lobby: (appId: string) => `lobby:${appId}`,
 }
+
+/**
+ * Envelopes on a room channel. `M<seq>\n<frame>` carries a stored message, which every node's
+ * room feed delivers in seq order; `E\n<frame>` carries an ephemeral event (presence, typing),
+ * delivered as it comes.
+ */
+export const roomEnvelope = {
+  message: (seq: number, frame: string) => `M${seq}\n${frame}`,
+  ephemeral: (frame: object) => `E\n${JSON.stringify(frame)}`,
+}

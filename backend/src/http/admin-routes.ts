@@ -1,100 +1,162 @@
-import { timingSafeEqual, createHash } from 'node:crypto'
-import type { Request, Response, Server } from 'hyper-express'
-import type { Schema } from '@roomful/sdk/protocol'
+import { s } from '@roomful/sdk/protocol'
 import type { AppAdmin } from '../apps/app-admin.js'
-import { RoomfulError, toWireError } from '../errors.js'
-import type { Logger } from '../logger.js'
-import { adminSchemas } from './admin-schemas.js'
+import { adminModels, adminSchemas } from './admin-schemas.js'
+import { idParam, jsonBody, type PathParam } from './request-parts.js'
+import { adminRoute, type Route } from './route.js'
 
-type Result = { status?: number; body?: unknown }
-type Handler = (req: Request, body: <T>(schema: Schema<T>) => Promise<T>) => Promise<Result>
-type Method = 'get' | 'post' | 'patch' | 'delete'
-/** A route of another feature mounted under `/v1/admin` with the same key check and errors. */
-export interface AdminRoute {
-  method: Method
-  path: string
-  handler: Handler
+export interface AdminRouteDeps {
+  admin: AppAdmin
 }
 
-// Hashing both sides first gives equal-length buffers, so the comparison takes the same time
-// whatever the presented key's length.
-const digest = (text: string) => createHash('sha256').update(text).digest()
+const appId = idParam('The app id.', 'app_not_found')
+const kid: PathParam = {
+  description: 'The key id.',
+  schema: s.string({ min: 1, max: 128 }),
+  invalid: 'not_found',
+}
+const noSuchApp = { app_not_found: 'no such app' }
+const app = (description: string) => ({ description, schema: adminModels.App })
+const tag = 'admin'
 
 /**
- * The admin REST API under `/v1/admin/apps`, for operators' servers only: a Bearer admin key,
- * no CORS (browsers cannot call it cross-origin), and absent entirely when no key is set.
+ * The admin REST API under `/v1/admin`, for operators' servers only: a Bearer admin key, no
+ * CORS (browsers cannot call it cross-origin), and answering `not_found` when no key is set.
+ * The same operations as the admin CLI, through `AppAdmin`.
  */
-export function mountAdminRoutes(
-  server: Server,
-  admin: AppAdmin,
-  adminKey: string | null,
-  log: Logger,
-  more: AdminRoute[] = [],
-): void {
-  const expected = adminKey === null ? null : digest(adminKey)
-  const route = (method: Method, path: string, handler: Handler) =>
-    server[method](`/v1/admin${path}`, async (req: Request, res: Response) => {
-      try {
-        if (!expected) throw new RoomfulError('not_found', 'the admin API is disabled; set ADMIN_KEY')
-        const [scheme, key] = (req.headers.authorization ?? '').split(' ')
-        if (scheme?.toLowerCase() !== 'bearer' || !key)
-          throw new RoomfulError(
-            'unauthenticated',
-            'unable to administer; send Authorization: Bearer <ADMIN_KEY>',
-          )
-        if (!timingSafeEqual(digest(key), expected))
-          throw new RoomfulError('forbidden', 'unable to administer; the admin key is wrong')
-        const result = await handler(req, async (schema) => {
-          let raw: unknown
-          try {
-            raw = JSON.parse((await req.text()) || '{}')
-          } catch {
-            throw new RoomfulError('malformed_json', 'unable to read the body; it is not valid JSON')
-          }
-          const parsed = schema.parse(raw)
-          if (!parsed.ok) throw new RoomfulError('bad_request', `unable to accept the body; ${parsed.issue}`)
-          return parsed.value
-        })
-        res.status(result.status ?? 200)
-        if (result.body === undefined) res.send()
-        else res.json(result.body)
-      } catch (err) {
-        if (!(err instanceof RoomfulError)) log.error({ err, path: req.path }, 'an admin request failed')
-        if (!res.completed)
-          res.status(err instanceof RoomfulError ? err.status : 500).json({ error: toWireError(err) })
-      }
-    })
-  const id = (req: Request) => req.path_parameters.appId ?? ''
-
-  route('post', '/apps', async (_req, body) => ({
+export const adminRoutes: Route<AdminRouteDeps>[] = [
+  adminRoute({
+    method: 'post',
+    path: '/apps',
+    operationId: 'adminCreateApp',
+    tag,
+    summary: 'Create an app; the answer holds its secret, shown this once',
+    body: jsonBody(adminSchemas.createApp),
     status: 201,
-    body: await admin.create(await body(adminSchemas.createApp)),
-  }))
-  route('get', '/apps', async () => ({ body: { apps: await admin.list() } }))
-  route('get', '/apps/:appId', async (req) => ({ body: await admin.get(id(req)) }))
-  route('patch', '/apps/:appId', async (req, body) => ({
-    body: await admin.update(id(req), await body(adminSchemas.updateApp)),
-  }))
-  route('post', '/apps/:appId/disable', async (req) => ({
-    body: await admin.update(id(req), { disabled: true }),
-  }))
-  route('post', '/apps/:appId/enable', async (req) => ({
-    body: await admin.update(id(req), { disabled: false }),
-  }))
-  route('post', '/apps/:appId/rotate-secret', async (req, body) => {
-    const { keepOldForSeconds = 0 } = await body(adminSchemas.rotateSecret)
-    return { body: await admin.rotateSecret(id(req), keepOldForSeconds * 1000) }
-  })
-  route('post', '/apps/:appId/keys', async (req, body) => ({
+    response: { description: 'The new app, with its secret.', schema: adminModels.AppWithSecret },
+    errors: { bad_request: 'the id is taken or not 1..64 of A-Z a-z 0-9 _ -' },
+    handle: async ({ body }, { admin }) => admin.create(body),
+  }),
+  adminRoute({
+    method: 'get',
+    path: '/apps',
+    operationId: 'adminListApps',
+    tag,
+    summary: 'Every app',
+    status: 200,
+    response: {
+      description: 'The apps.',
+      schema: {
+        type: 'object',
+        required: ['apps'],
+        properties: { apps: { type: 'array', items: adminModels.App } },
+      },
+    },
+    handle: async (_ctx, { admin }) => ({ apps: await admin.list() }),
+  }),
+  adminRoute({
+    method: 'get',
+    path: '/apps/:appId',
+    operationId: 'adminGetApp',
+    tag,
+    summary: 'One app',
+    params: { appId },
+    status: 200,
+    response: app('The app.'),
+    errors: noSuchApp,
+    handle: async ({ params }, { admin }) => admin.get(params.appId),
+  }),
+  adminRoute({
+    method: 'patch',
+    path: '/apps/:appId',
+    operationId: 'adminUpdateApp',
+    tag,
+    summary: 'Change an app: name, origins, limits, guests, disabled, JWKS URL',
+    description: 'Applies on this node at once; other nodes within their 5 s app cache.',
+    params: { appId },
+    body: jsonBody(adminSchemas.updateApp),
+    status: 200,
+    response: app('The changed app.'),
+    errors: { ...noSuchApp, bad_request: 'the JWKS URL is not an http(s) URL' },
+    handle: async ({ params, body }, { admin }) => admin.update(params.appId, body),
+  }),
+  adminRoute({
+    method: 'post',
+    path: '/apps/:appId/disable',
+    operationId: 'adminDisableApp',
+    tag,
+    summary: 'Disable an app: its sockets close with 4004 and its requests get 403 `app_disabled`',
+    params: { appId },
+    status: 200,
+    response: app('The disabled app.'),
+    errors: noSuchApp,
+    handle: async ({ params }, { admin }) => admin.update(params.appId, { disabled: true }),
+  }),
+  adminRoute({
+    method: 'post',
+    path: '/apps/:appId/enable',
+    operationId: 'adminEnableApp',
+    tag,
+    summary: 'Enable a disabled app again',
+    params: { appId },
+    status: 200,
+    response: app('The enabled app.'),
+    errors: noSuchApp,
+    handle: async ({ params }, { admin }) => admin.update(params.appId, { disabled: false }),
+  }),
+  adminRoute({
+    method: 'post',
+    path: '/apps/:appId/rotate-secret',
+    operationId: 'adminRotateSecret',
+    tag,
+    summary: 'Give an app a new secret; the old one may keep verifying for a while',
+    description: 'The body may be left out: the old secret is then refused at once.',
+    params: { appId },
+    body: jsonBody(adminSchemas.rotateSecret),
+    status: 200,
+    response: { description: 'The app, with its new secret.', schema: adminModels.AppWithSecret },
+    errors: noSuchApp,
+    handle: async ({ params, body }, { admin }) =>
+      admin.rotateSecret(params.appId, (body.keepOldForSeconds ?? 0) * 1000),
+  }),
+  adminRoute({
+    method: 'post',
+    path: '/apps/:appId/keys',
+    operationId: 'adminAddKey',
+    tag,
+    summary: "Register a public key (JWK or SPKI PEM) that verifies the app's user tokens of its algorithm",
+    params: { appId },
+    body: jsonBody(adminSchemas.addKey),
     status: 201,
-    body: await admin.addKey(id(req), await body(adminSchemas.addKey)),
-  }))
-  route('delete', '/apps/:appId/keys/:kid', async (req) => ({
-    body: await admin.removeKey(id(req), req.path_parameters.kid ?? ''),
-  }))
-  route('delete', '/apps/:appId', async (req) => {
-    await admin.delete(id(req))
-    return { status: 204 }
-  })
-  for (const { method, path, handler } of more) route(method, path, handler)
-}
+    response: app('The app, with the key.'),
+    errors: {
+      ...noSuchApp,
+      bad_request: 'the kid is taken, or the key is not a public key of that algorithm',
+    },
+    handle: async ({ params, body }, { admin }) => admin.addKey(params.appId, body),
+  }),
+  adminRoute({
+    method: 'delete',
+    path: '/apps/:appId/keys/:kid',
+    operationId: 'adminRemoveKey',
+    tag,
+    summary: 'Remove a registered public key',
+    params: { appId, kid },
+    status: 200,
+    response: app('The app, without the key.'),
+    errors: { ...noSuchApp, not_found: 'the app has no key of this kid' },
+    handle: async ({ params }, { admin }) => admin.removeKey(params.appId, params.kid),
+  }),
+  adminRoute({
+    method: 'delete',
+    path: '/apps/:appId',
+    operationId: 'adminDeleteApp',
+    tag,
+    summary: 'Delete an app',
+    description: "Its sockets on this node close at once; other nodes' on their next app lookup.",
+    params: { appId },
+    status: 204,
+    response: { description: 'Deleted.' },
+    errors: noSuchApp,
+    handle: async ({ params }, { admin }) => void (await admin.delete(params.appId)),
+  }),
+]

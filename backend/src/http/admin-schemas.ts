@@ -1,4 +1,5 @@
-import { DEFAULT_LIMITS, s, type Limits, type Schema } from '@roomful/sdk/protocol'
+import { DEFAULT_LIMITS, s, type Limits, type ModelSchema, type Schema } from '@roomful/sdk/protocol'
+import type { AppView } from '../apps/app-admin.js'
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../apps/app-store.js'
 
 /** A list of `inner`, at most `max` long. */
@@ -62,4 +63,65 @@ export const adminSchemas = {
     alg: oneOf<KeyAlgorithm>(KEY_ALGORITHMS),
     publicKey: s.string({ min: 1, max: 16_384 }),
   }),
+}
+
+const time = { type: 'string', format: 'date-time' }
+const appView = {
+  type: 'object',
+  required: [
+    'id',
+    'name',
+    'allowedOrigins',
+    'limits',
+    'allowGuests',
+    'disabled',
+    'publicKeys',
+    'jwksUrl',
+    'previousSecretExpiresAt',
+    'createdAt',
+  ],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    allowedOrigins: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Origins (or `*`) pages may call from.',
+    },
+    limits: {
+      ...limits.json(),
+      description: 'Overrides of the default limits; absent ones are the defaults.',
+    },
+    allowGuests: { type: 'boolean' },
+    disabled: { type: 'boolean' },
+    publicKeys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kid', 'alg', 'createdAt'],
+        properties: { kid: { type: 'string' }, alg: { enum: [...KEY_ALGORITHMS] }, createdAt: time },
+      },
+    },
+    jwksUrl: { type: ['string', 'null'] },
+    previousSecretExpiresAt: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'Until when the secret before the last rotation still verifies; null when it does not.',
+    },
+    createdAt: time,
+  },
+} satisfies ModelSchema<AppView>
+
+/** What the admin REST API answers with, by the name the document gives them. */
+export const adminModels = {
+  App: { ...appView, description: 'An app as admins see it: everything but its secrets.' },
+  AppWithSecret: {
+    ...appView,
+    description: 'The app with its secret: shown only when the app is created or its secret rotated.',
+    required: [...appView.required, 'secret'],
+    properties: {
+      ...appView.properties,
+      secret: { type: 'string', description: 'Signs HS256 user tokens (iss = the app id, aud = "roomful").' },
+    },
+  } satisfies ModelSchema<AppView & { secret: string }>,
 }

@@ -1,71 +1,176 @@
-import { bodySchemas, DEFAULT_HISTORY_PAGE, idSchema } from '@roomful/sdk/protocol'
+import { bodySchemas, DEFAULT_HISTORY_PAGE, modelSchemas as models } from '@roomful/sdk/protocol'
 import type { AuthService } from '../auth/auth-service.js'
-import { RoomfulError } from '../errors.js'
 import type { MessagesService } from '../messages/messages-service.js'
 import type { RankingService } from '../ranking/ranking-service.js'
 import type { RoomsService } from '../rooms/rooms-service.js'
-import type { AppRoutes } from './app-routes.js'
+import { idQuery, intQuery, jsonBody, roomIdParam } from './request-parts.js'
+import { appRoute, type Route } from './route.js'
 
-const roomIdParam = (value: string | undefined): string => {
-  const parsed = idSchema.parse(value)
-  if (!parsed.ok) throw new RoomfulError('room_not_found')
-  return parsed.value
+export interface RestApiDeps {
+  auth: AuthService
+  rooms: RoomsService
+  messages: MessagesService
+  ranking: RankingService
 }
 
-/** The REST surface; see docs/rest-api.md. Thin: validate, call a service, return. */
-export function mountRestApi(
-  routes: AppRoutes,
-  deps: { auth: AuthService; rooms: RoomsService; messages: MessagesService; ranking: RankingService },
-): void {
-  routes.route('post', '/auth/signup', async (ctx) => ({
+const pageLimit = (fallback: number) =>
+  intQuery('limit', {
+    description: `Page size, default ${fallback}; at most the app's maxPageSize.`,
+    min: 1,
+    max: (limits) => limits.maxPageSize,
+    fallback,
+  })
+const roomNotFound = {
+  room_not_found: 'no such room in this app (also for a room id that is not a valid id)',
+}
+
+/** The app REST surface under `/v1/apps/:appId`; see docs/rest-api.md. Thin: the router has
+ * checked the token, parameters and body by the time a handler runs. */
+export const restApiRoutes: Route<RestApiDeps>[] = [
+  appRoute({
+    method: 'post',
+    path: '/auth/signup',
+    operationId: 'signup',
+    tag: 'accounts',
+    summary: 'Create a hosted account (email + password) in this app and start a session',
+    description: 'The email is trimmed and stored lower-cased; the display name is trimmed.',
+    access: 'none',
+    body: jsonBody(bodySchemas.signup),
     status: 201,
-    body: await deps.auth.signup(ctx.app, await ctx.body(bodySchemas.signup)),
-  }))
-  routes.route('post', '/auth/login', async (ctx) => ({
-    body: await deps.auth.login(ctx.app, await ctx.body(bodySchemas.login)),
-  }))
-  routes.route('post', '/auth/refresh', async (ctx) => ({
-    body: await deps.auth.refresh(ctx.app, (await ctx.body(bodySchemas.refresh)).refreshToken),
-  }))
-  routes.route('post', '/auth/logout', async (ctx) => {
-    await deps.auth.logout(ctx.app, (await ctx.body(bodySchemas.refresh)).refreshToken)
-    return { status: 204 }
-  })
-
-  routes.route('get', '/me', async (ctx) => {
-    const { expiresAt: _, ...identity } = await ctx.identity()
-    return { body: identity }
-  })
-
-  routes.route('get', '/rooms', async (ctx) => {
-    await ctx.reader()
-    const limit = ctx.intQuery('limit', 20, 1, ctx.app.effectiveLimits.maxPageSize)!
-    const cursor = ctx.req.query_parameters.cursor
-    if (cursor !== undefined && !idSchema.parse(cursor).ok)
-      throw new RoomfulError('bad_request', 'unable to page; bad cursor')
-    return { body: await deps.rooms.list(ctx.app.id, { limit, cursor: cursor || undefined }) }
-  })
-  routes.route('post', '/rooms', async (ctx) => {
-    const identity = await ctx.identity()
-    if (identity.guest) throw new RoomfulError('guest_read_only')
-    const input = await ctx.body(bodySchemas.createRoom)
-    return { status: 201, body: await deps.rooms.create(ctx.app.id, identity.id, input) }
-  })
-  routes.route('get', '/rooms/:roomId', async (ctx) => {
-    await ctx.reader()
-    return { body: await deps.rooms.get(ctx.app.id, roomIdParam(ctx.req.path_parameters.roomId)) }
-  })
-  routes.route('get', '/rooms/:roomId/messages', async (ctx) => {
-    await ctx.reader()
-    const roomId = roomIdParam(ctx.req.path_parameters.roomId)
-    await deps.rooms.require(ctx.app.id, roomId)
-    const limit = ctx.intQuery('limit', DEFAULT_HISTORY_PAGE, 1, ctx.app.effectiveLimits.maxPageSize)!
-    const before = ctx.intQuery('before', undefined, 1, Number.MAX_SAFE_INTEGER)
-    return { body: await deps.messages.historyPage(ctx.app.id, roomId, { before, limit }) }
-  })
-
-  routes.route('get', '/ranking', async (ctx) => {
-    await ctx.reader()
-    return { body: await deps.ranking.current(ctx.app.id) }
-  })
-}
+    response: { description: 'The account was created; a session started.', schema: models.AuthSession },
+    errors: { email_taken: 'an account with this email exists in this app' },
+    handle: async ({ app, body }, { auth }) => auth.signup(app, body),
+  }),
+  appRoute({
+    method: 'post',
+    path: '/auth/login',
+    operationId: 'login',
+    tag: 'accounts',
+    summary: 'Log in with email and password',
+    access: 'none',
+    body: jsonBody(bodySchemas.login),
+    status: 200,
+    response: { description: 'A new session.', schema: models.AuthSession },
+    errors: { invalid_credentials: 'unknown email or wrong password (indistinguishable on purpose)' },
+    handle: async ({ app, body }, { auth }) => auth.login(app, body),
+  }),
+  appRoute({
+    method: 'post',
+    path: '/auth/refresh',
+    operationId: 'refresh',
+    tag: 'accounts',
+    summary: 'Trade a refresh token for a new session (the refresh token is spent)',
+    description:
+      'Presenting a refresh token that was already used revokes every token of its login (its family): treat a `refresh_invalid` as "log in again".',
+    access: 'none',
+    body: jsonBody(bodySchemas.refresh),
+    status: 200,
+    response: { description: 'A new session, with a new refresh token.', schema: models.AuthSession },
+    errors: { refresh_invalid: 'unknown, used, revoked or expired' },
+    handle: async ({ app, body }, { auth }) => auth.refresh(app, body.refreshToken),
+  }),
+  appRoute({
+    method: 'post',
+    path: '/auth/logout',
+    operationId: 'logout',
+    tag: 'accounts',
+    summary: 'Revoke the refresh token and every token of its login',
+    access: 'none',
+    body: jsonBody(bodySchemas.refresh),
+    status: 204,
+    response: { description: 'Done (also when the token was unknown).' },
+    handle: async ({ app, body }, { auth }) => void (await auth.logout(app, body.refreshToken)),
+  }),
+  appRoute({
+    method: 'get',
+    path: '/me',
+    operationId: 'me',
+    tag: 'accounts',
+    summary: 'The identity of the bearer token',
+    access: 'user',
+    status: 200,
+    response: { description: 'Who the token is for.', schema: models.Identity },
+    handle: async ({ identity: { expiresAt: _, ...identity } }) => identity,
+  }),
+  appRoute({
+    method: 'get',
+    path: '/rooms',
+    operationId: 'listRooms',
+    tag: 'rooms',
+    summary: 'List rooms, newest first, keyset-paginated, each with its live occupancy',
+    access: 'guest-readable',
+    query: {
+      limit: pageLimit(20),
+      cursor: idQuery(
+        '`nextCursor` of the previous page (a room id). A value that is not a valid id: 400.',
+        'unable to page; bad cursor',
+      ),
+    },
+    status: 200,
+    response: { description: 'One page of rooms.', schema: models.RoomPage },
+    handle: async ({ app, query }, { rooms }) => rooms.list(app.id, query),
+  }),
+  appRoute({
+    method: 'post',
+    path: '/rooms',
+    operationId: 'createRoom',
+    tag: 'rooms',
+    summary: 'Create a room',
+    description: 'Lobby subscribers (`rooms.subscribe`) receive a `room.created` event.',
+    access: 'user',
+    body: jsonBody(bodySchemas.createRoom),
+    status: 201,
+    response: { description: 'The new room (occupancy 0, lastSeq 0).', schema: models.Room },
+    handle: async ({ app, identity, body }, { rooms }) => rooms.create(app.id, identity.id, body),
+  }),
+  appRoute({
+    method: 'get',
+    path: '/rooms/:roomId',
+    operationId: 'getRoom',
+    tag: 'rooms',
+    summary: 'One room, with its live occupancy',
+    access: 'guest-readable',
+    params: { roomId: roomIdParam },
+    status: 200,
+    response: { description: 'The room.', schema: models.Room },
+    errors: roomNotFound,
+    handle: async ({ app, params }, { rooms }) => rooms.get(app.id, params.roomId),
+  }),
+  appRoute({
+    method: 'get',
+    path: '/rooms/:roomId/messages',
+    operationId: 'listMessages',
+    tag: 'messages',
+    summary: 'History: the newest messages before a seq, ascending',
+    access: 'guest-readable',
+    params: { roomId: roomIdParam },
+    query: {
+      limit: pageLimit(DEFAULT_HISTORY_PAGE),
+      before: intQuery('before', {
+        description:
+          'Return messages with seq below this (default: the newest). To page back, pass the first seq of the previous page.',
+        min: 1,
+        max: Number.MAX_SAFE_INTEGER,
+        fallback: undefined,
+      }),
+    },
+    status: 200,
+    response: { description: 'A page of messages, ascending by seq.', schema: models.MessagePage },
+    errors: roomNotFound,
+    handle: async ({ app, params, query }, { rooms, messages }) => {
+      await rooms.require(app.id, params.roomId)
+      return messages.historyPage(app.id, params.roomId, query)
+    },
+  }),
+  appRoute({
+    method: 'get',
+    path: '/ranking',
+    operationId: 'ranking',
+    tag: 'ranking',
+    summary: 'The ranking board: occupied rooms by distinct users, ties by latest activity (top 10)',
+    access: 'guest-readable',
+    status: 200,
+    response: { description: 'The board as this node knows it.', schema: models.RankingBoard },
+    handle: async ({ app }, { ranking }) => ranking.current(app.id),
+  }),
+]

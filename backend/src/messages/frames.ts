@@ -1,15 +1,12 @@
 import type { Message } from '@roomful/sdk/protocol'
+import { roomEnvelope } from '../bus/bus.js'
 
 /** The one place a stored message becomes a wire frame; every node forwards the string as is. */
 export const messageFrame = (message: Message): string =>
   JSON.stringify({ type: 'message', room: message.roomId, message })
 
-/**
- * Envelopes on the room channel between nodes. `M<seq>\n<frame>` carries a stored message,
- * which nodes deliver in seq order; `E\n<frame>` carries an ephemeral event (presence,
- * typing), delivered as it comes.
- */
+/** A stored message (or an ephemeral event) in its room channel envelope (see `roomEnvelope`). */
 export const envelope = {
-  message: (message: Message) => `M${message.seq}\n${messageFrame(message)}`,
-  ephemeral: (frame: object) => `E\n${JSON.stringify(frame)}`,
+  message: (message: Message) => roomEnvelope.message(message.seq, messageFrame(message)),
+  ephemeral: roomEnvelope.ephemeral,
 }

@@ -1,22 +1,34 @@
+import { randomBytes } from 'node:crypto'
 import type { PresenceSnapshot, UserProfile } from '@roomful/sdk/protocol'
-import type { Membership, PresenceChange, PresenceStore, RoomActivity } from './presence-store.js'
+import type {
+  Departure,
+  Membership,
+  NodeState,
+  PresenceChange,
+  PresenceStore,
+  Reassertion,
+  Registration,
+  RoomActivity,
+} from './presence-store.js'
 
 interface RoomPresence {
   /** connectionId → userId */
   connections: Map<string, string>
-  /** userId → connections of that user in this room */
+  /** userId → slots of that user in this room: their connections, plus one while held */
   users: Map<string, { profile: UserProfile; count: number }>
+  /** Users kept present by a deferred leave (one slot each in `users`). */
+  held: Set<string>
 }
 
-interface NodeState {
+interface NodeRecord {
   memberships: Set<string>
   connections: Set<string>
 }
 
 /**
  * Presence in process memory (embedded mode). Same semantics as the Redis driver, node
- * liveness included, so that the service code exercised in embedded mode is the code that
- * runs in production.
+ * liveness and deferred leaves included, so that the service code exercised in embedded mode
+ * is the code that runs in production. It never loses its data, so its epoch never changes.
  */
 export class MemoryPresenceStore implements PresenceStore {
   /** appId → roomId → who is there */
@@ -25,29 +37,41 @@ export class MemoryPresenceStore implements PresenceStore {
   private readonly activity = new Map<string, Map<string, number>>()
   /** `${appId}\0${userId}` → connectionId → nodeId */
   private readonly userConnections = new Map<string, Map<string, string>>()
-  private readonly nodes = new Map<string, NodeState>()
+  private readonly nodes = new Map<string, NodeRecord>()
   /** nodeId → epoch ms when its heartbeat lapses */
   private readonly alive = new Map<string, number>()
+  /** key(appId, roomId, userId) → epoch ms when the deferred leave is due */
+  private readonly holds = new Map<string, number>()
+  private readonly epoch = randomBytes(6).toString('hex')
 
   async join(m: Membership): Promise<PresenceChange> {
-    const room = this.room(m.appId, m.roomId, true) as RoomPresence
-    const user = { id: m.user.id, name: m.user.name, avatar: m.user.avatar }
     this.activityOf(m.appId).set(m.roomId, Date.now())
-    if (room.connections.has(m.connectionId)) {
-      return { appId: m.appId, roomId: m.roomId, user, changed: false, total: room.users.size }
-    }
-    room.connections.set(m.connectionId, m.user.id)
-    const entry = room.users.get(m.user.id) ?? { profile: user, count: 0 }
-    entry.profile = user
-    entry.count += 1
-    room.users.set(m.user.id, entry)
-    this.node(m.nodeId).memberships.add(key(m.appId, m.roomId, m.connectionId))
-    return { appId: m.appId, roomId: m.roomId, user, changed: entry.count === 1, total: room.users.size }
+    const { change } = this.addMembership(m)
+    return change
   }
 
-  async leave(m: Omit<Membership, 'user'> & { userId: string }): Promise<PresenceChange | null> {
-    this.nodes.get(m.nodeId)?.memberships.delete(key(m.appId, m.roomId, m.connectionId))
-    return this.removeMembership(m.appId, m.roomId, m.connectionId)
+  async leave(d: Departure, options: { holdMs?: number } = {}): Promise<PresenceChange | null> {
+    this.nodes.get(d.nodeId)?.memberships.delete(key(d.appId, d.roomId, d.connectionId))
+    return this.removeMembership(d.appId, d.roomId, d.connectionId, options.holdMs ?? 0)
+  }
+
+  async hold(appId: string, roomId: string, user: UserProfile, forMs: number): Promise<void> {
+    this.holdUser(appId, roomId, user, forMs)
+  }
+
+  async finalizeLeaves(): Promise<PresenceChange[]> {
+    const now = Date.now()
+    const changes: PresenceChange[] = []
+    for (const [k, due] of [...this.holds]) {
+      if (due > now) continue
+      this.holds.delete(k)
+      const [appId, roomId, userId] = unkey(k)
+      const room = this.room(appId, roomId, false)
+      if (!room?.held.delete(userId)) continue
+      const change = this.dropSlot(appId, roomId, room, userId)
+      if (change.changed) changes.push(change)
+    }
+    return changes
   }
 
   async snapshot(appId: string, roomId: string, cap: number): Promise<PresenceSnapshot> {
@@ -81,13 +105,10 @@ export class MemoryPresenceStore implements PresenceStore {
   }
 
   async openConnection(appId: string, userId: string, connectionId: string, nodeId: string, max: number) {
-    const k = `${appId}\u0000${userId}`
-    const conns = this.userConnections.get(k) ?? new Map<string, string>()
-    if (conns.has(connectionId)) return true
-    if (conns.size >= max) return false
-    conns.set(connectionId, nodeId)
-    this.userConnections.set(k, conns)
-    this.node(nodeId).connections.add(key(appId, userId, connectionId))
+    const conns = this.userConnections.get(`${appId}\u0000${userId}`)
+    if (conns?.has(connectionId)) return true
+    if ((conns?.size ?? 0) >= max) return false
+    this.countConnection(appId, userId, connectionId, nodeId)
     return true
   }
 
@@ -101,8 +122,36 @@ export class MemoryPresenceStore implements PresenceStore {
     this.nodes.get(nodeId)?.connections.delete(key(appId, userId, connectionId))
   }
 
-  async heartbeat(nodeId: string, ttlMs: number): Promise<void> {
+  async heartbeat(nodeId: string, ttlMs: number): Promise<Registration> {
+    const registered = this.alive.has(nodeId)
     this.alive.set(nodeId, Date.now() + ttlMs)
+    return { registered, epoch: this.epoch }
+  }
+
+  async reassert(nodeId: string, ttlMs: number, state: NodeState): Promise<Reassertion> {
+    this.alive.set(nodeId, Date.now() + ttlMs)
+    for (const c of state.connections) this.countConnection(c.appId, c.userId, c.connectionId, nodeId)
+    const rooms = new Map<string, [string, string]>()
+    const returned: PresenceChange[] = []
+    for (const m of state.memberships) {
+      const { change, fresh } = this.addMembership({ ...m, nodeId })
+      if (change.changed && fresh) returned.push(change)
+      rooms.set(key(m.appId, m.roomId, ''), [m.appId, m.roomId])
+    }
+    for (const h of state.holds) {
+      this.holdUser(h.appId, h.roomId, h.user, h.forMs)
+      rooms.set(key(h.appId, h.roomId, ''), [h.appId, h.roomId])
+    }
+    const totals = [...rooms.values()].map(([appId, roomId]) => ({
+      appId,
+      roomId,
+      total: this.room(appId, roomId, false)?.users.size ?? 0,
+    }))
+    return { totals, returned }
+  }
+
+  onReconnect(): void {
+    // In process: never lost, never reconnected.
   }
 
   async reapDeadNodes(selfId: string): Promise<PresenceChange[]> {
@@ -124,7 +173,7 @@ export class MemoryPresenceStore implements PresenceStore {
     const changes: PresenceChange[] = []
     for (const membership of node.memberships) {
       const [appId, roomId, connectionId] = unkey(membership)
-      const change = this.removeMembership(appId, roomId, connectionId)
+      const change = this.removeMembership(appId, roomId, connectionId, 0)
       if (change?.changed) changes.push(change)
     }
     for (const connection of node.connections) {
@@ -134,20 +183,87 @@ export class MemoryPresenceStore implements PresenceStore {
     return changes
   }
 
-  private removeMembership(appId: string, roomId: string, connectionId: string): PresenceChange | null {
+  /** `fresh`: the connection was not there before (a repeated add changes nothing). */
+  private addMembership(m: Membership): { change: PresenceChange; fresh: boolean } {
+    const room = this.room(m.appId, m.roomId, true) as RoomPresence
+    const user = { id: m.user.id, name: m.user.name, avatar: m.user.avatar }
+    const result = (changed: boolean, fresh: boolean) => ({
+      change: { appId: m.appId, roomId: m.roomId, user, changed, total: room.users.size },
+      fresh,
+    })
+    if (room.connections.has(m.connectionId)) return result(false, false)
+    room.connections.set(m.connectionId, m.user.id)
+    this.node(m.nodeId).memberships.add(key(m.appId, m.roomId, m.connectionId))
+    const entry = room.users.get(m.user.id) ?? { profile: user, count: 0 }
+    entry.profile = user
+    room.users.set(m.user.id, entry)
+    // A held user's slot passes to this connection: they never left.
+    if (room.held.delete(m.user.id)) {
+      this.holds.delete(key(m.appId, m.roomId, m.user.id))
+      return result(false, true)
+    }
+    entry.count += 1
+    return result(entry.count === 1, true)
+  }
+
+  private removeMembership(
+    appId: string,
+    roomId: string,
+    connectionId: string,
+    holdMs: number,
+  ): PresenceChange | null {
     const room = this.room(appId, roomId, false)
     const userId = room?.connections.get(connectionId)
     if (!room || userId === undefined) return null
     room.connections.delete(connectionId)
     const entry = room.users.get(userId) as { profile: UserProfile; count: number }
+    const held = room.held.has(userId)
+    if (holdMs > 0 && entry.count - (held ? 1 : 0) === 1) {
+      // The user's last connection: its slot goes, and the hold keeps (or takes) one.
+      entry.count -= 1
+      this.holdUser(appId, roomId, entry.profile, holdMs)
+      return {
+        appId,
+        roomId,
+        user: { ...entry.profile },
+        changed: false,
+        total: room.users.size,
+        heldForMs: holdMs,
+      }
+    }
+    return this.dropSlot(appId, roomId, room, userId)
+  }
+
+  private holdUser(appId: string, roomId: string, user: UserProfile, forMs: number): void {
+    const room = this.room(appId, roomId, true) as RoomPresence
+    const k = key(appId, roomId, user.id)
+    this.holds.set(k, Math.max(this.holds.get(k) ?? 0, Date.now() + forMs))
+    if (room.held.has(user.id)) return
+    room.held.add(user.id)
+    const entry = room.users.get(user.id) ?? { profile: { ...user }, count: 0 }
+    entry.count += 1
+    room.users.set(user.id, entry)
+  }
+
+  /** One slot of `userId` goes; with the last one, the user leaves the room. */
+  private dropSlot(appId: string, roomId: string, room: RoomPresence, userId: string): PresenceChange {
+    const entry = room.users.get(userId) as { profile: UserProfile; count: number }
     entry.count -= 1
     if (entry.count === 0) room.users.delete(userId)
-    if (room.connections.size === 0) {
+    if (room.users.size === 0) {
       const app = this.rooms.get(appId)
       app?.delete(roomId)
       if (app?.size === 0) this.rooms.delete(appId)
     }
     return { appId, roomId, user: { ...entry.profile }, changed: entry.count === 0, total: room.users.size }
+  }
+
+  private countConnection(appId: string, userId: string, connectionId: string, nodeId: string): void {
+    const k = `${appId}\u0000${userId}`
+    const conns = this.userConnections.get(k) ?? new Map<string, string>()
+    conns.set(connectionId, nodeId)
+    this.userConnections.set(k, conns)
+    this.node(nodeId).connections.add(key(appId, userId, connectionId))
   }
 
   private room(appId: string, roomId: string, create: boolean): RoomPresence | undefined {
@@ -159,7 +275,7 @@ export class MemoryPresenceStore implements PresenceStore {
     }
     let room = app.get(roomId)
     if (!room && create) {
-      room = { connections: new Map(), users: new Map() }
+      room = { connections: new Map(), users: new Map(), held: new Set() }
       app.set(roomId, room)
     }
     return room
@@ -174,7 +290,7 @@ export class MemoryPresenceStore implements PresenceStore {
     return map
   }
 
-  private node(nodeId: string): NodeState {
+  private node(nodeId: string): NodeRecord {
     let node = this.nodes.get(nodeId)
     if (!node) {
       node = { memberships: new Set(), connections: new Set() }

@@ -1,21 +1,32 @@
 import type { PresenceSnapshot, UserProfile } from '@roomful/sdk/protocol'
-import type { Redis } from 'ioredis'
+import type { ChainableCommander, Redis } from 'ioredis'
 import { loadLua } from './lua.js'
 import { byRank } from './presence-store.memory.js'
-import type { Membership, PresenceChange, PresenceStore, RoomActivity } from './presence-store.js'
+import type {
+  Departure,
+  Membership,
+  NodeState,
+  PresenceChange,
+  PresenceStore,
+  Reassertion,
+  Registration,
+  RoomActivity,
+} from './presence-store.js'
 
 const scripts = {
-  join: loadLua('join-6.lua'),
-  leave: loadLua('leave-5.lua'),
+  join: loadLua('join-8.lua'),
+  leave: loadLua('leave-7.lua'),
+  hold: loadLua('hold-5.lua'),
   snapshot: loadLua('snapshot-2.lua'),
   top: loadLua('top-2.lua'),
   openConnection: loadLua('open-connection-2.lua'),
   closeConnection: loadLua('close-connection-1.lua'),
-  heartbeat: loadLua('heartbeat-2.lua'),
-  reap: loadLua('reap-1.lua'),
+  heartbeat: loadLua('heartbeat-3.lua'),
+  reap: loadLua('reap-2.lua'),
 }
 type ScriptName = keyof typeof scripts
 type Reply = string | number | null | Reply[]
+type Call = [ScriptName, (string | number)[]]
 
 export interface RedisPresenceOptions {
   /** Prepended to every key, e.g. `rf:`; one Redis can host several deployments or test runs. */
@@ -25,9 +36,9 @@ export interface RedisPresenceOptions {
 }
 
 /**
- * Presence shared by every node, in Redis. Each method is one round trip (a Lua script or a
- * single command), counted in `roundTrips` so budgets such as "a room list page costs one
- * Redis round trip" can be asserted.
+ * Presence shared by every node, in Redis. Each method is one round trip (a Lua script, a
+ * single command, or one pipeline for `reassert`), counted in `roundTrips` so budgets such as
+ * "a room list page costs one Redis round trip" can be asserted.
  */
 export class RedisPresenceStore implements PresenceStore {
   private trips = 0
@@ -51,53 +62,51 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async join(m: Membership): Promise<PresenceChange> {
-    const user: UserProfile = { id: m.user.id, name: m.user.name, avatar: m.user.avatar }
-    const room = this.roomKey(m.appId, m.roomId)
-    const [changed, total] = (await this.run(
-      'join',
-      `${room}:conns`,
-      `${room}:users`,
-      `${room}:profiles`,
-      this.key('occ', m.appId),
-      this.key('act', m.appId),
-      this.key('node', m.nodeId, 'm'),
-      m.appId,
-      m.roomId,
-      m.connectionId,
-      m.user.id,
-      JSON.stringify(user),
-      Date.now(),
-    )) as [number, number]
-    return { appId: m.appId, roomId: m.roomId, user, changed: changed === 1, total }
+    const [changed, total] = (await this.run(this.joinCall(m, Date.now()))) as [number, number]
+    return { appId: m.appId, roomId: m.roomId, user: profileOf(m.user), changed: changed === 1, total }
   }
 
-  async leave(m: Omit<Membership, 'user'> & { userId: string }): Promise<PresenceChange | null> {
-    const room = this.roomKey(m.appId, m.roomId)
-    const reply = (await this.run(
+  async leave(d: Departure, options: { holdMs?: number } = {}): Promise<PresenceChange | null> {
+    const room = this.roomKey(d.appId, d.roomId)
+    const reply = (await this.run([
       'leave',
-      `${room}:conns`,
-      `${room}:users`,
-      `${room}:profiles`,
-      this.key('occ', m.appId),
-      this.key('node', m.nodeId, 'm'),
-      m.appId,
-      m.roomId,
-      m.connectionId,
-    )) as [number, number, string, string] | null
+      [
+        `${room}:conns`,
+        `${room}:users`,
+        `${room}:profiles`,
+        `${room}:held`,
+        this.key('occ', d.appId),
+        this.key('node', d.nodeId, 'm'),
+        this.key('holds'),
+        d.appId,
+        d.roomId,
+        d.connectionId,
+        Math.max(0, Math.floor(options.holdMs ?? 0)),
+      ],
+    ])) as [number, number, string, string, number] | null
     if (!reply) return null
-    const [changed, total, userId, profile] = reply
+    const [changed, total, userId, profile, heldForMs] = reply
     return {
-      appId: m.appId,
-      roomId: m.roomId,
+      appId: d.appId,
+      roomId: d.roomId,
       user: parseProfile(userId, profile),
       changed: changed === 1,
       total,
+      ...(heldForMs > 0 && { heldForMs }),
     }
+  }
+
+  async hold(appId: string, roomId: string, user: UserProfile, forMs: number): Promise<void> {
+    await this.run(this.holdCall(appId, roomId, user, forMs))
+  }
+
+  async finalizeLeaves(): Promise<PresenceChange[]> {
+    return this.reap({ holds: true })
   }
 
   async snapshot(appId: string, roomId: string, cap: number): Promise<PresenceSnapshot> {
     const room = this.roomKey(appId, roomId)
-    const [total, profiles] = (await this.run('snapshot', `${room}:users`, `${room}:profiles`, cap)) as [
+    const [total, profiles] = (await this.run(['snapshot', [`${room}:users`, `${room}:profiles`, cap]])) as [
       number,
       string[],
     ]
@@ -118,9 +127,10 @@ export class RedisPresenceStore implements PresenceStore {
 
   async top(appId: string, n: number): Promise<RoomActivity[]> {
     if (n <= 0) return []
-    const flat = (await this.run('top', this.key('occ', appId), this.key('act', appId), n, this.maxTies)) as (
-      string | null
-    )[]
+    const flat = (await this.run([
+      'top',
+      [this.key('occ', appId), this.key('act', appId), n, this.maxTies],
+    ])) as (string | null)[]
     const rooms: RoomActivity[] = []
     for (let i = 0; i + 2 < flat.length; i += 3) {
       rooms.push({
@@ -133,71 +143,155 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async openConnection(appId: string, userId: string, connectionId: string, nodeId: string, max: number) {
-    const reply = await this.run(
-      'openConnection',
-      this.key('uconn', appId, userId),
-      this.key('node', nodeId, 'c'),
-      appId,
-      userId,
-      connectionId,
-      nodeId,
-      max,
-    )
+    const reply = await this.run(this.openConnectionCall(appId, userId, connectionId, nodeId, max))
     return reply === 1
   }
 
   async closeConnection(appId: string, userId: string, connectionId: string): Promise<void> {
-    await this.run(
+    await this.run([
       'closeConnection',
-      this.key('uconn', appId, userId),
-      this.prefix,
-      appId,
-      userId,
-      connectionId,
-    )
+      [this.key('uconn', appId, userId), this.prefix, appId, userId, connectionId],
+    ])
   }
 
-  async heartbeat(nodeId: string, ttlMs: number): Promise<void> {
-    await this.run(
-      'heartbeat',
-      this.key('node', nodeId, 'alive'),
-      this.key('nodes'),
-      nodeId,
-      Math.max(1, ttlMs),
-    )
+  async heartbeat(nodeId: string, ttlMs: number): Promise<Registration> {
+    const [registered, epoch] = (await this.run(this.heartbeatCall(nodeId, ttlMs))) as [number, string]
+    return { registered: registered === 1, epoch }
+  }
+
+  async reassert(nodeId: string, ttlMs: number, state: NodeState): Promise<Reassertion> {
+    const calls: Call[] = [
+      this.heartbeatCall(nodeId, ttlMs),
+      // No cap: these sockets are open already.
+      ...state.connections.map((c) =>
+        this.openConnectionCall(c.appId, c.userId, c.connectionId, nodeId, Number.MAX_SAFE_INTEGER),
+      ),
+      ...state.memberships.map((m) => this.joinCall({ ...m, nodeId }, '')),
+      ...state.holds.map((h) => this.holdCall(h.appId, h.roomId, h.user, h.forMs)),
+    ]
+    const pipeline = this.redis.pipeline()
+    for (const call of calls) command(pipeline, call)
+    this.trips += 1
+    const replies = (await pipeline.exec()) ?? []
+    const failed = replies.find(([err]) => err)
+    if (failed) throw failed[0]
+
+    const totals = new Map<string, { appId: string; roomId: string; total: number }>()
+    const returned: PresenceChange[] = []
+    const joinsFrom = 1 + state.connections.length
+    state.memberships.forEach((m, i) => {
+      const [changed, total] = replies[joinsFrom + i]![1] as [number, number]
+      totals.set(`${m.appId}/${m.roomId}`, { appId: m.appId, roomId: m.roomId, total })
+      if (changed === 1)
+        returned.push({ appId: m.appId, roomId: m.roomId, user: profileOf(m.user), changed: true, total })
+    })
+    // Holds come last: their totals are the latest of their rooms.
+    const holdsFrom = joinsFrom + state.memberships.length
+    state.holds.forEach((h, i) => {
+      const total = replies[holdsFrom + i]![1] as number
+      totals.set(`${h.appId}/${h.roomId}`, { appId: h.appId, roomId: h.roomId, total })
+    })
+    return { totals: [...totals.values()], returned }
+  }
+
+  onReconnect(listener: () => void): void {
+    let lost = false
+    this.redis.on('close', () => (lost = true))
+    this.redis.on('ready', () => {
+      if (!lost) return
+      lost = false
+      listener()
+    })
   }
 
   async reapDeadNodes(selfId: string): Promise<PresenceChange[]> {
-    return this.reap(selfId, '')
+    return this.reap({ selfId })
   }
 
   async removeNode(nodeId: string): Promise<PresenceChange[]> {
-    return this.reap('', nodeId)
+    return this.reap({ nodeId })
   }
 
-  private async reap(selfId: string, nodeId: string): Promise<PresenceChange[]> {
-    const flat = (await this.run('reap', this.key('nodes'), this.prefix, selfId, nodeId)) as (
-      string | number
-    )[]
-    const changes: PresenceChange[] = []
-    for (let i = 0; i + 4 < flat.length; i += 5) {
-      changes.push({
-        appId: String(flat[i]),
-        roomId: String(flat[i + 1]),
-        user: parseProfile(String(flat[i + 2]), String(flat[i + 3])),
-        changed: true,
-        total: Number(flat[i + 4]),
-      })
-    }
-    return changes
+  /** reap-2.lua: lapsed nodes but `selfId`, or `nodeId` alone, or (`holds`) due deferred leaves. */
+  private async reap(what: { selfId?: string; nodeId?: string; holds?: boolean }): Promise<PresenceChange[]> {
+    const args = [what.selfId ?? '', what.nodeId ?? '', what.holds ? '0' : '1', what.holds ? '1' : '0']
+    const flat = await this.run(['reap', [this.key('nodes'), this.key('holds'), this.prefix, ...args]])
+    return departures(flat as (string | number)[])
   }
 
-  private async run(name: ScriptName, ...args: (string | number)[]): Promise<Reply> {
+  private joinCall(m: Membership, nowMs: number | ''): Call {
+    const room = this.roomKey(m.appId, m.roomId)
+    return [
+      'join',
+      [
+        `${room}:conns`,
+        `${room}:users`,
+        `${room}:profiles`,
+        `${room}:held`,
+        this.key('occ', m.appId),
+        this.key('act', m.appId),
+        this.key('node', m.nodeId, 'm'),
+        this.key('holds'),
+        m.appId,
+        m.roomId,
+        m.connectionId,
+        m.user.id,
+        JSON.stringify(profileOf(m.user)),
+        nowMs,
+      ],
+    ]
+  }
+
+  private holdCall(appId: string, roomId: string, user: UserProfile, forMs: number): Call {
+    const room = this.roomKey(appId, roomId)
+    return [
+      'hold',
+      [
+        `${room}:users`,
+        `${room}:profiles`,
+        `${room}:held`,
+        this.key('occ', appId),
+        this.key('holds'),
+        appId,
+        roomId,
+        user.id,
+        JSON.stringify(profileOf(user)),
+        Math.max(0, Math.floor(forMs)),
+      ],
+    ]
+  }
+
+  private openConnectionCall(
+    appId: string,
+    userId: string,
+    connectionId: string,
+    nodeId: string,
+    max: number,
+  ): Call {
+    return [
+      'openConnection',
+      [
+        this.key('uconn', appId, userId),
+        this.key('node', nodeId, 'c'),
+        appId,
+        userId,
+        connectionId,
+        nodeId,
+        max,
+      ],
+    ]
+  }
+
+  private heartbeatCall(nodeId: string, ttlMs: number): Call {
+    return [
+      'heartbeat',
+      [this.key('node', nodeId, 'alive'), this.key('nodes'), this.key('epoch'), nodeId, Math.max(1, ttlMs)],
+    ]
+  }
+
+  private async run(call: Call): Promise<Reply> {
     this.trips += 1
-    const command = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<Reply>>)[
-      `rf_${name}`
-    ] as (...a: (string | number)[]) => Promise<Reply>
-    return command.apply(this.redis, args)
+    return command(this.redis, call)
   }
 
   private roomKey(appId: string, roomId: string): string {
@@ -209,6 +303,31 @@ export class RedisPresenceStore implements PresenceStore {
     return this.prefix + parts.join(':')
   }
 }
+
+/** Runs one of the scripts defined in the constructor, on the connection or in a pipeline. */
+function command(target: Redis | ChainableCommander, [name, args]: Call): Promise<Reply> {
+  const fn = (target as unknown as Record<string, (...a: (string | number)[]) => Promise<Reply>>)[
+    `rf_${name}`
+  ]!
+  return fn.apply(target, args)
+}
+
+/** The flat `{appId, roomId, userId, profileJson, total, ...}` reply of reap-2.lua. */
+function departures(flat: (string | number)[]): PresenceChange[] {
+  const changes: PresenceChange[] = []
+  for (let i = 0; i + 4 < flat.length; i += 5) {
+    changes.push({
+      appId: String(flat[i]),
+      roomId: String(flat[i + 1]),
+      user: parseProfile(String(flat[i + 2]), String(flat[i + 3])),
+      changed: true,
+      total: Number(flat[i + 4]),
+    })
+  }
+  return changes
+}
+
+const profileOf = (user: UserProfile): UserProfile => ({ id: user.id, name: user.name, avatar: user.avatar })
 
 function parseProfile(userId: string, json: string): UserProfile {
   try {

@@ -1,3 +1,4 @@
+import type { JobQueueRegistry } from '../metrics/metrics.js'
 import { BullmqJobs } from '../storage/bullmq-jobs.js'
 import { addRecompute, createRankingQueue, type RecomputeJobData } from './ranking-queue.js'
 import type { RankingProcessor, RankingScheduler } from './ranking-scheduler.js'
@@ -7,7 +8,9 @@ export interface BullmqSchedulerOptions {
   redisUrl: string
   prefix: string
   windowMs?: number
-  onError?: (err: unknown) => void
+  onError: (err: unknown) => void
+  /** Where the queue reports its depth. */
+  queues?: JobQueueRegistry
 }
 
 /** Production scheduler: a deduplicated, delayed BullMQ job per app. */
@@ -17,7 +20,7 @@ export class BullmqRankingScheduler implements RankingScheduler {
 
   constructor(processor: RankingProcessor, options: BullmqSchedulerOptions) {
     this.windowMs = options.windowMs ?? 100
-    const onError = options.onError ?? ((err: unknown) => console.error('ranking job failed', err))
+    const { onError } = options
     this.jobs = new BullmqJobs<RecomputeJobData>(
       options.redisUrl,
       {
@@ -25,6 +28,7 @@ export class BullmqRankingScheduler implements RankingScheduler {
         worker: (connection) => createRankingWorker(connection, options.prefix, processor, onError),
       },
       onError,
+      options.queues,
     )
   }
 

@@ -3,7 +3,7 @@ import type { RankingProcessor, RankingScheduler } from './ranking-scheduler.js'
 export interface DebounceOptions {
   /** The coalescing window: requests within it after the first cost one run. */
   windowMs?: number
-  onError?: (err: unknown, appId: string) => void
+  onError: (err: unknown, appId: string) => void
 }
 
 /**
@@ -21,11 +21,10 @@ export class DebounceRankingScheduler implements RankingScheduler {
 
   constructor(
     private readonly processor: RankingProcessor,
-    options: DebounceOptions = {},
+    options: DebounceOptions,
   ) {
     this.windowMs = options.windowMs ?? 100
-    this.onError =
-      options.onError ?? ((err, appId) => console.error(`ranking recompute of ${appId} failed`, err))
+    this.onError = options.onError
   }
 
   request(appId: string): void {

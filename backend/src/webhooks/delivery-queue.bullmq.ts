@@ -1,3 +1,4 @@
+import type { JobQueueRegistry } from '../metrics/metrics.js'
 import { BullmqJobs } from '../storage/bullmq-jobs.js'
 import type { DeliveryJob, DeliveryProcessor, DeliveryQueue, DeliveryQueueOptions } from './delivery-jobs.js'
 import { addDeliveries, createDeliveryQueue } from './delivery-queue.js'
@@ -10,9 +11,15 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
 
   constructor(
     processor: DeliveryProcessor,
-    options: DeliveryQueueOptions & { redisUrl: string; prefix: string; onError?: (err: unknown) => void },
+    options: DeliveryQueueOptions & {
+      redisUrl: string
+      prefix: string
+      onError: (err: unknown) => void
+      /** Where the queue reports its depth. */
+      queues?: JobQueueRegistry
+    },
   ) {
-    const onError = options.onError ?? ((err: unknown) => console.error('webhook delivery job failed', err))
+    const { onError } = options
     this.jobs = new BullmqJobs<DeliveryJob>(
       options.redisUrl,
       {
@@ -20,6 +27,7 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
         worker: (connection) => createDeliveryWorker(connection, options.prefix, processor, options, onError),
       },
       onError,
+      options.queues,
     )
   }
 

@@ -30,8 +30,8 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
 
   constructor(
     private readonly processor: DeliveryProcessor,
-    options: Pick<DeliveryQueueOptions, 'concurrency'> = {},
-    private readonly onError: (err: unknown) => void = (err) => console.error('webhook delivery failed', err),
+    options: Pick<DeliveryQueueOptions, 'concurrency'>,
+    private readonly onError: (err: unknown) => void,
   ) {
     this.concurrency = options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY
   }

@@ -1,22 +1,19 @@
 import type { Config } from '../config.js'
-import type { AdminRoute } from '../http/admin-routes.js'
 import type { Logger } from '../logger.js'
-import type { Drivers } from '../storage/drivers.js'
+import type { Drivers } from '../drivers/drivers.js'
 import { createDeliveryProcessor } from './delivery-processor.js'
 import { EndpointCache } from './endpoint-cache.js'
 import { WebhookAdmin } from './webhook-admin.js'
 import { WebhookDispatcher } from './webhook-dispatcher.js'
-import { webhookAdminRoutes } from './webhook-routes.js'
 import { WebhookSender } from './webhook-sender.js'
 
 /**
  * Builds the webhooks feature from the drivers and the config, for the composition root:
- * `webhooks` for the services that emit events, `routes` for the admin API.
+ * `webhooks` for the services that emit events, `admin` for the admin routes.
  */
 export function createWebhooks(deps: { drivers: Drivers; config: Config; log: Logger }): {
   webhooks: WebhookDispatcher
   admin: WebhookAdmin
-  routes: AdminRoute[]
 } {
   const { drivers, config, log } = deps
   const endpoints = drivers.webhookEndpoints
@@ -47,5 +44,5 @@ export function createWebhooks(deps: { drivers: Drivers; config: Config; log: Lo
     enqueue: (jobs) => queue.enqueue(jobs),
     changed: forget,
   })
-  return { webhooks, admin, routes: webhookAdminRoutes(admin) }
+  return { webhooks, admin }
 }

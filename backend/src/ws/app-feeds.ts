@@ -2,11 +2,7 @@ import { channels } from '../bus/bus.js'
 import type { TopicRelay } from '../bus/topic-relay.js'
 import { rankingTopic, type RankingService } from '../ranking/ranking-service.js'
 import { lobbyTopic } from '../rooms/rooms-service.js'
-import type { Connection } from './connection.js'
-
-/** App-wide feeds a socket can follow: the live ranking board, and the lobby (rooms created,
- * occupancy changes). Each is one bus channel relayed to one uWS topic per app. */
-export type AppFeed = 'ranking' | 'lobby'
+import type { AppFeed, Connection } from './connection.js'
 
 const FEEDS = {
   ranking: { channel: channels.ranking, topic: rankingTopic },

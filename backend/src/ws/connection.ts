@@ -3,8 +3,11 @@ import type { ServerEvent, WireError } from '@roomful/sdk/protocol'
 import type { ResolvedApp } from '../apps/app-service.js'
 import type { VerifiedIdentity } from '../auth/tokens.js'
 import type { RoomFeed } from '../messages/room-feed.js'
-import type { AppFeed } from './app-feeds.js'
 import { TokenBucket } from './token-bucket.js'
+
+/** App-wide feeds a socket can follow: the live ranking board, and the lobby (rooms created,
+ * occupancy changes). Each is one bus channel relayed to one uWS topic per app (app-feeds.ts). */
+export type AppFeed = 'ranking' | 'lobby'
 
 /** Everything one socket is: its app, who it authenticated as, and what it joined. */
 export class Connection {
@@ -25,6 +28,8 @@ export class Connection {
     readonly id: string,
     readonly socket: Websocket,
     readonly app: ResolvedApp,
+    /** Counts every frame written to this socket (the node's `roomful_ws_frames_sent_total`). */
+    private readonly sent: { inc(): void },
   ) {
     const { framesPerSecond } = app.effectiveLimits
     this.frames = new TokenBucket(framesPerSecond, framesPerSecond * 2)
@@ -47,7 +52,9 @@ export class Connection {
   }
 
   raw(frame: string): void {
-    if (!this.closed) this.socket.send(frame)
+    if (this.closed) return
+    this.socket.send(frame)
+    this.sent.inc()
   }
 
   close(code: number, reason: string): void {

@@ -10,6 +10,7 @@ import {
 import { AppService } from '../apps/app-service.js'
 import { RoomfulError, toWireError } from '../errors.js'
 import type { Logger } from '../logger.js'
+import type { Metrics, SocketCensus } from '../metrics/metrics.js'
 import { unfollowAppFeed } from './app-feeds.js'
 import { Connection } from './connection.js'
 import { leaveRoomLocally, NO_REPLY, type HandlerDeps, type Handlers } from './handlers.js'
@@ -52,12 +53,32 @@ export class Gateway {
   draining = false
 
   constructor(
-    private readonly deps: HandlerDeps & { apps: AppService; log: Logger; tokenRefreshWindowMs: number },
+    private readonly deps: HandlerDeps & {
+      apps: AppService
+      log: Logger
+      metrics: Metrics
+      tokenRefreshWindowMs: number
+    },
     private readonly handlers: Handlers,
   ) {}
 
   get size(): number {
     return this.connections.size
+  }
+
+  /** Counted on demand (a metrics scrape), so no socket event pays for it. */
+  census(): SocketCensus {
+    const users = new Set<string>()
+    const rooms = new Set<object>()
+    for (const conn of this.connections) {
+      if (conn.identity && !conn.identity.guest) users.add(`${conn.app.id}/${conn.identity.id}`)
+      for (const feed of conn.rooms.values()) rooms.add(feed)
+    }
+    return {
+      connections: this.connections.size,
+      authenticatedUsers: users.size,
+      roomsWithMembers: rooms.size,
+    }
   }
 
   mount(server: Server): void {
@@ -137,7 +158,8 @@ export class Gateway {
     if (!AppService.originAllowed(app, origin || undefined))
       return ws.close(CLOSE.originNotAllowed, `origin ${origin} is not allowed for app ${appId}`)
 
-    const conn = new Connection(`${this.deps.nodeId}.${(++this.nextId).toString(36)}`, ws, app)
+    const id = `${this.deps.nodeId}.${(++this.nextId).toString(36)}`
+    const conn = new Connection(id, ws, app, this.deps.metrics.framesSent)
     this.connections.add(conn)
     conn.authTimer = setTimeout(() => conn.close(CLOSE.authTimeout, 'no auth frame in time'), AUTH_TIMEOUT_MS)
     ws.off('message', hold)
@@ -147,6 +169,7 @@ export class Gateway {
   }
 
   private async onFrame(conn: Connection, raw: string): Promise<void> {
+    this.deps.metrics.framesReceived.inc()
     if (conn.closed) return
     if (Buffer.byteLength(raw) > conn.limits.maxFrameBytes) return conn.close(CLOSE.tooBig, 'frame too large')
     if (!conn.frames.take()) {
@@ -163,10 +186,11 @@ export class Gateway {
     }
     const id = typeof frame === 'object' && frame !== null ? (frame as { id?: unknown }).id : undefined
     const op = typeof frame === 'object' && frame !== null ? (frame as { op?: unknown }).op : undefined
-    const reply = (error: RoomfulError) =>
-      typeof id === 'string' && id.length > 0 && id.length <= 64
-        ? conn.replyError(id, error.toWire())
-        : conn.event({ type: 'error', error: error.toWire() })
+    const reply = (error: RoomfulError) => {
+      if (op === 'send') this.deps.metrics.refusedSend(error.code)
+      if (typeof id === 'string' && id.length > 0 && id.length <= 64) conn.replyError(id, error.toWire())
+      else conn.event({ type: 'error', error: error.toWire() })
+    }
 
     if (!isOp(op))
       return reply(
@@ -179,15 +203,19 @@ export class Gateway {
 
     const request = parsed.value as { id: string }
     this.inFlight++
+    const started = op === 'send' ? performance.now() : 0
     try {
       const handler = this.handlers[op] as (c: Connection, f: unknown) => Promise<unknown>
       const result = await handler(conn, request)
       if (result !== NO_REPLY) conn.reply(request.id, result)
+      if (op === 'send') this.deps.metrics.ackedSend((performance.now() - started) / 1000)
       if (op === 'auth') this.watchExpiry(conn)
     } catch (err) {
       const error = err instanceof RoomfulError ? err : null
       if (!error) this.deps.log.error({ err, op, conn: conn.id }, 'a request failed unexpectedly')
-      conn.replyError(request.id, toWireError(err))
+      const wire = toWireError(err)
+      conn.replyError(request.id, wire)
+      if (op === 'send') this.deps.metrics.refusedSend(wire.code)
       const closeWith = error && CLOSE_AFTER[error.code]
       if (closeWith) conn.close(closeWith, error.message)
     } finally {
@@ -239,17 +267,13 @@ export class Gateway {
     const user = conn.identity
     const rooms = [...conn.rooms]
     for (const [roomId, feed] of rooms) leaveRoomLocally(this.deps, conn, roomId, feed)
-    // During a drain the node removes all its presence at once (see the shutdown sequence).
+    // During a drain the node departs all its presence at once (see the shutdown sequence).
     if (!user || this.draining) return
-    try {
-      if (!user.guest)
-        await Promise.all(
-          rooms.map(([roomId]) => this.deps.presence.leave(conn.app.id, roomId, conn.id, user.id)),
-        )
-      await this.deps.presenceStore.closeConnection(conn.app.id, user.id, conn.id)
-    } catch (err) {
-      // The liveness reaper cannot help a live node, so say so loudly.
-      this.deps.log.error({ err, conn: conn.id }, 'unable to remove a closed connection from presence')
-    }
+    // Not `leave`: the user stays present for the app's grace period, in case they are only
+    // reconnecting (to this node or another). Failed store writes are retried by presence.
+    const { presence } = this.deps
+    if (!user.guest)
+      await Promise.all(rooms.map(([roomId]) => presence.depart(conn.app.id, roomId, conn.id, user.id)))
+    await presence.disconnect(conn.app.id, user.id, conn.id)
   }
 }

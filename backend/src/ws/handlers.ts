@@ -3,20 +3,19 @@ import {
   type ClientFrame,
   type Identity,
   type JoinResult,
-  type Message,
   type Op,
   type ResultMap,
 } from '@roomful/sdk/protocol'
 import type { AttachmentsService } from '../attachments/attachments-service.js'
+import type { KeyCache } from '../auth/keys.js'
 import { verifyUserToken } from '../auth/tokens.js'
-import { channels, type Bus } from '../bus/bus.js'
+import { channels, roomEnvelope, type Bus } from '../bus/bus.js'
 import type { TopicRelay } from '../bus/topic-relay.js'
 import { RoomfulError } from '../errors.js'
-import { envelope } from '../messages/frames.js'
+import { readJoinBacklog } from '../messages/join-backlog.js'
 import type { MessagesService } from '../messages/messages-service.js'
 import type { RoomFeed, RoomFeeds } from '../messages/room-feed.js'
 import type { PresenceService } from '../presence/presence-service.js'
-import type { PresenceStore } from '../presence/presence-store.js'
 import type { RankingService } from '../ranking/ranking-service.js'
 import { RoomsService } from '../rooms/rooms-service.js'
 import { followAppFeed, unfollowAppFeed } from './app-feeds.js'
@@ -26,12 +25,12 @@ import { TokenBucket } from './token-bucket.js'
 
 export interface HandlerDeps {
   nodeId: string
+  keys: KeyCache
   bus: Bus
   rooms: RoomsService
   messages: MessagesService
   attachments: AttachmentsService
   presence: PresenceService
-  presenceStore: PresenceStore
   feeds: RoomFeeds
   relay: TopicRelay
   ranking: RankingService
@@ -71,9 +70,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   return {
     async auth(conn, frame) {
-      if (conn.identity) return reauthenticate(conn, frame.token)
+      if (conn.identity) return reauthenticate(conn, frame.token, deps.keys)
       let identity
-      if (frame.token) identity = await verifyUserToken(conn.app, frame.token)
+      if (frame.token) identity = await verifyUserToken(conn.app, frame.token, deps.keys)
       else if (frame.guest && conn.app.allowGuests)
         identity = { id: `guest_${conn.id}`, name: 'Guest', avatar: null, guest: true, expiresAt: Infinity }
       else
@@ -83,13 +82,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         )
 
       const max = conn.limits.maxConnectionsPerUser
-      if (!(await deps.presenceStore.openConnection(conn.app.id, identity.id, conn.id, deps.nodeId, max)))
+      if (!(await deps.presence.connect(conn.app.id, identity.id, conn.id, max)))
         throw new RoomfulError(
           'too_many_connections',
           `unable to connect; this user already has ${max} connections`,
         )
       if (conn.closed) {
-        await deps.presenceStore.closeConnection(conn.app.id, identity.id, conn.id)
+        await deps.presence.disconnect(conn.app.id, identity.id, conn.id)
         throw new RoomfulError('disconnected')
       }
       conn.identity = identity
@@ -110,45 +109,29 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       try {
         const record = await deps.rooms.require(appId, frame.room)
         // Subscribe to the room's stream before reading history, so nothing committed in
-        // between can fall into a gap.
+        // between can fall into a gap (messages/join-backlog.ts has the rest of the seam).
         feed = await deps.feeds.attach(appId, frame.room)
+        const joined = feed
         if (!user.guest) await deps.presence.join(appId, frame.room, conn.id, profile(user))
-
-        const limit = pageSize(conn, frame.limit)
-        let replay: JoinResult['replay'] = 'latest'
-        let messages: Message[] = []
-        // A position past the room's end cannot come from this room's history (the store lost
-        // data, or the client mixed rooms up): trusting it would start the feed in the future.
-        if (frame.sinceSeq !== undefined && frame.sinceSeq > record.lastSeq) replay = 'too_old'
-        else if (frame.sinceSeq !== undefined) {
-          messages = await deps.messages.since(appId, frame.room, frame.sinceSeq, conn.limits.maxReplay + 1)
-          replay = messages.length > conn.limits.maxReplay ? 'too_old' : 'resumed'
-        }
-        if (replay !== 'resumed') messages = await deps.messages.history(appId, frame.room, { limit })
-        let readUpTo = messages.at(-1)?.seq ?? (replay === 'resumed' ? frame.sinceSeq! : 0)
-        // The feed may have delivered past what we read while we awaited: read the rest.
-        while (feed.last !== null && feed.last > readUpTo) {
-          const more = await deps.messages.since(appId, frame.room, readUpTo, feed.last - readUpTo)
-          if (more.length === 0) break
-          messages.push(...more)
-          readUpTo = more.at(-1)!.seq
-        }
         const presence = await deps.presence.snapshot(appId, frame.room)
+        const backlog = await readJoinBacklog(deps.messages, joined, {
+          appId,
+          roomId: frame.room,
+          roomLastSeq: record.lastSeq,
+          sinceSeq: frame.sinceSeq,
+          limit: pageSize(conn, frame.limit),
+          maxReplay: conn.limits.maxReplay,
+        })
         if (conn.closed) throw new RoomfulError('disconnected')
 
-        // From here to the end, nothing awaits: the reply carries everything up to the feed's
-        // position and the topic carries everything after it.
-        feed.catchUp(messages, readUpTo)
-        conn.rooms.set(frame.room, feed)
-        conn.socket.subscribe(feed.topic)
-        const first = messages[0]
-        const hasMore = replay === 'resumed' ? frame.sinceSeq! > 0 : first !== undefined && first.seq > 1
-        const room = RoomsService.toRoom(
-          { ...record, lastSeq: Math.max(record.lastSeq, readUpTo) },
-          presence.total,
-        )
-        conn.reply(frame.id, { room, messages, replay, hasMore, presence } satisfies JoinResult)
-        feed.drain()
+        const { messages, replay, hasMore } = backlog
+        const lastSeq = Math.max(record.lastSeq, backlog.readUpTo)
+        const room = RoomsService.toRoom({ ...record, lastSeq }, presence.total)
+        backlog.goLive(() => {
+          conn.rooms.set(frame.room, joined)
+          conn.socket.subscribe(joined.topic)
+          conn.reply(frame.id, { room, messages, replay, hasMore, presence } satisfies JoinResult)
+        })
         return NO_REPLY
       } catch (err) {
         if (feed && !conn.rooms.has(frame.room)) {
@@ -216,7 +199,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         conn.lastTyping.set(frame.room, now)
         // Typing never touches a store: it goes straight to the other nodes.
         const event = { type: 'typing', room: frame.room, user: profile(user) }
-        await deps.bus.publish(channels.room(conn.app.id, frame.room), envelope.ephemeral(event))
+        await deps.bus.publish(channels.room(conn.app.id, frame.room), roomEnvelope.ephemeral(event))
       }
       return {}
     },

@@ -1,4 +1,5 @@
 import type { AuthResult } from '@roomful/sdk/protocol'
+import type { KeyCache } from '../auth/keys.js'
 import { verifyUserToken } from '../auth/tokens.js'
 import { RoomfulError } from '../errors.js'
 import type { Connection } from './connection.js'
@@ -9,11 +10,15 @@ import type { Connection } from './connection.js'
  * a guest becoming a user, needs a new connection, since rooms and presence were joined as
  * the first identity.
  */
-export async function reauthenticate(conn: Connection, token: string | undefined): Promise<AuthResult> {
+export async function reauthenticate(
+  conn: Connection,
+  token: string | undefined,
+  keys: KeyCache,
+): Promise<AuthResult> {
   const current = conn.identity!
   if (current.guest || !token)
     throw new RoomfulError('bad_request', 'unable to re-authenticate; send a fresh token for the same user')
-  const identity = await verifyUserToken(conn.app, token)
+  const identity = await verifyUserToken(conn.app, token, keys)
   if (identity.id !== current.id)
     throw new RoomfulError(
       'bad_request',

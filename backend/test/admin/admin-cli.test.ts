@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAdmin, UsageError } from '../../src/cli/admin-commands.js'
-import { createProductionDrivers } from '../../src/storage/drivers.production.js'
+import { createProductionDrivers } from '../../src/drivers/drivers.production.js'
 import { freshMysqlDatabase, servicesAvailable, TEST_REDIS_URL } from '../support/services.js'
 import { ALLOWED_ORIGIN, startTestServer, type TestServer } from '../support/test-server.js'
 import { mintUserToken } from '../support/tokens.js'

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAdmin, UsageError } from '../../src/cli/admin-commands.js'
-import { createProductionDrivers } from '../../src/storage/drivers.production.js'
+import { createProductionDrivers } from '../../src/drivers/drivers.production.js'
 import { createRoom } from '../support/rooms.js'
 import {
   dropRedisPrefix,

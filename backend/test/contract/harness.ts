@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest'
-import type { Drivers } from '../../src/storage/drivers.js'
-import { createEmbeddedDrivers } from '../../src/storage/drivers.embedded.js'
-import { createProductionDrivers } from '../../src/storage/drivers.production.js'
+import type { Drivers } from '../../src/drivers/drivers.js'
+import { createEmbeddedDrivers } from '../../src/drivers/drivers.embedded.js'
+import { createProductionDrivers } from '../../src/drivers/drivers.production.js'
 import {
   dropRedisPrefix,
   freshMysqlDatabase,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { expect, it } from 'vitest'
 import type { Membership } from '../../src/presence/presence-store.js'
+import { dropRedisPrefix } from '../support/services.js'
 import { contract, sleep } from './harness.js'
 
 const hex = (n: number) => randomBytes(n).toString('hex')
@@ -226,4 +227,126 @@ contract('PresenceStore', (h, kind) => {
     expect(changes.map((c) => [c.roomId, c.user.id, c.total])).toEqual([['r1', 'ann', 1]])
     expect(await p.occupancy(app, ['r1'])).toEqual([1])
   })
+
+  it('defers a leave under a hold: the user stays present, and a rejoin on any node cancels it', async () => {
+    const p = h().node.presence
+    const other = (await h().secondNode()).presence
+    const app = `a${hex(4)}`
+    const tab = member(app, 'r1', 'ann', 'node-a')
+    await p.join(tab)
+    await p.join(member(app, 'r1', 'bob', 'node-a'))
+    const held = await p.leave(leaving(tab), { holdMs: 60_000 })
+    expect(held).toMatchObject({ changed: false, total: 2, user: tab.user, heldForMs: 60_000 })
+    expect(await p.occupancy(app, ['r1'])).toEqual([2])
+    expect((await p.snapshot(app, 'r1', 10)).users.map((u) => u.id).sort()).toEqual(['ann', 'bob'])
+    expect((await p.top(app, 10))[0]).toMatchObject({ roomId: 'r1', occupancy: 2 })
+    // Back on another node: no change, and nothing is left to finalize.
+    const back = member(app, 'r1', 'ann', 'node-b')
+    expect(await other.join(back)).toMatchObject({ changed: false, total: 2 })
+    expect(await p.finalizeLeaves()).toEqual([])
+    // Her new connection leaving for good is a normal leave, not a held one.
+    expect(await other.leave(leaving(back))).toMatchObject({ changed: true, total: 1 })
+  })
+
+  it('holds a user once whatever the number of closed tabs, and ends a due hold once across nodes', async () => {
+    const nodes = [h().node.presence, (await h().secondNode()).presence]
+    const app = `a${hex(4)}`
+    const tabs = [member(app, 'r1', 'ann'), member(app, 'r1', 'ann')]
+    for (const tab of tabs) await nodes[0]!.join(tab)
+    await nodes[0]!.join(member(app, 'r1', 'bob'))
+    // Closing one of two tabs is no leave, held or not.
+    expect(await nodes[0]!.leave(leaving(tabs[0]!), { holdMs: 50 })).toMatchObject({
+      changed: false,
+      total: 2,
+    })
+    const last = await nodes[0]!.leave(leaving(tabs[1]!), { holdMs: 50 })
+    expect(last).toMatchObject({ changed: false, total: 2, heldForMs: 50 })
+    expect(await nodes[0]!.finalizeLeaves()).toEqual([]) // not due yet
+    await sleep(80)
+    const finalized = (await Promise.all(nodes.map((n) => n.finalizeLeaves()))).flat()
+    expect(finalized).toEqual([{ appId: app, roomId: 'r1', user: tabs[0]!.user, changed: true, total: 1 }])
+    expect(await nodes[1]!.occupancy(app, ['r1'])).toEqual([1])
+    expect((await nodes[1]!.snapshot(app, 'r1', 10)).users.map((u) => u.id)).toEqual(['bob'])
+  })
+
+  it('holds a user the store had lost, then lets them leave like any deferred leave', async () => {
+    const p = h().node.presence
+    const app = `a${hex(4)}`
+    const ann = member(app, 'r1', 'ann').user
+    await p.hold(app, 'r1', ann, 40)
+    await p.hold(app, 'r1', ann, 40) // once, however often asked
+    expect(await p.occupancy(app, ['r1'])).toEqual([1])
+    await sleep(70)
+    expect(await p.finalizeLeaves()).toMatchObject([{ roomId: 'r1', user: ann, changed: true, total: 0 }])
+    expect(await p.occupancy(app, ['r1'])).toEqual([0])
+    expect(await p.top(app, 10)).toEqual([])
+  })
+
+  it('says whether a node was still registered, with an epoch that stays while the store keeps its data', async () => {
+    const p = h().node.presence
+    const self = `self-${hex(3)}`
+    const first = await p.heartbeat(self, 60_000)
+    expect(first.registered).toBe(false)
+    expect(await p.heartbeat(self, 1)).toEqual({ registered: true, epoch: first.epoch })
+    await sleep(20)
+    await (await h().secondNode()).presence.reapDeadNodes('someone-else')
+    // Taken for dead: no longer registered, but the store did not start over.
+    expect(await p.heartbeat(self, 60_000)).toEqual({ registered: false, epoch: first.epoch })
+  })
+
+  it('re-asserts a node’s connections, memberships and holds in one go, idempotently', async () => {
+    const p = h().node.presence
+    const app = `a${hex(4)}`
+    const self = `self-${hex(3)}`
+    const ann = member(app, 'r1', 'ann', self)
+    const bob = member(app, 'r1', 'bob', self)
+    const cid = member(app, 'r2', 'cid', self)
+    await p.join(member(app, 'r1', 'bob', 'node-other')) // bob is also here through another node
+    const state = {
+      connections: [ann, bob, cid].map((m) => ({
+        appId: app,
+        userId: m.user.id,
+        connectionId: m.connectionId,
+      })),
+      memberships: [ann, bob, cid].map(({ nodeId: _, ...m }) => m),
+      holds: [{ appId: app, roomId: 'r2', user: member(app, 'r2', 'dee').user, forMs: 60_000 }],
+    }
+    const first = await p.reassert(self, 60_000, state)
+    expect(first.returned.map((c) => [c.roomId, c.user.id, c.changed]).sort()).toEqual([
+      ['r1', 'ann', true],
+      ['r2', 'cid', true],
+    ])
+    const totals = (r: typeof first) => r.totals.map((t) => [t.roomId, t.total]).sort()
+    expect(totals(first)).toEqual([
+      ['r1', 2],
+      ['r2', 2],
+    ])
+    const again = await p.reassert(self, 60_000, state)
+    expect(again.returned).toEqual([])
+    expect(totals(again)).toEqual(totals(first))
+    expect(await p.occupancy(app, ['r1', 'r2'])).toEqual([2, 2])
+    expect(await p.heartbeat(self, 60_000)).toMatchObject({ registered: true })
+    // The connections count against the per-user cap, and a leave undoes a membership.
+    expect(await p.openConnection(app, 'ann', 'c-new', self, 1)).toBe(false)
+    expect(await p.leave(leaving(ann))).toMatchObject({ changed: true, total: 1 })
+    // Removing the node takes what was re-asserted; dee's hold is nobody's node.
+    const removed = await p.removeNode(self)
+    expect(removed.map((c) => c.user.id)).toEqual(['cid'])
+    expect(await p.occupancy(app, ['r1', 'r2'])).toEqual([1, 1])
+  })
+
+  // Embedded mode keeps its data for the life of the process; only Redis can start over.
+  if (kind === 'production')
+    it('shows every node a new epoch once the store started over empty', async () => {
+      const p = h().node.presence
+      const self = `self-${hex(3)}`
+      const before = await p.heartbeat(self, 60_000)
+      await dropRedisPrefix(h().prefix!)
+      const after = await p.heartbeat(self, 60_000)
+      expect(after.registered).toBe(false)
+      expect(after.epoch).not.toBe(before.epoch)
+      expect(await (await h().secondNode()).presence.heartbeat(`other-${hex(3)}`, 1_000)).toMatchObject({
+        epoch: after.epoch,
+      })
+    })
 })

@@ -3,9 +3,13 @@ import type { AddressInfo } from 'node:net'
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppRecord, KeyAlgorithm } from '../../src/apps/app-store.js'
-import { configureKeys } from '../../src/auth/keys.js'
-import { verifyUserToken } from '../../src/auth/tokens.js'
+import { KeyCache } from '../../src/auth/keys.js'
+import { verifyUserToken as verifyWithKeys } from '../../src/auth/tokens.js'
 import { RoomfulError } from '../../src/errors.js'
+
+// One key cache for the file, as the composition root builds one per process.
+const keys = new KeyCache({ cooldownMs: 0, cacheMaxAgeMs: 60_000 })
+const verifyUserToken = (app: AppRecord, token: string) => verifyWithKeys(app, token, keys)
 
 const app = (over: Partial<AppRecord> = {}): AppRecord => ({
   id: 'site_a',
@@ -72,7 +76,6 @@ let jwksStatus = 200
 let jwksUrl = ''
 
 beforeAll(async () => {
-  configureKeys({ cooldownMs: 0, cacheMaxAgeMs: 60_000 })
   jwksServer = createServer((_req, res) => {
     jwksFetches++
     res.statusCode = jwksStatus

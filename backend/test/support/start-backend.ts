@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { spawnCollecting, waitUntilReady } from './processes.js'
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url))
 
@@ -41,37 +42,17 @@ export async function startBackend(
   const port = options.port ?? (await freePort())
   const demoPort = options.demoPort ?? (await freePort())
   const args = ['--enable-source-maps', MAIN, ...(options.demo ? ['--demo'] : [])]
-  const child = spawn(process.execPath, args, {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DEMO_PORT: String(demoPort),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const spawned = spawnCollecting(process.execPath, args, {
+    ...process.env,
+    PORT: String(port),
+    DEMO_PORT: String(demoPort),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...options.env,
   })
-  let output = ''
-  child.stdout!.on('data', (chunk) => (output += chunk))
-  child.stderr!.on('data', (chunk) => (output += chunk))
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-
+  const { child, output, exited } = spawned
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}:\n${output}`)
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) break
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new Error(`backend not ready within 30 s:\n${output}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  await waitUntilReady(spawned, 'backend', async () => (await fetch(`${url}/readyz`)).status === 200)
 
   const handle: BackendProcess = {
     url,
@@ -79,7 +60,7 @@ export async function startBackend(
     port,
     demoPort,
     child,
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM')
       await exited

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto'
 import { createApp } from '../../src/app.js'
 import type { AppRecord } from '../../src/apps/app-store.js'
 import { readConfig } from '../../src/config.js'
-import { createLogger } from '../../src/logger.js'
-import type { Drivers } from '../../src/storage/drivers.js'
-import { createEmbeddedDrivers } from '../../src/storage/drivers.embedded.js'
-import { createProductionDrivers } from '../../src/storage/drivers.production.js'
+import { createLogger, type LogLevel } from '../../src/logger.js'
+import type { Drivers } from '../../src/drivers/drivers.js'
+import { createEmbeddedDrivers } from '../../src/drivers/drivers.embedded.js'
+import { createProductionDrivers } from '../../src/drivers/drivers.production.js'
 import { freshMysqlDatabase, TEST_REDIS_URL } from './services.js'
 import { mintUserToken } from './tokens.js'
 
@@ -19,6 +19,7 @@ export const TEST_LIMITS = {
   maxFrameBytes: 4096,
   sendsPerSecond: 200,
   sendBurst: 200,
+  presenceGraceMs: 1_000,
 }
 
 export interface TestServer {
@@ -51,7 +52,7 @@ export async function startTestServer(
     cleanup = database.drop
   }
   const config = readConfig({ PORT: '0', HOST: '127.0.0.1', NODE_TTL_MS: '3000', ...options.env })
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent')
+  const log = createLogger((process.env.TEST_LOG_LEVEL ?? 'silent') as LogLevel)
   const roomful = createApp({ drivers, config, log })
   const suffix = randomBytes(3).toString('hex')
   const app = await roomful.apps.ensure({

@@ -6,6 +6,8 @@
 export const CLOSE = {
   normal: 1000,
   goingAway: 1001,
+  /** Never sent: the socket died without a close frame, or stopped answering (reconnect). */
+  abnormal: 1006,
   policy: 1008,
   tooBig: 1009,
   internal: 1011,

@@ -2,7 +2,7 @@
  * The Roomful wire protocol, version 1: frame types, schemas, error codes, close codes and
  * limits. Shared by the SDK and the backend so both sides speak from one definition.
  */
-export { ERROR_CODES, isErrorCode } from './errors.js'
+export { ERROR_CODES, ERROR_MESSAGES, isErrorCode } from './errors.js'
 export type { ErrorCode, WireError } from './errors.js'
 export { CLOSE, shouldReconnect } from './close-codes.js'
 export type { CloseCode } from './close-codes.js'
@@ -19,3 +19,5 @@ export type * from './frames.js'
 export { clientFrameSchemas, bodySchemas, idSchema, isOp } from './schemas.js'
 export * as s from './schema.js'
 export type { Schema, ParseResult, Infer } from './schema.js'
+export { modelSchemas } from './model-schemas.js'
+export type { JsonSchema, ModelSchema } from './model-schemas.js'

@@ -24,6 +24,9 @@ export interface Limits {
   typingIntervalMs: number
   /** Largest image attachment a user may upload, in bytes; larger gets `payload_too_large`. */
   maxAttachmentBytes: number
+  /** How long a user whose last connection in a room closed (other than by `leave`) still
+   * counts as present; back in the room within it, on any node, nobody sees them go. */
+  presenceGraceMs: number
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -39,6 +42,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxReplay: 1000,
   typingIntervalMs: 2000,
   maxAttachmentBytes: 5 * 1024 * 1024,
+  presenceGraceMs: 5000,
 }
 
 /** Default number of messages shown on entering a room. */

@@ -20,6 +20,9 @@ export interface Room {
   createdBy: string
   /** Distinct users in the room right now. */
   occupancy: number
+  /** Present (and true) when the server could not read presence, e.g. while Redis is down:
+   * `occupancy` is then 0 and means "unknown", not "empty". */
+  occupancyUnknown?: true
   /** Seq of the newest message, 0 for an empty room. */
   lastSeq: number
 }

@@ -35,6 +35,12 @@ const LOGIN_PARTS = 'card, form, input:login-input, submit'
  * @event roomful-connection - The connection changed; `detail: { previous, current }`.
  * @event roomful-error - Something failed; `detail: { code, message }`.
  *
+ * @slot room-header-actions - Content of your own in a room's header (`roomful-room`'s
+ *   `header-actions`).
+ * @slot room-empty - What an empty room says (`roomful-room`'s `empty`).
+ * @slot rooms-empty - What the room list says while there are no rooms.
+ * @slot ranking-empty - What the ranking board says while no room has anyone in it.
+ *
  * @csspart chat - The outer frame.
  * @csspart lobby-header - The lobby's title bar.
  * @csspart banner - The connection banner.
@@ -147,6 +153,9 @@ export class RoomfulChat extends RoomfulElement {
     </div>`
   }
 
+  // The inner elements' slots are forwarded: a forwarded slot hides the inner one's default
+  // content even when nothing fills it, so each forwarding slot repeats that default.
+
   /** The lobby stays mounted while a room is open, so its list, scroll and live feeds survive. */
   private renderLobby(visible: boolean) {
     const client = this.activeClient
@@ -164,7 +173,9 @@ export class RoomfulChat extends RoomfulElement {
           .locale=${this.locale}
           theme=${this.theme}
           exportparts=${LOBBY_PARTS}
-        ></roomful-ranking>
+        >
+          <slot name="ranking-empty" slot="empty">${this.t('ranking.empty')}</slot>
+        </roomful-ranking>
         <roomful-room-list
           .client=${client}
           .locale=${this.locale}
@@ -173,7 +184,9 @@ export class RoomfulChat extends RoomfulElement {
           ?can-create=${this.authenticated}
           @roomful-room-create=${this.onCreate}
           @roomful-login-required=${() => this.requireLogin()}
-        ></roomful-room-list>
+        >
+          <slot name="rooms-empty" slot="empty">${this.t('rooms.empty')}</slot>
+        </roomful-room-list>
       </div>
     </div>`
   }
@@ -228,7 +241,10 @@ export class RoomfulChat extends RoomfulElement {
       exportparts=${ROOM_PARTS}
       @roomful-back=${() => this.show('lobby')}
       @roomful-login-required=${() => this.requireLogin(roomId)}
-    ></roomful-room>`
+    >
+      <slot name="room-header-actions" slot="header-actions"></slot>
+      <slot name="room-empty" slot="empty">${this.t('room.empty')}</slot>
+    </roomful-room>`
   }
 
   private onSelect = (event: RoomfulEvent<'roomful-room-select'>) => {

@@ -2,7 +2,7 @@ import { LitElement, type PropertyValues } from 'lit'
 import { property } from 'lit/decorators.js'
 import { acquireClient, clientKey, releaseClient, type ChatClient } from './client.js'
 import type { RoomfulEventMap, RoomfulEventName } from './events.js'
-import { resolveLocale, translate, type Locale, type MessageKey } from './i18n.js'
+import { LocaleController, resolveLocale, translate, type Locale, type MessageKey } from './i18n.js'
 
 /** Light, dark, or follow the visitor's system setting. */
 export type Theme = 'light' | 'dark' | 'auto'
@@ -26,12 +26,14 @@ export class RoomfulElement extends LitElement {
   @property({ attribute: false }) getToken?: () => Promise<string> | string
   /** An SDK client to use instead of creating one from `url` / `app-id`. */
   @property({ attribute: false }) client?: ChatClient
-  /** `en` or `ko`; defaults to the browser's language, then English. */
+  /** `en`, `ko` or a registered language; defaults to the browser's language, then English. */
   @property() locale?: string
   /** `light`, `dark` or `auto` (follows `prefers-color-scheme`, the default). */
   @property({ reflect: true }) theme: Theme = 'auto'
 
   private owned?: { key: string; client: ChatClient }
+  // Strings registered after the first render (`registerLocale`) show at once.
+  private readonly locales = new LocaleController(this)
 
   /** The client in use: the one given, or the one this element created. */
   get activeClient(): ChatClient | undefined {

@@ -13,6 +13,8 @@ import { rankingStyles } from './ranking.styles.js'
  *
  * @event roomful-room-select - A room was picked; `detail: { roomId, name }`.
  *
+ * @slot empty - What the board says while no room has anyone in it.
+ *
  * @csspart board - The card around the board.
  * @csspart title - The heading.
  * @csspart entry - One room's button.
@@ -48,7 +50,7 @@ export class RoomfulRanking extends RoomfulElement {
                 <div class="skeleton"></div>
                 <div class="skeleton"></div>`
             : entries.length === 0
-              ? html`<p class="empty muted">${this.t('ranking.empty')}</p>`
+              ? html`<p class="empty muted"><slot name="empty">${this.t('ranking.empty')}</slot></p>`
               : html`<ol>
                   ${entries.map(
                     (entry, i) =>

@@ -18,6 +18,8 @@ import { roomListStyles } from './room-list.styles.js'
  * @event roomful-login-required - A guest tried to create a room; `detail: {}`.
  * @event roomful-error - Creating a room failed; `detail: { code, message }`.
  *
+ * @slot empty - What the list says while the app has no rooms.
+ *
  * @csspart list - The card around the list.
  * @csspart create-form - The create-a-room form.
  * @csspart room - One room's button.
@@ -61,7 +63,7 @@ export class RoomfulRoomList extends RoomfulElement {
             : !loaded && error
               ? this.renderError(error)
               : rooms.length === 0
-                ? html`<p class="state muted">${this.t('rooms.empty')}</p>`
+                ? html`<p class="state muted"><slot name="empty">${this.t('rooms.empty')}</slot></p>`
                 : html`<ul aria-labelledby="title">
                     ${rooms.map((room) => this.renderRoom(room))}
                   </ul>`

@@ -1,8 +1,10 @@
 import { css } from 'lit'
 import { baseStyles } from '../core/theme.styles.js'
+import { logEntryStyles } from './log-entries.styles.js'
 
 export const roomStyles = [
   baseStyles,
+  logEntryStyles,
   css`
     :host {
       display: block;
@@ -121,125 +123,6 @@ export const roomStyles = [
       gap: 12px;
       justify-items: center;
     }
-    .msg {
-      display: flex;
-      gap: 10px;
-      padding: 6px 4px 0;
-      max-width: 100%;
-    }
-    .msg.grouped {
-      padding-top: 2px;
-    }
-    .gutter {
-      flex: none;
-      width: 32px;
-    }
-    .content {
-      min-width: 0;
-      max-width: min(100%, 680px);
-    }
-    .meta {
-      display: flex;
-      align-items: baseline;
-      gap: 6px;
-      margin-bottom: 2px;
-      font-size: 0.85em;
-    }
-    .author {
-      font-weight: 700;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    time {
-      color: var(--_muted);
-      font-size: 0.92em;
-      white-space: nowrap;
-    }
-    .you {
-      font-size: 0.72em;
-      font-weight: 700;
-      padding: 0 6px;
-      border-radius: 999px;
-      background: var(--_accent-soft);
-      color: var(--_accent);
-    }
-    .bubble {
-      display: inline-block;
-      padding: 7px 12px;
-      border-radius: 4px 16px 16px 16px;
-      background: var(--_surface);
-      white-space: pre-wrap;
-      overflow-wrap: anywhere;
-    }
-    .msg.grouped .bubble {
-      border-radius: 16px;
-    }
-    .attachment {
-      display: block;
-      margin: 2px 0 4px;
-    }
-    .attachment img {
-      display: block;
-      max-width: min(100%, 320px);
-      max-height: 240px;
-      width: auto;
-      height: auto;
-      border-radius: 12px;
-      border: 1px solid var(--_border);
-    }
-    .msg.own .bubble {
-      background: var(--_accent-soft);
-    }
-    .bubble a {
-      color: var(--_accent);
-      text-decoration: underline;
-      text-underline-offset: 2px;
-    }
-    .pending .bubble {
-      opacity: 0.65;
-    }
-    .pending.failed .bubble {
-      opacity: 1;
-      outline: 1px solid var(--_danger);
-    }
-    .status {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 4px 10px;
-      align-items: center;
-      font-size: 0.8em;
-      color: var(--_muted);
-      padding: 2px 4px;
-    }
-    .day {
-      display: flex;
-      align-items: center;
-      gap: 10px;
-      margin: 10px 0 4px;
-      font-size: 0.78em;
-      font-weight: 700;
-      color: var(--_muted);
-    }
-    .day::before,
-    .day::after {
-      content: '';
-      flex: 1;
-      border-top: 1px solid var(--_border);
-    }
-    .notice {
-      align-self: center;
-      display: flex;
-      gap: 8px;
-      align-items: baseline;
-      margin: 8px 0;
-      padding: 3px 12px;
-      border-radius: 999px;
-      background: var(--_surface);
-      color: var(--_muted);
-      font-size: 0.82em;
-      text-align: center;
-    }
     .unseen {
       position: absolute;
       left: 50%;
@@ -334,84 +217,6 @@ export const roomStyles = [
       .dots i {
         animation: none;
       }
-    }
-    .composer {
-      display: grid;
-      grid-template-columns: auto minmax(0, 1fr) auto;
-      align-items: end;
-      gap: 8px;
-      padding: 4px 12px 10px;
-    }
-    .composer.login-prompt {
-      grid-template-columns: 1fr;
-      justify-items: center;
-      padding: 10px 12px 14px;
-      border-top: 1px solid var(--_border);
-    }
-    textarea {
-      resize: none;
-      width: 100%;
-      min-height: 44px;
-      max-height: 160px;
-      padding: 10px 14px;
-      border-radius: 22px;
-      border: 1px solid var(--_border);
-      background: var(--_raised);
-      line-height: 1.4;
-    }
-    textarea:focus-visible {
-      outline: 2px solid var(--_focus);
-      outline-offset: 0;
-      border-color: transparent;
-    }
-    .send {
-      display: grid;
-      place-items: center;
-      width: 44px;
-      height: 44px;
-      border-radius: 50%;
-      border: none;
-      background: var(--_accent);
-      color: var(--_accent-contrast);
-    }
-    .send:disabled,
-    .attach:disabled {
-      opacity: 0.4;
-    }
-    .attach {
-      display: grid;
-      place-items: center;
-      width: 44px;
-      height: 44px;
-      border-radius: 50%;
-      border: 1px solid var(--_border);
-      background: var(--_raised);
-      color: inherit;
-    }
-    .attach:focus-visible,
-    .send:focus-visible {
-      outline: 2px solid var(--_focus);
-      outline-offset: 2px;
-    }
-    .picker {
-      display: none;
-    }
-    .composer.dragging {
-      outline: 2px dashed var(--_accent);
-      outline-offset: -4px;
-    }
-    .composer-status progress {
-      vertical-align: middle;
-      width: 8em;
-    }
-    .composer-status {
-      grid-column: 1 / -1;
-      font-size: 0.8em;
-      min-height: 0;
-      padding: 0 14px;
-    }
-    .composer-status:empty {
-      display: none;
     }
   `,
 ]

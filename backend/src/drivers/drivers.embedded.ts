@@ -4,6 +4,7 @@ import type { ThumbnailQueue } from '../attachments/thumbnail-jobs.js'
 import { MemoryThumbnailQueue } from '../attachments/thumbnail-queue.memory.js'
 import { MemoryAccountStore } from '../auth/account-store.memory.js'
 import { MemoryBus } from '../bus/bus.memory.js'
+import { createLogger, type Logger } from '../logger.js'
 import { MemoryMessageStore } from '../messages/message-store.memory.js'
 import { MemoryPresenceStore } from '../presence/presence-store.memory.js'
 import { DebounceRankingScheduler } from '../ranking/ranking-scheduler.memory.js'
@@ -15,9 +16,10 @@ import { MemoryEndpointStore } from '../webhooks/endpoint-store.memory.js'
 import type { Drivers } from './drivers.js'
 
 /** In-process drivers for single-process mode: everything is kept in memory and lost on exit. */
-export function createEmbeddedDrivers(options: { rankingWindowMs?: number } = {}): Drivers {
+export function createEmbeddedDrivers(options: { rankingWindowMs?: number; logger?: Logger } = {}): Drivers {
+  const log = options.logger ?? createLogger('warn')
   const rooms = new MemoryRoomStore()
-  const bus = new MemoryBus()
+  const bus = new MemoryBus((err) => log.error({ err }, 'a bus subscriber failed'))
   const schedulers = new Set<RankingScheduler | ThumbnailQueue | MemoryDeliveryQueue>()
   return {
     mode: 'embedded',
@@ -28,24 +30,29 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number } = {}
     presence: new MemoryPresenceStore(),
     bus,
     rankingScheduler(processor) {
-      const scheduler = new DebounceRankingScheduler(processor, { windowMs: options.rankingWindowMs })
+      const scheduler = new DebounceRankingScheduler(processor, {
+        windowMs: options.rankingWindowMs,
+        onError: (err, appId) => log.warn({ err, appId }, 'ranking recompute failed'),
+      })
       schedulers.add(scheduler)
       return scheduler
     },
     attachments: new MemoryAttachmentRecords(),
     thumbnailQueue(processor) {
-      const queue = new MemoryThumbnailQueue(processor)
+      const queue = new MemoryThumbnailQueue(processor, (err) => log.warn({ err }, 'thumbnail job failed'))
       schedulers.add(queue)
       return queue
     },
     webhookEndpoints: new MemoryEndpointStore(),
     webhookDeliveries: new MemoryDeliveryStore(),
     webhookQueue(processor, queueOptions) {
-      const queue = new MemoryDeliveryQueue(processor, queueOptions)
+      const queue = new MemoryDeliveryQueue(processor, queueOptions, (err) =>
+        log.warn({ err }, 'webhook delivery job failed'),
+      )
       schedulers.add(queue)
       return queue
     },
-    async ping() {},
+    probes: {},
     async close() {
       await Promise.all([...schedulers].map((s) => s.close()))
       await bus.close()

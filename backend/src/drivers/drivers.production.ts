@@ -4,23 +4,30 @@ import { MysqlAttachmentRecords } from '../attachments/attachment-records.mysql.
 import { BullmqThumbnailQueue } from '../attachments/thumbnail-queue.bullmq.js'
 import { MysqlAccountStore } from '../auth/account-store.mysql.js'
 import { RedisBus } from '../bus/bus.redis.js'
+import { createLogger, errorFields, onceInAWhile, type Logger } from '../logger.js'
 import { MysqlMessageStore } from '../messages/message-store.mysql.js'
 import { RedisPresenceStore } from '../presence/presence-store.redis.js'
 import { BullmqRankingScheduler } from '../ranking/ranking-scheduler.bullmq.js'
+import type { JobQueueRegistry } from '../metrics/metrics.js'
 import { MysqlRoomStore } from '../rooms/room-store.mysql.js'
+import { migrate } from '../storage/migrate.js'
+import { createMysql } from '../storage/mysql.js'
 import { BullmqDeliveryQueue } from '../webhooks/delivery-queue.bullmq.js'
 import { MysqlDeliveryStore } from '../webhooks/delivery-store.mysql.js'
 import { MysqlEndpointStore } from '../webhooks/endpoint-store.mysql.js'
 import type { Drivers } from './drivers.js'
-import { migrate } from './migrate.js'
-import { createMysql } from './mysql.js'
+import { mysqlProbe } from '../storage/mysql-probe.js'
+import { redisRetryStrategy } from '../storage/redis-retry.js'
 
 export interface ProductionDriverOptions {
   mysqlUrl: string
   redisUrl: string
   /** Prefix of every Redis key and channel; default `rf:`. */
   prefix?: string
-  logger?: { info(msg: string): void; warn(obj: object, msg: string): void }
+  /** Where driver errors go (Redis connections, BullMQ, the bus); default: JSON at `warn`. */
+  logger?: Logger
+  /** Where the BullMQ queues report their depth (the node's metrics). */
+  queues?: JobQueueRegistry
   /** Ranking coalescing window; default 100 ms. */
   rankingWindowMs?: number
   mysqlConnectionLimit?: number
@@ -37,28 +44,50 @@ export type ProductionDrivers = Drivers & {
 /** MySQL + Redis + BullMQ. Migrates the schema before returning. */
 export async function createProductionDrivers(options: ProductionDriverOptions): Promise<ProductionDrivers> {
   const prefix = options.prefix ?? 'rf:'
+  const log = options.logger ?? createLogger('warn')
+  const { redisUrl, queues } = options
   const db = createMysql(options.mysqlUrl, { connectionLimit: options.mysqlConnectionLimit })
-  const redisOptions = { maxRetriesPerRequest: 3, lazyConnect: false }
+  const redisOptions = { maxRetriesPerRequest: 3, lazyConnect: false, retryStrategy: redisRetryStrategy }
   const connections: Redis[] = []
+  // Connections retry on their own and fail the same way on every attempt: log it now and then.
+  const redisError = onceInAWhile((err, repeats) =>
+    log.warn({ ...errorFields(err), repeats }, 'Redis connection error; reconnecting'),
+  )
+  const jobError = onceInAWhile((err, repeats) =>
+    log.warn({ ...errorFields(err), repeats }, 'a background job or its Redis connection failed'),
+  )
+  let lastRedisError: unknown
   try {
-    await migrate(db, { log: (msg) => options.logger?.info(msg) })
+    await migrate(db, { log: (msg) => log.info(msg) }).catch((err: unknown) => {
+      throw unavailable('MySQL', options.mysqlUrl, err)
+    })
     const commands = new Redis(options.redisUrl, redisOptions)
     const publisher = new Redis(options.redisUrl, redisOptions)
     // A subscriber must keep retrying: giving up would silently stop fan-out to this node.
-    const subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
+    const subscriber = new Redis(options.redisUrl, {
+      maxRetriesPerRequest: null,
+      retryStrategy: redisRetryStrategy,
+    })
     connections.push(commands, publisher, subscriber)
     // ioredis reconnects by itself; without a listener each socket error would be printed as
     // an unhandled 'error' event instead of going to the log.
     for (const connection of connections)
-      connection.on('error', (err: Error) =>
-        options.logger?.warn({ err }, 'Redis connection error; reconnecting'),
-      )
-    await commands.ping()
+      connection.on('error', (err: Error) => {
+        lastRedisError = err
+        redisError(err)
+      })
+    await commands.ping().catch((err: unknown) => {
+      throw unavailable('Redis', options.redisUrl, lastRedisError ?? err)
+    })
 
     const presence = new RedisPresenceStore(commands, { prefix })
-    const bus = new RedisBus(publisher, subscriber, { prefix })
+    const bus = new RedisBus(publisher, subscriber, {
+      prefix,
+      onError: (err) => log.error({ err }, 'a bus subscriber failed'),
+    })
     const schedulers = new Set<BullmqRankingScheduler | BullmqThumbnailQueue | BullmqDeliveryQueue>()
     const rooms = new MysqlRoomStore(db)
+    const mysql = mysqlProbe(options.mysqlUrl)
     return {
       mode: 'production',
       apps: new MysqlAppStore(db),
@@ -69,16 +98,23 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       bus,
       rankingScheduler(processor) {
         const scheduler = new BullmqRankingScheduler(processor, {
-          redisUrl: options.redisUrl,
+          redisUrl,
           prefix,
           windowMs: options.rankingWindowMs,
+          onError: jobError,
+          queues,
         })
         schedulers.add(scheduler)
         return scheduler
       },
       attachments: new MysqlAttachmentRecords(db),
       thumbnailQueue(processor) {
-        const queue = new BullmqThumbnailQueue(processor, { redisUrl: options.redisUrl, prefix })
+        const queue = new BullmqThumbnailQueue(processor, {
+          redisUrl,
+          prefix,
+          onError: jobError,
+          queues,
+        })
         schedulers.add(queue)
         return queue
       },
@@ -87,19 +123,26 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       webhookQueue(processor, queueOptions) {
         const queue = new BullmqDeliveryQueue(processor, {
           ...queueOptions,
-          redisUrl: options.redisUrl,
+          redisUrl,
           prefix,
+          onError: jobError,
+          queues,
         })
         schedulers.add(queue)
         return queue
       },
-      async ping() {
-        await Promise.all([db.query('SELECT 1'), commands.ping()])
+      probes: {
+        mysql: mysql.probe,
+        // Not connected is down at once: a command would only wait in ioredis's offline queue.
+        async redis() {
+          if (commands.status !== 'ready') throw new Error(`the Redis connection is ${commands.status}`)
+          await commands.ping()
+        },
       },
       async close() {
         await Promise.allSettled([...schedulers].map((s) => s.close()))
         await bus.close()
-        await Promise.allSettled([commands.quit(), db.close()])
+        await Promise.allSettled([commands.quit(), db.close(), mysql.close()])
       },
       statementCount: () => db.statementCount(),
       redisCommandCount: () => presence.roundTrips,
@@ -108,4 +151,15 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
     await Promise.allSettled([db.close(), ...connections.map((c) => c.quit())])
     throw err
   }
+}
+
+/** Start-up could not use a backing service: says which and where (never the credentials),
+ * keeping the cause's code (ECONNREFUSED…) for the log. */
+function unavailable(service: string, url: string, cause: unknown): Error {
+  const { host, pathname } = new URL(url)
+  const fields = errorFields(cause)
+  const why = 'code' in fields ? fields.error : cause instanceof Error ? cause.message : String(cause)
+  return Object.assign(new Error(`${service} at ${host}${pathname} is not usable; ${why}`, { cause }), {
+    code: 'code' in fields ? fields.code : 'SERVICE_UNAVAILABLE',
+  })
 }

@@ -3,6 +3,7 @@ import type { AccountStore } from '../auth/account-store.js'
 import type { AttachmentRecords } from '../attachments/attachment-records.js'
 import type { ThumbnailProcessor, ThumbnailQueue } from '../attachments/thumbnail-jobs.js'
 import type { Bus } from '../bus/bus.js'
+import type { Probe } from '../health/store-health.js'
 import type { MessageStore } from '../messages/message-store.js'
 import type { PresenceStore } from '../presence/presence-store.js'
 import type { RankingProcessor, RankingScheduler } from '../ranking/ranking-scheduler.js'
@@ -35,7 +36,8 @@ export interface Drivers {
   webhookDeliveries: DeliveryStore
   /** Starts the queue whose jobs attempt webhook deliveries with `processor` (on whichever node). */
   webhookQueue(processor: DeliveryProcessor, options: DeliveryQueueOptions): DeliveryQueue
-  /** Resolves when every backing service answers; rejects otherwise (for /readyz). */
-  ping(): Promise<void>
+  /** One quick check per backing service, by name (`mysql`, `redis`), for the health monitor
+   * behind /readyz; none in embedded mode. */
+  probes: Record<string, Probe>
   close(): Promise<void>
 }

@@ -1,0 +1,6 @@
+/**
+ * How soon a lost Redis connection tries again: 50 ms more each attempt, at most 500 ms apart
+ * (ioredis's default grows to 2 s). A node must notice a returning Redis quickly, since it
+ * re-asserts its presence as soon as it reconnects; an attempt every half second is cheap.
+ */
+export const redisRetryStrategy = (attempt: number): number => Math.min(attempt * 50, 500)

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { freshMysqlDatabase, servicesAvailable, TEST_REDIS_URL } from '../support/services.js'
+import { freePort } from '../support/start-backend.js'
+
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url))
+const available = await servicesAvailable()
+
+interface LogLine {
+  level: number
+  msg: string
+  [field: string]: unknown
+}
+
+/** Runs the built backend until it exits on its own; every output line must be a JSON object. */
+async function runToExit(env: Record<string, string>): Promise<{ code: number | null; lines: LogLine[] }> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  expect(stderr, 'nothing on stderr').toBe('')
+  const lines = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      try {
+        return JSON.parse(line) as LogLine
+      } catch {
+        throw new Error(`a line that is not JSON: ${line}`)
+      }
+    })
+  return { code, lines }
+}
+
+describe('start-up: configuration and failures are reported as JSON', () => {
+  it('reports every configuration problem in one JSON line and exits 78', async () => {
+    const { code, lines } = await runToExit({
+      LOG_LEVEL: 'loud',
+      PORT: 'eighty',
+      METRICS_PORT: '70000',
+      NODE_ID: 'has spaces',
+      MYSQL_URL: 'mysql://db/roomful',
+    })
+    expect(code).toBe(78)
+    expect(lines).toHaveLength(1)
+    const [report] = lines
+    expect(report).toMatchObject({ level: 60 })
+    expect(report!.msg).toMatch(/^unable to start; the configuration has 5 problem\(s\)/)
+    const problems = (report!.problems as string[]).join('\n')
+    expect(problems).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent')
+    expect(problems).toContain('PORT must be an integer')
+    expect(problems).toContain('METRICS_PORT must be an integer')
+    expect(problems).toContain('NODE_ID must be')
+    expect(problems).toContain('production mode needs both MYSQL_URL and REDIS_URL')
+  })
+
+  it('refuses a metrics port equal to the public port', async () => {
+    const { code, lines } = await runToExit({ PORT: '18080', METRICS_PORT: '18080' })
+    expect(code).toBe(78)
+    expect(lines[0]!.problems).toEqual([
+      'METRICS_PORT must differ from PORT: metrics are never served on the public port',
+    ])
+  })
+
+  it.runIf(available)('logs an unreachable MySQL as one JSON line and exits 1, without a stack', async () => {
+    const closed = await freePort()
+    const { code, lines } = await runToExit({
+      MYSQL_URL: `mysql://roomful:secret@127.0.0.1:${closed}/roomful`,
+      REDIS_URL: TEST_REDIS_URL,
+    })
+    expect(code).toBe(1)
+    const fatal = lines.at(-1)!
+    expect(fatal).toMatchObject({ level: 60, code: 'ECONNREFUSED' })
+    expect(fatal.msg).toBe(
+      `unable to start Roomful; MySQL at 127.0.0.1:${closed}/roomful is not usable; connect ECONNREFUSED 127.0.0.1:${closed}`,
+    )
+    expect(JSON.stringify(lines)).not.toContain('secret')
+    expect(JSON.stringify(lines)).not.toMatch(/\n\s+at /)
+  })
+
+  it.runIf(available)('logs an unreachable Redis the same way, its reconnect errors once', async () => {
+    const closed = await freePort()
+    const database = await freshMysqlDatabase()
+    try {
+      const { code, lines } = await runToExit({
+        MYSQL_URL: database.url,
+        REDIS_URL: `redis://127.0.0.1:${closed}`,
+        LOG_LEVEL: 'warn',
+      })
+      expect(code).toBe(1)
+      expect(lines.at(-1)).toMatchObject({
+        level: 60,
+        code: 'ECONNREFUSED',
+        msg: `unable to start Roomful; Redis at 127.0.0.1:${closed} is not usable; connect ECONNREFUSED 127.0.0.1:${closed}`,
+      })
+      // Three connections, each retrying: one line for the one distinct error.
+      expect(lines.filter((line) => line.level === 40)).toHaveLength(1)
+    } finally {
+      await database.drop()
+    }
+  })
+})

@@ -1,0 +1,41 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+
+export interface Spawned {
+  child: ChildProcess
+  /** Everything the process printed so far, for failure messages. */
+  output(): string
+  exited: Promise<void>
+}
+
+/** Starts `command` with its stdout and stderr collected. */
+export function spawnCollecting(command: string, args: string[], env?: NodeJS.ProcessEnv): Spawned {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  return { child, output: () => output, exited }
+}
+
+/**
+ * Polls `ready` until it is true; fails (killing the process) if the process exits first or
+ * `timeoutMs` passes. A `ready` that throws counts as not ready yet.
+ */
+export async function waitUntilReady(
+  spawned: Spawned,
+  what: string,
+  ready: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const { exitCode } = spawned.child
+    if (exitCode !== null) throw new Error(`${what} exited with ${exitCode}:\n${spawned.output()}`)
+    if (await ready().catch(() => false)) return
+    if (Date.now() > deadline) {
+      spawned.child.kill('SIGKILL')
+      throw new Error(`${what} not ready within ${timeoutMs / 1000} s:\n${spawned.output()}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
