@@ -90,6 +90,9 @@ interface Phase {
   maxAckMs: number
   /** CPU the backend process used per send during the loop, in µs (Linux; else NaN). */
   cpuPerSendUs: number
+  /** The backend's CPU time and the clock when the loop started, to measure what follows it. */
+  cpuAtStartMs: number
+  startedAt: number
 }
 
 /** CPU time (user + system) a process used so far, in ms, from /proc; NaN where there is none.
@@ -124,6 +127,8 @@ async function phase(senders: Sender[], total: number, pid: number): Promise<Pha
     refused: refusals.reduce((a, b) => a + b, 0),
     maxAckMs: Math.round(Math.max(...ackMs)),
     cpuPerSendUs: Math.round(((cpuMs(pid) - cpuBefore) * 1000) / ackMs.length),
+    cpuAtStartMs: cpuBefore,
+    startedAt: started,
   }
 }
 
@@ -182,6 +187,11 @@ describe.each(modes)('message sends while webhooks are delivered (%s)', (mode) =
       const withFast = await phase(senders, SENDS, backend.child.pid!)
       // Every message of the phase reaches the receiver, once each.
       await fast.waitForDistinct(SENDS, 60_000)
+      // Deliveries go on after the last ack: their whole cost is counted until the last one.
+      const deliveredSeconds = (performance.now() - withFast.startedAt) / 1000
+      const cpuPerDeliveredUs = Math.round(
+        ((cpuMs(backend.child.pid!) - withFast.cpuAtStartMs) * 1000) / SENDS,
+      )
       expect(await fast.stats()).toEqual({ received: SENDS, distinct: SENDS })
 
       const slow = await WebhookSink.start(SLOW_RECEIVER_MS)
@@ -197,6 +207,9 @@ describe.each(modes)('message sends while webhooks are delivered (%s)', (mode) =
         `\nthe ${mode} backend, ${SENDS} WebSocket sends per phase (${SENDERS} senders × ${WINDOW} in flight):\n` +
           line('no endpoint:', none) +
           line('fast receiver:', withFast) +
+          `  fast receiver, until the last delivery: ${Math.round(SENDS / deliveredSeconds)} deliveries/s, ` +
+          `backend CPU ${cpuPerDeliveredUs} µs per send and its delivery ` +
+          `(webhooks' share: ${cpuPerDeliveredUs - none.cpuPerSendUs} µs)\n` +
           line(`slow receiver (${SLOW_RECEIVER_MS / 1000} s/request):`, withSlow) +
           `  (${heldAtSlow} deliveries were held by the slow receiver meanwhile; the fast one got all ${SENDS})\n`,
       )
