@@ -76,7 +76,7 @@ export function createApp(deps: {
   const keys = new KeyCache({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
   const auth = new AuthService(drivers.accounts)
   const batcher = new WriteBatcher(drivers.messages)
-  const webhooks = createWebhooks({ drivers, config, log })
+  const webhooks = createWebhooks({ drivers, config, metrics, log })
   const messages = new MessagesService({
     batcher,
     messages: drivers.messages,

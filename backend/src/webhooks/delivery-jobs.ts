@@ -1,7 +1,14 @@
-/** One delivery to attempt; everything else is read from the stores when it runs. */
+/** One delivery to attempt. */
 export interface DeliveryJob {
   appId: string
   deliveryId: string
+  /**
+   * What the attempt sends, carried by the jobs the dispatcher queues so that their first
+   * attempt reads nothing from the delivery store. Absent on redeliveries, dropped by the
+   * runners once an attempt failed at the receiver (so the retries waiting in the queue hold
+   * no copy of the event): the attempt then reads the delivery's record.
+   */
+  body?: { endpointId: string; payload: string }
 }
 
 /** What an attempt decided: null when nothing is left to do (delivered, dead, gone), or the
@@ -9,9 +16,11 @@ export interface DeliveryJob {
 export type AttemptOutcome = { retryInMs: number } | null
 
 /**
- * Attempts one delivery; `attempt` counts from 1 for each job. Idempotent: a job that runs
- * again after its delivery was delivered or declared dead does nothing. It decides itself
- * when the last attempt has failed, so the runners only follow its outcome.
+ * Attempts one delivery; `attempt` counts from 1 for each job. A job without a `body` reads
+ * the delivery's record, so it does nothing when it runs again after its delivery was
+ * delivered or declared dead; one with a body sends it (only a job taken for stalled runs
+ * twice, and receivers de-duplicate by `webhook-id`). It decides itself when the last attempt
+ * has failed, so the runners only follow its outcome.
  */
 export type DeliveryProcessor = (job: DeliveryJob, attempt: number) => Promise<AttemptOutcome>
 

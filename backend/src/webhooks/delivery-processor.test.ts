@@ -25,10 +25,12 @@ async function setup(results: AttemptResult[], endpoint: Partial<EndpointRecord>
   await deliveries.insertMany([record])
   const posts: Array<Record<string, string>> = []
   const changed: string[] = []
+  const outcomes: string[] = []
   const process = createDeliveryProcessor({
     endpoint: (appId, id) => endpoints.get(appId, id),
     endpoints,
     deliveries,
+    delivered: (mark) => deliveries.markDelivered([mark]),
     post: async (_url, headers) => {
       posts.push(headers)
       return results.shift() ?? ok
@@ -36,15 +38,26 @@ async function setup(results: AttemptResult[], endpoint: Partial<EndpointRecord>
     attempts: 3,
     backoffMs: 1_000,
     endpointsChanged: (appId) => changed.push(appId),
+    observe: (outcome) => outcomes.push(outcome),
     log: createLogger('silent'),
   })
   const job = { appId: 'app', deliveryId: 'msg_1' }
-  return { process, job, posts, changed, endpoints, stored: () => deliveries.get('app', 'msg_1') }
+  return {
+    process,
+    job,
+    record,
+    posts,
+    changed,
+    outcomes,
+    endpoints,
+    deliveries,
+    stored: () => deliveries.get('app', 'msg_1'),
+  }
 }
 
 describe('the delivery processor', () => {
   it('backs off exponentially, honours a longer Retry-After, and is dead after the last attempt', async () => {
-    const { process, job, posts, stored } = await setup([
+    const { process, job, posts, outcomes, stored } = await setup([
       failed(500),
       failed(429, { retryAfterMs: 60_000 }),
       failed(503),
@@ -63,6 +76,48 @@ describe('the delivery processor', () => {
       nextAttemptAt: null,
     })
     expect(posts.map((h) => h['webhook-id'])).toEqual(['msg_1', 'msg_1', 'msg_1'])
+    expect(outcomes).toEqual(['retrying', 'retrying', 'dead'])
+  })
+
+  it('sends the body a job carries without reading the record, and counts each outcome', async () => {
+    const { process, record, deliveries, posts, outcomes } = await setup([failed(503), ok])
+    const get = deliveries.get.bind(deliveries)
+    let reads = 0
+    deliveries.get = (appId, id) => {
+      reads += 1
+      return get(appId, id)
+    }
+    const carried = {
+      appId: 'app',
+      deliveryId: 'msg_1',
+      body: { endpointId: 'ep_1', payload: record.payload! },
+    }
+    expect(await process(carried, 1)).toEqual({ retryInMs: expect.any(Number) })
+    expect(reads).toBe(0)
+    expect(await get('app', 'msg_1')).toMatchObject({ status: 'failing', attempts: 1, lastStatus: 503 })
+    // The retry, whose body the runner dropped, reads the record.
+    expect(await process({ appId: 'app', deliveryId: 'msg_1' }, 2)).toBeNull()
+    expect(reads).toBe(1)
+    expect(await get('app', 'msg_1')).toMatchObject({
+      status: 'delivered',
+      attempts: 2,
+      lastStatus: 200,
+      payload: null,
+    })
+    expect(posts.map((h) => h['webhook-id'])).toEqual(['msg_1', 'msg_1'])
+    expect(outcomes).toEqual(['retrying', 'delivered'])
+  })
+
+  it('never turns a delivered record back when a job taken for stalled runs again with its body', async () => {
+    const { process, record, stored } = await setup([ok, failed(500)])
+    const carried = {
+      appId: 'app',
+      deliveryId: 'msg_1',
+      body: { endpointId: 'ep_1', payload: record.payload! },
+    }
+    expect(await process(carried, 1)).toBeNull()
+    await process(carried, 2)
+    expect(await stored()).toMatchObject({ status: 'delivered', attempts: 1, lastStatus: 200, payload: null })
   })
 
   it('is idempotent: a job run again after delivery, or after the delivery died, sends nothing', async () => {

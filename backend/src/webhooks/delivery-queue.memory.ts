@@ -16,8 +16,9 @@ interface Run {
 /**
  * Embedded mode's runner, with BullMQ's semantics as the production queue uses them: at most
  * `concurrency` attempts at once, each job retried after the delay its attempt asked for (or
- * a short backoff when the processor threw), the attempt number counted per job. Retries
- * wait on timers, so they die with the process, like everything else in embedded mode.
+ * a short backoff when the processor threw), the attempt number counted per job, a job's
+ * body dropped once an attempt failed at the receiver. Retries wait on timers, so they die
+ * with the process, like everything else in embedded mode.
  */
 export class MemoryDeliveryQueue implements DeliveryQueue {
   private readonly waiting: Run[] = []
@@ -38,7 +39,8 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
 
   async enqueue(jobs: DeliveryJob[]): Promise<void> {
     if (this.closed) throw new Error('unable to queue webhook deliveries; the queue is closed')
-    for (const job of jobs) this.waiting.push({ job, attempt: 1 })
+    // Copies, so dropping a body later leaves the caller's objects alone.
+    for (const job of jobs) this.waiting.push({ job: { ...job }, attempt: 1 })
     this.pump()
   }
 
@@ -48,6 +50,10 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
     this.timers.clear()
     this.waiting.length = this.head = 0
     if (this.running > 0) await new Promise<void>((resolve) => this.idle.push(resolve))
+  }
+
+  private dropBody(job: DeliveryJob): void {
+    delete job.body
   }
 
   private pump(): void {
@@ -67,12 +73,15 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
     let retryInMs: number | null = null
     try {
       retryInMs = (await this.processor(job, attempt))?.retryInMs ?? null
+      // Failed at the receiver: the retries read the record instead of keeping a copy.
+      if (retryInMs !== null) this.dropBody(job)
     } catch (err) {
       this.onError(err)
       retryInMs = attempt < JOB_ATTEMPTS_CEILING ? crashRetryMs(attempt) : null
     }
     this.running -= 1
-    if (retryInMs !== null && !this.closed) {
+    if (retryInMs === null || this.closed) this.dropBody(job)
+    else {
       const timer = setTimeout(() => {
         this.timers.delete(timer)
         this.waiting.push({ job, attempt: attempt + 1 })

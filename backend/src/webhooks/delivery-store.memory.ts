@@ -1,4 +1,10 @@
-import type { DeliveryPatch, DeliveryRecord, DeliveryStatus, DeliveryStore } from './delivery-store.js'
+import type {
+  DeliveredMark,
+  DeliveryPatch,
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliveryStore,
+} from './delivery-store.js'
 
 /** Embedded mode keeps at most this many deliveries per app; the oldest go first. */
 export const MEMORY_DELIVERIES_PER_APP = 10_000
@@ -33,6 +39,17 @@ export class MemoryDeliveryStore implements DeliveryStore {
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
     records.set(id, { ...record, ...defined })
     return true
+  }
+
+  async markDelivered(marks: DeliveredMark[]): Promise<void> {
+    for (const { appId, id, ...mark } of marks)
+      await this.update(appId, id, {
+        ...mark,
+        status: 'delivered',
+        payload: null,
+        lastError: null,
+        nextAttemptAt: null,
+      })
   }
 
   async list(

@@ -1,6 +1,12 @@
 import type { Mysql, ResultHeader, Row } from '../storage/mysql.js'
 import { patchAssignments, type PatchColumns } from '../storage/sql-patch.js'
-import type { DeliveryPatch, DeliveryRecord, DeliveryStatus, DeliveryStore } from './delivery-store.js'
+import type {
+  DeliveredMark,
+  DeliveryPatch,
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliveryStore,
+} from './delivery-store.js'
 import type { WebhookEventType } from './webhooks.js'
 
 const COLUMNS =
@@ -70,6 +76,30 @@ export class MysqlDeliveryStore implements DeliveryStore {
       [...values, appId, id, ...(onlyFrom ?? [])],
     )
     return result.affectedRows > 0
+  }
+
+  async markDelivered(marks: DeliveredMark[]): Promise<void> {
+    const byApp = new Map<string, DeliveredMark[]>()
+    for (const mark of marks) byApp.set(mark.appId, [...(byApp.get(mark.appId) ?? []), mark])
+    for (const [appId, rows] of byApp) {
+      // One statement for the batch: each row's own values picked by id.
+      const perRow = (column: string, value: (mark: DeliveredMark) => unknown) => ({
+        sql: `${column} = CASE id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+        values: rows.flatMap((mark) => [mark.id, value(mark)]),
+      })
+      const sets = [
+        perRow('attempts', (m) => m.attempts),
+        perRow('last_status', (m) => m.lastStatus),
+        perRow('last_attempt_at', (m) => m.lastAttemptAt),
+        perRow('delivered_at', (m) => m.deliveredAt),
+      ]
+      await this.db.query(
+        `UPDATE webhook_deliveries SET status = 'delivered', payload = NULL, last_error = NULL, ` +
+          `next_attempt_at = NULL, ${sets.map((set) => set.sql).join(', ')} ` +
+          `WHERE app_id = ? AND id IN (${rows.map(() => '?').join(', ')})`,
+        [...sets.flatMap((set) => set.values), appId, ...rows.map((mark) => mark.id)],
+      )
+    }
   }
 
   async list(

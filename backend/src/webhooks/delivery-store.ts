@@ -49,6 +49,12 @@ export type DeliveryPatch = Partial<
   >
 >
 
+/** A successful attempt, as `markDelivered` records it. */
+export type DeliveredMark = Pick<DeliveryRecord, 'appId' | 'id' | 'attempts' | 'lastAttemptAt'> & {
+  lastStatus: number
+  deliveredAt: Date
+}
+
 export interface DeliveryStore {
   /** Stores new deliveries; one statement whatever their number. */
   insertMany(deliveries: DeliveryRecord[]): Promise<void>
@@ -56,6 +62,8 @@ export interface DeliveryStore {
   /** Applies `patch` if the delivery exists and (when `onlyFrom` is given) its status is one of
    * those; true when it did. Atomic, so two redeliveries of one dead delivery cannot both win. */
   update(appId: string, id: string, patch: DeliveryPatch, onlyFrom?: DeliveryStatus[]): Promise<boolean>
+  /** Records each delivery as delivered (its payload dropped), one statement per app. */
+  markDelivered(marks: DeliveredMark[]): Promise<void>
   /** Newest first, keyset-paged: deliveries older than `before` (a delivery id). */
   list(
     appId: string,

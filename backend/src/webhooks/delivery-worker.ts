@@ -30,7 +30,12 @@ export function createDeliveryWorker(
     async (job: Job<DeliveryJob>) => {
       // attemptsMade counts the attempts that already failed, so this one is the next.
       const outcome = await processor(job.data, job.attemptsMade + 1)
-      if (outcome) throw new RetryLater(outcome.retryInMs)
+      if (!outcome) return
+      // Failed at the receiver: the retries read the record instead of keeping a copy (should
+      // that fail, they carry it on, and the delay asked for still holds).
+      if (job.data.body)
+        await job.updateData({ appId: job.data.appId, deliveryId: job.data.deliveryId }).catch(onError)
+      throw new RetryLater(outcome.retryInMs)
     },
     {
       connection,

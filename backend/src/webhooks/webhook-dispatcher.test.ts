@@ -32,8 +32,12 @@ function setup() {
   const dispatcher = new WebhookDispatcher({
     endpoints: cache,
     deliveries,
-    queue: { enqueue: async (jobs) => void queued.push(...jobs), close: async () => {} },
+    queue: {
+      enqueue: async (jobs) => void queued.push(...jobs),
+      close: async () => {},
+    },
     sender: { close() {} },
+    onDropped: () => {},
     log: createLogger('silent'),
   })
   const add = (id: string, events: WebhookEventType[], enabled = true) =>

@@ -44,6 +44,8 @@ export class WebhookDispatcher implements Webhooks {
       queue: DeliveryQueue
       /** Ends the attempts in flight at shutdown. */
       sender: { close(): void }
+      /** Counts an event lost because the buffer was full. */
+      onDropped(): void
       log: Logger
     },
   ) {
@@ -92,6 +94,7 @@ export class WebhookDispatcher implements Webhooks {
   }
 
   private drop(): void {
+    this.deps.onDropped()
     // Logged on the first loss and then every thousandth, so a flood does not flood the log.
     if (this.dropped++ % 1000 === 0)
       this.deps.log.error(
@@ -150,7 +153,13 @@ export class WebhookDispatcher implements Webhooks {
       return
     }
     try {
-      await queue.enqueue(batch.map((d) => ({ appId: d.appId, deliveryId: d.id })))
+      await queue.enqueue(
+        batch.map((d) => ({
+          appId: d.appId,
+          deliveryId: d.id,
+          body: { endpointId: d.endpointId, payload: d.payload! },
+        })),
+      )
     } catch (err) {
       // Stored but not queued: dead letters an operator can see and redeliver.
       log.error({ err, count: batch.length }, 'unable to queue webhook deliveries; marking them dead')

@@ -39,6 +39,26 @@ contract('DeliveryQueue', (h) => {
     }
   })
 
+  it("hands the first attempt the job's body, and its retries none (they read the record)", async () => {
+    const { app, processor } = recorder((attempt) => (attempt < 3 ? { retryInMs: 50 } : null))
+    const bodies: Array<DeliveryJob['body']> = []
+    const queue = h().node.webhookQueue(
+      async (job, attempt) => {
+        if (job.appId === app) bodies.push(job.body)
+        return processor(job, attempt)
+      },
+      { timeoutMs: 1_000 },
+    )
+    try {
+      const body = { endpointId: 'ep_1', payload: '{"type":"message.created"}' }
+      await queue.enqueue([{ appId: app, deliveryId: 'msg_body', body }])
+      await waitFor(() => bodies.length === 3)
+      expect(bodies).toEqual([body, undefined, undefined])
+    } finally {
+      await queue.close()
+    }
+  })
+
   it('retries a job whose processor threw', async () => {
     const { app, seen, processor } = recorder((attempt) => {
       if (attempt === 1) throw new Error('the store is unreachable')

@@ -124,6 +124,43 @@ contract('DeliveryStore', (h) => {
     expect(await store.update(appId(), record.id, { status: 'dead' })).toBe(false)
   })
 
+  it('records many deliveries as delivered in one statement, each with its own values', async () => {
+    const store = h().node.webhookDeliveries
+    const [app, other] = [appId(), appId()]
+    const [first, second, untouched] = [delivery(app), delivery(app, { status: 'failing' }), delivery(app)]
+    const elsewhere = delivery(other)
+    await store.insertMany([first, second, untouched, elsewhere])
+    const now = Math.floor(Date.now())
+    const at = (ms: number) => new Date(now + ms)
+    const statements = h().node.statementCount?.()
+    await store.markDelivered([
+      { appId: app, id: first.id, attempts: 1, lastStatus: 200, lastAttemptAt: at(1), deliveredAt: at(2) },
+      { appId: app, id: second.id, attempts: 3, lastStatus: 204, lastAttemptAt: at(3), deliveredAt: at(4) },
+      // Same id in another app: that app's row is the one it names.
+      {
+        appId: other,
+        id: elsewhere.id,
+        attempts: 1,
+        lastStatus: 202,
+        lastAttemptAt: at(5),
+        deliveredAt: at(6),
+      },
+    ])
+    if (statements !== undefined) expect(h().node.statementCount!() - statements).toBe(2)
+    const done = { status: 'delivered', payload: null, lastError: null, nextAttemptAt: null }
+    expect(await store.get(app, first.id)).toEqual({
+      ...first,
+      ...done,
+      attempts: 1,
+      lastStatus: 200,
+      lastAttemptAt: at(1),
+      deliveredAt: at(2),
+    })
+    expect(await store.get(app, second.id)).toMatchObject({ ...done, attempts: 3, lastStatus: 204 })
+    expect(await store.get(other, elsewhere.id)).toMatchObject({ ...done, lastStatus: 202 })
+    expect(await store.get(app, untouched.id)).toEqual(untouched)
+  })
+
   it('prunes deliveries older than the cut-off, in bounded batches', async () => {
     const store = h().node.webhookDeliveries
     const app = appId()

@@ -7,6 +7,7 @@ import { modesToTest } from '../support/modes.js'
 import { createRoom } from '../support/rooms.js'
 import { freePort } from '../support/start-backend.js'
 import { startTestServer, type TestServer } from '../support/test-server.js'
+import { until } from '../support/until.js'
 import { WebhookReceiver, type ReceivedWebhook } from '../support/webhook-receiver.js'
 import { WsTestClient } from '../support/ws-client.js'
 
@@ -95,16 +96,6 @@ describe.each(modes)('webhooks (%s)', (mode) => {
       .body.deliveries
   const deliveryOf = async (id: string) =>
     (await admin<Delivery>('GET', `/apps/${server.app.id}/webhooks/deliveries/${id}`)).body
-  const until = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const value = await read()
-      if (done(value)) return value
-      if (Date.now() > deadline)
-        throw new Error(`not reached within ${timeoutMs} ms: ${JSON.stringify(value)}`)
-      await sleep(50)
-    }
-  }
 
   it('manages endpoints behind the admin key, refusing unsafe URLs and unknown events', async () => {
     const base = `/apps/${server.app.id}/webhooks/endpoints`
