@@ -130,7 +130,8 @@ export const migrations: Migration[] = [
     name: 'webhooks',
     // Events and secrets of an endpoint are read together, a handful of endpoints per app.
     // Deliveries are listed per app newest first, optionally only one status (the dead
-    // letters), and pruned by age: one index for each.
+    // letters), pruned by age, and found by the message they carry when it is deleted: one
+    // index for each.
     statements: [
       `CREATE TABLE IF NOT EXISTS webhook_endpoints (
         app_id ${ID} NOT NULL,
@@ -149,6 +150,8 @@ export const migrations: Migration[] = [
         id ${ID} NOT NULL,
         endpoint_id ${ID} NOT NULL,
         event_type VARCHAR(32) CHARACTER SET ascii NOT NULL,
+        room_id ${ID} NULL,
+        message_seq BIGINT UNSIGNED NULL,
         payload MEDIUMTEXT NULL,
         status VARCHAR(16) CHARACTER SET ascii NOT NULL,
         attempts INT UNSIGNED NOT NULL DEFAULT 0,
@@ -160,7 +163,8 @@ export const migrations: Migration[] = [
         delivered_at DATETIME(3) NULL,
         PRIMARY KEY (app_id, id),
         KEY webhook_deliveries_status (app_id, status, id),
-        KEY webhook_deliveries_created (created_at)
+        KEY webhook_deliveries_created (created_at),
+        KEY webhook_deliveries_message (app_id, room_id, message_seq)
       ) ${TABLE}`,
     ],
   },

@@ -6,7 +6,8 @@ export interface DeliveryJob {
    * What the attempt sends, carried by the jobs the dispatcher queues so that their first
    * attempt reads nothing from the delivery store. Absent on redeliveries, dropped by the
    * runners once an attempt failed at the receiver (so the retries waiting in the queue hold
-   * no copy of the event): the attempt then reads the delivery's record.
+   * no copy of the event) and by `forget` (a deleted message): the attempt then reads the
+   * delivery's record.
    */
   body?: { endpointId: string; payload: string }
 }
@@ -27,6 +28,8 @@ export type DeliveryProcessor = (job: DeliveryJob, attempt: number) => Promise<A
 /** Runs delivery jobs: BullMQ in production, in process in embedded mode, same semantics. */
 export interface DeliveryQueue {
   enqueue(jobs: DeliveryJob[]): Promise<void>
+  /** Drops the `body` the queued jobs of these deliveries carry, wherever they wait. */
+  forget(deliveryIds: string[]): Promise<void>
   /** Stops taking jobs and waits for the attempts in flight. */
   close(): Promise<void>
 }

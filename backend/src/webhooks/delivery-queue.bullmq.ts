@@ -1,7 +1,7 @@
 import type { JobQueueRegistry } from '../metrics/metrics.js'
 import { BullmqJobs } from '../storage/bullmq-jobs.js'
 import type { DeliveryJob, DeliveryProcessor, DeliveryQueue, DeliveryQueueOptions } from './delivery-jobs.js'
-import { addDeliveries, createDeliveryQueue } from './delivery-queue.js'
+import { addDeliveries, createDeliveryQueue, forgetBodies } from './delivery-queue.js'
 import { createDeliveryWorker } from './delivery-worker.js'
 
 /** Production: a BullMQ job per delivery, run by whichever node's worker takes it; retries are
@@ -34,6 +34,10 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
   async enqueue(jobs: DeliveryJob[]): Promise<void> {
     if (this.jobs.isClosed) throw new Error('unable to queue webhook deliveries; the queue is closed')
     await addDeliveries(this.jobs.queue, jobs)
+  }
+
+  forget(deliveryIds: string[]): Promise<void> {
+    return forgetBodies(this.jobs.queue, deliveryIds)
   }
 
   close(): Promise<void> {

@@ -28,6 +28,8 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
   private idle: Array<() => void> = []
   private closed = false
   private readonly concurrency: number
+  /** The jobs that still carry a body, by delivery id, for `forget`. */
+  private readonly withBody = new Map<string, DeliveryJob>()
 
   constructor(
     private readonly processor: DeliveryProcessor,
@@ -39,9 +41,21 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
 
   async enqueue(jobs: DeliveryJob[]): Promise<void> {
     if (this.closed) throw new Error('unable to queue webhook deliveries; the queue is closed')
-    // Copies, so dropping a body later leaves the caller's objects alone.
-    for (const job of jobs) this.waiting.push({ job: { ...job }, attempt: 1 })
+    for (const job of jobs) {
+      // A copy, so dropping its body later leaves the caller's object alone.
+      const own = { ...job }
+      if (own.body) this.withBody.set(own.deliveryId, own)
+      this.waiting.push({ job: own, attempt: 1 })
+    }
     this.pump()
+  }
+
+  async forget(deliveryIds: string[]): Promise<void> {
+    for (const id of deliveryIds) {
+      const job = this.withBody.get(id)
+      if (job) delete job.body
+      this.withBody.delete(id)
+    }
   }
 
   async close(): Promise<void> {
@@ -49,11 +63,13 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
     this.waiting.length = this.head = 0
+    this.withBody.clear()
     if (this.running > 0) await new Promise<void>((resolve) => this.idle.push(resolve))
   }
 
   private dropBody(job: DeliveryJob): void {
     delete job.body
+    this.withBody.delete(job.deliveryId)
   }
 
   private pump(): void {

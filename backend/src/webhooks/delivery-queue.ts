@@ -14,7 +14,10 @@ export function createDeliveryQueue(connection: Redis, prefix: string): Queue<De
 
 /**
  * One job per delivery, added in one round trip. Finished jobs are removed at once: the
- * delivery's state (dead letters included) lives in the delivery store, not in BullMQ.
+ * delivery's state (dead letters included) lives in the delivery store, not in BullMQ. A job
+ * that carries a body has its delivery's id as job id, so that `forgetBodies` finds it; the
+ * others (redeliveries) take BullMQ's own, so one never meets the finished job of an earlier
+ * run that is still being removed.
  */
 export async function addDeliveries(queue: Queue<DeliveryJob>, jobs: DeliveryJob[]): Promise<void> {
   if (jobs.length === 0) return
@@ -23,11 +26,28 @@ export async function addDeliveries(queue: Queue<DeliveryJob>, jobs: DeliveryJob
       name: DELIVERY_JOB,
       data,
       opts: {
+        ...(data.body && { jobId: data.deliveryId }),
         attempts: JOB_ATTEMPTS_CEILING,
         backoff: { type: DELIVERY_BACKOFF },
         removeOnComplete: true,
         removeOnFail: true,
       },
     })),
+  )
+}
+
+/** Drops the body of each delivery's queued job, whatever its state; a job already gone
+ * (finished, or never queued with a body) is skipped. */
+export async function forgetBodies(queue: Queue<DeliveryJob>, deliveryIds: string[]): Promise<void> {
+  await Promise.all(
+    deliveryIds.map(async (id) => {
+      const job = await queue.getJob(id)
+      if (!job?.data.body) return
+      const { body: _dropped, ...rest } = job.data
+      await job.updateData(rest).catch((err: unknown) => {
+        // Finished and removed meanwhile: its body went with it.
+        if (!String(err).includes('Missing key')) throw err
+      })
+    }),
   )
 }

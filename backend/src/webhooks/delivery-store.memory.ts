@@ -52,6 +52,13 @@ export class MemoryDeliveryStore implements DeliveryStore {
       })
   }
 
+  async listForMessage(appId: string, roomId: string, seq: number): Promise<DeliveryRecord[]> {
+    const records = [...(this.byApp.get(appId)?.values() ?? [])]
+    return records
+      .filter((r) => r.roomId === roomId && r.messageSeq === seq && r.payload !== null)
+      .map((r) => ({ ...r }))
+  }
+
   async list(
     appId: string,
     page: { status?: DeliveryStatus; limit: number; before?: string },

@@ -10,8 +10,8 @@ import type {
 import type { WebhookEventType } from './webhooks.js'
 
 const COLUMNS =
-  'app_id, id, endpoint_id, event_type, payload, status, attempts, last_status, last_error, ' +
-  'created_at, last_attempt_at, next_attempt_at, delivered_at'
+  'app_id, id, endpoint_id, event_type, room_id, message_seq, payload, status, attempts, ' +
+  'last_status, last_error, created_at, last_attempt_at, next_attempt_at, delivered_at'
 /** Listing leaves the payload out: it can be large, and the list is for looking at states. */
 const LIST_COLUMNS = COLUMNS.replace('payload', 'NULL AS payload')
 
@@ -41,6 +41,8 @@ export class MysqlDeliveryStore implements DeliveryStore {
       d.id,
       d.endpointId,
       d.eventType,
+      d.roomId,
+      d.messageSeq,
       d.payload,
       d.status,
       d.attempts,
@@ -102,6 +104,15 @@ export class MysqlDeliveryStore implements DeliveryStore {
     }
   }
 
+  async listForMessage(appId: string, roomId: string, seq: number): Promise<DeliveryRecord[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${COLUMNS} FROM webhook_deliveries ` +
+        'WHERE app_id = ? AND room_id = ? AND message_seq = ? AND payload IS NOT NULL',
+      [appId, roomId, seq],
+    )
+    return rows.map(toDelivery)
+  }
+
   async list(
     appId: string,
     page: { status?: DeliveryStatus; limit: number; before?: string },
@@ -138,6 +149,8 @@ function toDelivery(row: Row): DeliveryRecord {
     appId: row.app_id,
     endpointId: row.endpoint_id,
     eventType: row.event_type as WebhookEventType,
+    roomId: row.room_id ?? null,
+    messageSeq: row.message_seq === null ? null : Number(row.message_seq),
     payload: row.payload ?? null,
     status: row.status as DeliveryStatus,
     attempts: Number(row.attempts),

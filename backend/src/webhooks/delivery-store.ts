@@ -18,6 +18,10 @@ export interface DeliveryRecord {
   appId: string
   endpointId: string
   eventType: WebhookEventType
+  /** The message the event is about (created, deleted, reported), so that a deleted
+   * message's text can be found and blanked in the bodies not yet delivered; null for others. */
+  roomId: string | null
+  messageSeq: number | null
   /** The exact body every attempt sends (and signs); dropped once delivered, so a delivered
    * record keeps no copy of the event's data. */
   payload: string | null
@@ -64,6 +68,8 @@ export interface DeliveryStore {
   update(appId: string, id: string, patch: DeliveryPatch, onlyFrom?: DeliveryStatus[]): Promise<boolean>
   /** Records each delivery as delivered (its payload dropped), one statement per app. */
   markDelivered(marks: DeliveredMark[]): Promise<void>
+  /** The deliveries of message `seq` of `roomId` that still hold a body (not delivered). */
+  listForMessage(appId: string, roomId: string, seq: number): Promise<DeliveryRecord[]>
   /** Newest first, keyset-paged: deliveries older than `before` (a delivery id). */
   list(
     appId: string,

@@ -18,9 +18,9 @@ async function until(done: () => boolean, timeoutMs = 5_000): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; !done() && Date.now() < deadline;) await settle()
 }
 
-function setup() {
+function setup(options: { deliveries?: MemoryDeliveryStore; forgetAgainMs?: number } = {}) {
   const endpoints = new MemoryEndpointStore()
-  const deliveries = new MemoryDeliveryStore()
+  const deliveries = options.deliveries ?? new MemoryDeliveryStore()
   let lists = 0
   const list = endpoints.list.bind(endpoints)
   endpoints.list = (appId) => {
@@ -28,21 +28,24 @@ function setup() {
     return list(appId)
   }
   const queued: DeliveryJob[] = []
+  const forgotten: string[] = []
   const cache = new EndpointCache(endpoints)
   const dispatcher = new WebhookDispatcher({
     endpoints: cache,
     deliveries,
     queue: {
       enqueue: async (jobs) => void queued.push(...jobs),
+      forget: async (ids) => void forgotten.push(...ids),
       close: async () => {},
     },
     sender: { close() {} },
     onDropped: () => {},
+    forgetAgainMs: options.forgetAgainMs,
     log: createLogger('silent'),
   })
   const add = (id: string, events: WebhookEventType[], enabled = true) =>
     endpoints.create(endpointRecord('app', { id, events, enabled }))
-  return { dispatcher, cache, deliveries, queued, add, lists: () => lists }
+  return { dispatcher, cache, deliveries, queued, forgotten, add, lists: () => lists }
 }
 
 afterEach(() => vi.useRealTimers())
@@ -119,5 +122,80 @@ describe('webhooks.emit', () => {
     dispatcher.emit(created())
     await settle()
     expect(queued).toHaveLength(1)
+  })
+})
+
+describe('webhooks.forgetMessage', () => {
+  const attachment = { id: 'att_1', url: 'https://cdn.example.com/a.png' }
+  const messageAt = (seq: number, text: string) =>
+    ({ id: `m_${seq}`, roomId: 'r_1', seq, kind: 'text', text, attachment }) as never
+  const createdAt = (seq: number, text: string) =>
+    webhookEvent('message.created', 'app', { appId: 'app', roomId: 'r_1', message: messageAt(seq, text) })
+  const bodiesOf = async (deliveries: MemoryDeliveryStore, jobs: DeliveryJob[]) =>
+    Promise.all(
+      jobs.map(async (job) => {
+        const record = await deliveries.get('app', job.deliveryId)
+        return JSON.parse(record!.payload!) as { type: string; data: { message: Record<string, unknown> } }
+      }),
+    )
+
+  it('blanks the message in every stored body of it, and in their jobs, even right after the emit', async () => {
+    const { dispatcher, deliveries, queued, forgotten, add } = setup()
+    await add('ep_a', ['message.created', 'message.reported'])
+    await add('ep_b', ['message.created'])
+    dispatcher.emit(createdAt(1, 'delete me'))
+    dispatcher.emit(createdAt(2, 'keep me'))
+    const report = { id: 'rep_1', reportedBy: 'u_2', reason: 'spam', createdAt: '2026-01-01T00:00:00.000Z' }
+    dispatcher.emit(
+      webhookEvent('message.reported', 'app', {
+        appId: 'app',
+        roomId: 'r_1',
+        report,
+        message: messageAt(1, 'delete me'),
+      }),
+    )
+    // In the same turn as the emits: nothing is stored yet.
+    await dispatcher.forgetMessage('app', 'r_1', 1)
+
+    const bodies = await bodiesOf(deliveries, queued)
+    const ofFirst = bodies.filter((b) => b.data.message.seq === 1)
+    expect(ofFirst.map((b) => b.type).sort()).toEqual([
+      'message.created',
+      'message.created',
+      'message.reported',
+    ])
+    for (const body of ofFirst) {
+      expect(body.data.message).toMatchObject({ id: 'm_1', seq: 1, text: '' })
+      expect(body.data.message).not.toHaveProperty('attachment')
+    }
+    expect(JSON.stringify(bodies)).not.toContain('delete me')
+    expect(bodies.filter((b) => b.data.message.seq === 2).map((b) => b.data.message.text)).toEqual([
+      'keep me',
+      'keep me',
+    ])
+    const firstIds = queued.filter((_, i) => bodies[i]!.data.message.seq === 1).map((j) => j.deliveryId)
+    expect(forgotten.sort()).toEqual(firstIds.sort())
+    await dispatcher.close()
+  })
+
+  it('catches, with a second pass, a body another node was still storing at the delete', async () => {
+    const deliveries = new MemoryDeliveryStore()
+    const slow = setup({ deliveries })
+    const insertMany = deliveries.insertMany.bind(deliveries)
+    deliveries.insertMany = async (batch) => {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      return insertMany(batch)
+    }
+    const other = setup({ deliveries, forgetAgainMs: 400 })
+    await slow.add('ep_a', ['message.created'])
+    slow.dispatcher.emit(createdAt(1, 'delete me'))
+    await settle()
+    await other.dispatcher.forgetMessage('app', 'r_1', 1)
+    await until(() => slow.queued.length === 1)
+    expect((await bodiesOf(deliveries, slow.queued))[0]!.data.message.text).toBe('delete me')
+    const text = async () => (await bodiesOf(deliveries, slow.queued))[0]!.data.message.text
+    for (const deadline = Date.now() + 5_000; (await text()) !== '' && Date.now() < deadline;) await settle()
+    expect(await text()).toBe('')
+    await Promise.all([slow.dispatcher.close(), other.dispatcher.close()])
   })
 })

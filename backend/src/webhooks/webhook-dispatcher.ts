@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js'
 import type { DeliveryQueue } from './delivery-jobs.js'
 import type { DeliveryRecord, DeliveryStore } from './delivery-store.js'
 import type { AppEndpoints, EndpointCache } from './endpoint-cache.js'
+import { messageOf, withoutMessageContent } from './webhook-payloads.js'
 import type { WebhookEvent, Webhooks } from './webhooks.js'
 
 /** Events held for storing at most; beyond it (the store is down or far behind) new ones are
@@ -14,6 +15,9 @@ const BATCH_DELIVERIES = 500
 export const DELIVERY_RETENTION_MS = 30 * 86_400_000
 const PRUNE_INTERVAL_MS = 3_600_000
 const PRUNE_BATCH = 1_000
+/** forgetMessage's second pass, for bodies other nodes were still storing at the delete:
+ * well past the time an emitted event takes to be stored, even with a slow store. */
+export const FORGET_AGAIN_MS = 10_000
 
 interface Pending {
   event: WebhookEvent
@@ -36,6 +40,7 @@ export class WebhookDispatcher implements Webhooks {
   private dropped = 0
   private closed = false
   private readonly pruner: NodeJS.Timeout
+  private readonly forgetting = new Set<NodeJS.Timeout>()
 
   constructor(
     private readonly deps: {
@@ -46,6 +51,8 @@ export class WebhookDispatcher implements Webhooks {
       sender: { close(): void }
       /** Counts an event lost because the buffer was full. */
       onDropped(): void
+      /** Delay of forgetMessage's second pass; default FORGET_AGAIN_MS. */
+      forgetAgainMs?: number
       log: Logger
     },
   ) {
@@ -73,16 +80,56 @@ export class WebhookDispatcher implements Webhooks {
     )
   }
 
+  async forgetMessage(appId: string, roomId: string, seq: number): Promise<void> {
+    // What this node emitted before is stored first, so this pass finds it.
+    await this.stored()
+    await this.blank(appId, roomId, seq)
+    if (this.closed) return
+    const again = setTimeout(() => {
+      this.forgetting.delete(again)
+      this.blank(appId, roomId, seq).catch((err: unknown) =>
+        this.deps.log.error(
+          { err, app: appId, room: roomId, seq },
+          'unable to blank a deleted message in webhook bodies',
+        ),
+      )
+    }, this.deps.forgetAgainMs ?? FORGET_AGAIN_MS)
+    again.unref()
+    this.forgetting.add(again)
+  }
+
   /** Stores and queues what was emitted before, then ends the attempts in flight. */
   async close(): Promise<void> {
     this.closed = true
     clearInterval(this.pruner)
-    // Events emitted before closing are stored: those waiting for a load, then the buffer.
-    await this.deps.endpoints.idle()
-    await this.flushing
+    for (const timer of this.forgetting) clearTimeout(timer)
+    await this.stored()
     const closing = this.deps.queue.close()
     this.deps.sender.close()
     await closing
+  }
+
+  /** Settles once the events emitted so far are stored: those waiting for a load, then the buffer. */
+  private async stored(): Promise<void> {
+    await this.deps.endpoints.idle()
+    await this.flushing
+  }
+
+  /** One pass of forgetMessage: the bodies that still hold the message, then their jobs. */
+  private async blank(appId: string, roomId: string, seq: number): Promise<void> {
+    const { deliveries, queue } = this.deps
+    const holding = await deliveries.listForMessage(appId, roomId, seq)
+    // Guarded: one delivered meanwhile keeps its record without a body.
+    const unfinished = ['pending', 'failing', 'dead'] as const
+    await Promise.all(
+      holding.map((d) => {
+        const blanked = withoutMessageContent(d.payload!)
+        return blanked === d.payload
+          ? null
+          : deliveries.update(appId, d.id, { payload: blanked }, [...unfinished])
+      }),
+    )
+    if (holding.length > 0) await queue.forget(holding.map((d) => d.id))
   }
 
   private accept(event: WebhookEvent, endpoints: AppEndpoints): void {
@@ -127,11 +174,14 @@ export class WebhookDispatcher implements Webhooks {
       return []
     }
     const createdAt = new Date()
+    const message = messageOf(event)
     return endpointIds.map((endpointId) => ({
       id: newSortableId('msg'),
       appId: event.appId,
       endpointId,
       eventType: event.type,
+      roomId: message?.roomId ?? null,
+      messageSeq: message?.seq ?? null,
       payload,
       status: 'pending',
       attempts: 0,

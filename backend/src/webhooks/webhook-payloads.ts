@@ -44,3 +44,21 @@ export function webhookEvent<T extends WebhookEventType>(
 ): WebhookEvent {
   return { type, appId, data, occurredAt }
 }
+
+/** The message an event is about, by room and seq; null for events about no message. */
+export function messageOf(event: WebhookEvent): { roomId: string; seq: number } | null {
+  const data = event.data as { roomId?: unknown; message?: { seq?: unknown } } | null
+  const seq = data?.message?.seq
+  return typeof data?.roomId === 'string' && typeof seq === 'number' ? { roomId: data.roomId, seq } : null
+}
+
+/** A stored body with its message's content gone: text '' and no attachment, as the
+ * tombstone of a deleted message shows it. Everything else (who, when, the seq) stays. */
+export function withoutMessageContent(payload: string): string {
+  const body = JSON.parse(payload) as { data?: { message?: Partial<Message> } }
+  const message = body.data?.message
+  if (!message) return payload
+  message.text = ''
+  delete message.attachment
+  return JSON.stringify(body)
+}

@@ -15,6 +15,15 @@ export interface WebhookEvent {
 
 export interface Webhooks {
   emit(event: WebhookEvent): void
+  /**
+   * Call when message `seq` of `roomId` is deleted: its text and attachment are blanked in
+   * every stored delivery body that still holds them (pending, failing or dead), and the
+   * queued jobs drop their copies; delivered records hold no body already. Events this node
+   * emitted before the call are stored first, so they are covered; bodies another node was
+   * still storing at that moment are caught by a second pass shortly after. Rejects when the
+   * store could not be reached (the caller may retry).
+   */
+  forgetMessage(appId: string, roomId: string, seq: number): Promise<void>
   close(): Promise<void>
 }
 

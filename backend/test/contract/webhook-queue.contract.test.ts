@@ -59,6 +59,40 @@ contract('DeliveryQueue', (h) => {
     }
   })
 
+  it('forgets the body of a job still waiting its turn', async () => {
+    let release = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const { app, seen, processor } = recorder(async (_attempt, job) => {
+      if (job.deliveryId === 'msg_busy') await held
+      return null
+    })
+    const bodies = new Map<string, DeliveryJob['body']>()
+    const queue = h().node.webhookQueue(
+      async (job, attempt) => {
+        if (job.appId === app) bodies.set(job.deliveryId, job.body)
+        return processor(job, attempt)
+      },
+      { timeoutMs: 1_000, concurrency: 1 },
+    )
+    try {
+      const body = (text: string) => ({ endpointId: 'ep_1', payload: JSON.stringify({ text }) })
+      await queue.enqueue([{ appId: app, deliveryId: 'msg_busy', body: body('first') }])
+      await waitFor(() => seen.length === 1)
+      await queue.enqueue([
+        { appId: app, deliveryId: 'msg_forgotten', body: body('deleted') },
+        { appId: app, deliveryId: 'msg_kept', body: body('kept') },
+      ])
+      await queue.forget(['msg_forgotten', 'msg_never_queued'])
+      release()
+      await waitFor(() => seen.length === 3)
+      expect(bodies.get('msg_forgotten')).toBeUndefined()
+      expect(bodies.get('msg_kept')).toEqual(body('kept'))
+    } finally {
+      release()
+      await queue.close()
+    }
+  })
+
   it('retries a job whose processor threw', async () => {
     const { app, seen, processor } = recorder((attempt) => {
       if (attempt === 1) throw new Error('the store is unreachable')

@@ -161,6 +161,26 @@ contract('DeliveryStore', (h) => {
     expect(await store.get(app, untouched.id)).toEqual(untouched)
   })
 
+  it('finds the deliveries of one message that still hold a body', async () => {
+    const store = h().node.webhookDeliveries
+    const app = appId()
+    const of = (roomId: string, seq: number, status: 'pending' | 'dead' | 'delivered' = 'pending') =>
+      delivery(app, { roomId, messageSeq: seq, status, ...(status === 'delivered' && { payload: null }) })
+    const [pending, dead] = [of('r_1', 7), of('r_1', 7, 'dead')]
+    await store.insertMany([
+      pending,
+      dead,
+      of('r_1', 7, 'delivered'),
+      of('r_1', 8),
+      of('r_2', 7),
+      delivery(app),
+    ])
+    const found = await store.listForMessage(app, 'r_1', 7)
+    expect(found.map((d) => d.id).sort()).toEqual([pending.id, dead.id].sort())
+    expect(found.find((d) => d.id === pending.id)).toEqual(pending)
+    expect(await store.listForMessage(appId(), 'r_1', 7)).toEqual([])
+  })
+
   it('prunes deliveries older than the cut-off, in bounded batches', async () => {
     const store = h().node.webhookDeliveries
     const app = appId()

@@ -23,6 +23,8 @@ export const deliveryRecord = (appId: string, overrides: Partial<DeliveryRecord>
   appId,
   endpointId: 'ep_1',
   eventType: 'message.created',
+  roomId: null,
+  messageSeq: null,
   payload: '{"type":"message.created","timestamp":"2026-01-01T00:00:00.000Z","data":{"text":"héllo 👋"}}',
   status: 'pending',
   attempts: 0,
