@@ -58,11 +58,13 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
   configureKeys({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
   const auth = new AuthService(drivers.accounts)
   const batcher = new WriteBatcher(drivers.messages)
+  const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
   const messages = new MessagesService({
     batcher,
     messages: drivers.messages,
     presence: drivers.presence,
     bus: drivers.bus,
+    feeds,
     log,
   })
   const rooms = new RoomsService({ rooms: drivers.rooms, presence: drivers.presence, bus: drivers.bus })
@@ -90,7 +92,6 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
     nodeId: config.nodeId,
     log,
   })
-  const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
   const relay = new TopicRelay(drivers.bus, publish)
   const liveness = new NodeLiveness({
     store: drivers.presence,
@@ -178,6 +179,7 @@ export function createApp(deps: { drivers: Drivers; config: Config; log: Logger 
       } catch (err) {
         log.warn({ err }, 'unable to remove this node from presence; the reaper will')
       }
+      await messages.flush()
       await scheduler.close()
       await thumbnails.close()
       if (temporaryDir) await rm(attachmentsDir, { recursive: true, force: true }).catch(() => {})

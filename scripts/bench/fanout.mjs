@@ -12,7 +12,9 @@ export async function fanout(load, opts) {
   const results = []
   for (const size of opts.sizes) {
     let raw = null
-    for (const kind of ['raw', 'embedded', 'production']) {
+    for (const kind of ['raw', 'embedded', 'production'].filter(
+      (k) => k === 'raw' || opts.targets.includes(k),
+    )) {
       const server = kind === 'raw' ? await startRaw() : await startRoomful(kind, { nodeArgs: opts.nodeArgs })
       try {
         const r = await measure(load, server, size, services, opts)

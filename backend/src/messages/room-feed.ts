@@ -147,6 +147,15 @@ export class RoomFeeds {
     return feed
   }
 
+  /**
+   * Hands a message this node just committed to the room's feed, if any socket here is in the
+   * room: local members need not wait for the bus round trip, and the echo that comes back
+   * later is dropped as a repeat. Order still holds: the feed sorts by seq whatever the source.
+   */
+  deliver(appId: string, roomId: string, payload: string): void {
+    this.feeds.get(`${appId}/${roomId}`)?.onPayload(payload)
+  }
+
   detach(feed: RoomFeed): void {
     if (--feed.refs > 0) return
     this.feeds.delete(`${feed.appId}/${feed.roomId}`)
