@@ -2,7 +2,7 @@
 // fixed total delivery rate) against the raw uWS floor, Roomful embedded and Roomful
 // production, one room size at a time with the three targets side by side, so every ratio
 // compares measurements taken within minutes of each other.
-import { cpuMeter } from './proc.mjs'
+import { cpuMeter, cpuSplit } from './proc.mjs'
 import { servicePids, startRaw, startRoomful } from './targets.mjs'
 import { ms, ratio, sleep, table, us } from './util.mjs'
 
@@ -33,7 +33,9 @@ export async function fanout(load, opts) {
           `${r.skipped + r.errors}`,
           `${(r.generatorCores * 100).toFixed(0)}%`,
         ])
-        console.error(`  fanout rooms of ${size}, ${server.name}: ${rows.at(-1).slice(2).join(' · ')}`)
+        console.error(
+          `  fanout rooms of ${size}, ${server.name}: ${rows.at(-1).slice(2).join(' · ')} · node in kernel ${(r.systemShare * 100).toFixed(0)}%`,
+        )
       } finally {
         await server.stop()
       }
@@ -73,16 +75,25 @@ async function measure(load, server, size, services, opts) {
   await sleep(1000)
   meter.start()
   await sleep(2000)
-  const background = meter.stop()
+  const before = meter.stop()
   await load.run(opts.deliveries / size)
   await sleep(opts.warmup * 1000)
   await load.reset()
   meter.start()
+  const split0 = cpuSplit(server.pid)
   await sleep(opts.seconds * 1000)
   const cpu = meter.stop()
+  const split1 = cpuSplit(server.pid)
   const report = await load.report()
   await load.stop()
+  await sleep(1000)
+  meter.start()
+  await sleep(2000)
+  const after = meter.stop()
   await load.closeAll()
+  // Others' load on the shared services comes in bursts: the quieter of the two windows is
+  // the better estimate of what ran beside ours.
+  const background = Object.fromEntries(Object.keys(cpu).map((k) => [k, Math.min(before[k], after[k])]))
   const seconds = report.seconds
   const perDelivery = (cpuSeconds) => (cpuSeconds * 1e6) / Math.max(1, report.deliveries)
   const net = (name) => Math.max(0, (cpu[name] ?? 0) - ((background[name] ?? 0) * seconds) / 2)
@@ -100,5 +111,7 @@ async function measure(load, server, size, services, opts) {
     errors: report.errors,
     firstError: report.firstError,
     generatorCores: report.generatorCpu / seconds,
+    /** Share of the node's CPU spent in the kernel (socket writes, mostly). */
+    systemShare: (split1.system - split0.system) / Math.max(1e-9, cpu.node),
   }
 }

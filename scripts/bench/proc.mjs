@@ -5,12 +5,18 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on every Linux we run on). */
 const TICKS = 100
 
-/** User + system CPU seconds of every thread of `pid` so far. */
-export function cpuSeconds(pid) {
+/** User and system CPU seconds of every thread of `pid` so far. */
+export function cpuSplit(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   // Fields after the command name (which may hold spaces) start at the state, field 3.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / TICKS
+  return { user: Number(fields[11]) / TICKS, system: Number(fields[12]) / TICKS }
+}
+
+/** User + system CPU seconds of every thread of `pid` so far. */
+export function cpuSeconds(pid) {
+  const { user, system } = cpuSplit(pid)
+  return user + system
 }
 
 /** Resident set size of `pid`, in bytes. */

@@ -10,6 +10,6 @@ export const messageFrame = (message: Message): string =>
  * typing), delivered as it comes.
  */
 export const envelope = {
-  message: (message: Message) => `M${message.seq}\n${messageFrame(message)}`,
+  message: (message: Message, frame = messageFrame(message)) => `M${message.seq}\n${frame}`,
   ephemeral: (frame: object) => `E\n${JSON.stringify(frame)}`,
 }

@@ -3,7 +3,7 @@ import { channels, type Bus } from '../bus/bus.js'
 import { newSortableId } from '../ids.js'
 import type { Logger } from '../logger.js'
 import type { PresenceStore } from '../presence/presence-store.js'
-import { envelope } from './frames.js'
+import { envelope, messageFrame } from './frames.js'
 import type { MessageStore, NewMessage } from './message-store.js'
 import { RoomActivity } from './room-activity.js'
 import type { RoomFeeds } from './room-feed.js'
@@ -79,13 +79,13 @@ export class MessagesService {
       createdAt: new Date(),
     })
     if (!duplicate) {
-      const payload = envelope.message(message)
+      const frame = messageFrame(message)
       // This node's sockets get the message now; the bus echo of it is dropped by seq.
-      this.deps.feeds.deliver(input.appId, input.roomId, payload)
+      this.deps.feeds.deliver(input.appId, input.roomId, message.seq, frame)
       // Delivery failures do not undo a committed message: a node that misses this publish
       // fetches the seq from the store when the next one shows the gap.
       this.deps.bus
-        .publish(channels.room(input.appId, input.roomId), payload)
+        .publish(channels.room(input.appId, input.roomId), envelope.message(message, frame))
         .catch((err) => this.deps.log.warn({ err, room: input.roomId }, 'unable to publish a stored message'))
       this.activity.record(input.appId, input.roomId, Date.now())
     }

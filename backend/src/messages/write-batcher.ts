@@ -27,7 +27,7 @@ export class WriteBatcher {
 
   constructor(
     private readonly store: MessageStore,
-    private readonly options = { maxBatch: 200, maxInFlight: 16 },
+    private readonly options = { maxBatch: 200, maxInFlight: 8 },
   ) {}
 
   append(message: NewMessage): Promise<AppendResult> {
