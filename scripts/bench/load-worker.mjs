@@ -7,9 +7,9 @@
 //
 // Timestamps travel inside the frames (request ids, message texts) as microseconds of the
 // monotonic clock, which every process on the machine shares.
-import { SignJWT } from 'jose'
 import WebSocket from 'ws'
 import { newHistogram, record } from './histogram.mjs'
+import { signToken } from './tokens.mjs'
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n)
 const TEXT_BYTES = 80
@@ -90,7 +90,7 @@ function open(target, spec, localAddress) {
     ws.on('message', (data) => onFrame(conn, data))
     ws.once('open', async () => {
       try {
-        const token = target.secret === null ? 'raw' : await sign(target, spec.user)
+        const token = target.secret === null ? 'raw' : await signToken(target, spec.user)
         await step({ op: 'auth', id: 'a', token }, 'a')
         if (spec.room) await step({ op: 'join', id: 'j', room: spec.room, limit: 1 }, 'j')
         ws.removeListener('error', reject)
@@ -101,19 +101,6 @@ function open(target, spec, localAddress) {
       }
     })
   })
-}
-
-const keys = new Map()
-function sign(target, sub) {
-  let key = keys.get(target.secret)
-  if (!key) keys.set(target.secret, (key = new TextEncoder().encode(target.secret)))
-  return new SignJWT({ name: sub })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuer(target.appId)
-    .setAudience('roomful')
-    .setExpirationTime('2h')
-    .sign(key)
 }
 
 async function connect({ target, specs, localAddresses, concurrency }) {

@@ -8,6 +8,7 @@ import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import mysql from 'mysql2/promise'
+import { signToken } from './tokens.mjs'
 
 export const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -155,17 +156,6 @@ export async function startRoomful(mode, { nodeArgs = [], env: extraEnv = {} } =
       if (prefix) await dropPrefix(prefix)
     },
   }
-}
-
-async function signToken(target, sub) {
-  const { SignJWT } = await import('jose')
-  return new SignJWT({ name: sub })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuer(target.appId)
-    .setAudience('roomful')
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(target.secret))
 }
 
 /** Deletes this run's keys only (SCAN by prefix), never anything else on the shared Redis. */
