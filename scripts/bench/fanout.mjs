@@ -30,7 +30,8 @@ export async function fanout(load, opts) {
           kind === 'production' ? us(r.mysqldUs) : '',
           kind === 'production' ? us(r.redisUs) : '',
           `${us(r.totalUs)} (${ratio(r.totalUs, raw.totalUs)})`,
-          `${r.skipped + r.errors}`,
+          // More than 1 % of the offered sends lost: this row ran a lighter load than the others.
+          `${r.skipped + r.errors}${r.skipped + r.errors > r.offered * 0.01 ? ' !' : ''}`,
           `${(r.generatorCores * 100).toFixed(0)}%`,
         ])
         console.error(
@@ -58,6 +59,10 @@ export async function fanout(load, opts) {
     ],
     rows,
   )
+  if (rows.some((row) => row[9].endsWith('!')))
+    console.log(
+      '\n! more than 1 % of the offered sends were lost: that row measured a lighter load (a starved machine?)',
+    )
   return results
 }
 
@@ -108,6 +113,7 @@ async function measure(load, server, size, services, opts) {
     redisUs,
     totalUs: nodeUs + mysqldUs + redisUs,
     skipped: report.skipped,
+    offered: report.sent + report.skipped,
     errors: report.errors,
     firstError: report.firstError,
     generatorCores: report.generatorCpu / seconds,

@@ -70,6 +70,12 @@ console.log(
     .join(' ')} · node ${process.version} · ${selected.join(', ')}`,
 )
 const startedAt = performance.now()
+// The highest 1-minute load average seen between benchmarks: above the core count, the server,
+// the services and the generator were queueing for CPU, and throughput and latency say more
+// about the machine than about Roomful.
+let peakLoad = loadavg()[0]
+const sampler = setInterval(() => (peakLoad = Math.max(peakLoad, loadavg()[0])), 5000)
+sampler.unref()
 const found = {}
 const load = await startLoad(2)
 try {
@@ -141,4 +147,8 @@ table(
   ['budget', 'target', 'measured', ''],
   rows,
 )
+if (peakLoad > cpus().length)
+  console.log(
+    `\nThe 1-minute load average reached ${peakLoad.toFixed(1)} on ${cpus().length} cores during this run: read throughput and latency as what this machine allowed, CPU ratios within a row group as the comparison.`,
+  )
 if (values.profile) console.log(`\nCPU profiles of the Roomful nodes: ${profileDir}`)
