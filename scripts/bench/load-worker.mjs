@@ -74,7 +74,16 @@ function open(target, spec, localAddress) {
       localAddress,
       handshakeTimeout: 30_000,
     })
-    const conn = { ws, tag: spec.user, room: spec.room, inFlight: 0, closedLoop: false, waiting: null, n: 0 }
+    const conn = {
+      ws,
+      tag: spec.user,
+      room: spec.room,
+      group: spec.group,
+      inFlight: 0,
+      closedLoop: false,
+      waiting: null,
+      n: 0,
+    }
     const step = (frame, id) =>
       new Promise((done, fail) => {
         conn.waiting = (s, gotId) => {
@@ -148,9 +157,10 @@ function request(conn) {
   }
 }
 
-/** Open loop: `rate` sends per second over every joined socket in turn, for as long as told. */
-function run({ rate, maxOutstanding = 20_000 }) {
-  const senders = conns.filter((c) => c.room)
+/** Open loop: `rate` sends per second over every joined socket (of `group`, if given) in turn,
+ * for as long as told. */
+function run({ rate, group, maxOutstanding = 20_000 }) {
+  const senders = conns.filter((c) => c.room && (group === undefined || c.group === group))
   if (senders.length === 0 || rate <= 0) return
   const started = performance.now()
   let due = 0

@@ -63,6 +63,7 @@ export async function startLoad(workers) {
         firstError: parts.find((r) => r.firstError)?.firstError ?? null,
         deliveries: sum('deliveries'),
         generatorCpu: sum('cpuSeconds'),
+        histograms: { ack, delivery },
         ack: { n: count(ack), p50: percentile(ack, 50), p99: percentile(ack, 99) },
         delivery: { n: count(delivery), p50: percentile(delivery, 50), p99: percentile(delivery, 99) },
       }
