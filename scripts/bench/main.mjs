@@ -137,7 +137,7 @@ if (found.history)
   ])
 if (found.rss)
   rows.push([
-    'RSS per idle authenticated connection (largest count measured)',
+    'RSS per idle authenticated connection (worst of the counts measured)',
     '≤ 6 KB',
     kb(found.rss.perConnection),
     verdict(found.rss.perConnection <= 6 * 1024),
