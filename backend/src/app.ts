@@ -75,11 +75,13 @@ export function createApp(deps: {
   const keys = new KeyCache({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
   const auth = new AuthService(drivers.accounts)
   const batcher = new WriteBatcher(drivers.messages)
+  const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
   const messages = new MessagesService({
     batcher,
     messages: drivers.messages,
     presence: drivers.presence,
     bus: drivers.bus,
+    feeds,
     log,
   })
   const storeHealth = new StoreHealth(drivers.probes, {
@@ -122,7 +124,6 @@ export function createApp(deps: {
   })
   // Notices that waited for MySQL go in as soon as it is known to be back.
   storeHealth.onChange((store, up) => up && store === 'mysql' && presence.notices.retryNow())
-  const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
   const relay = new TopicRelay(drivers.bus, publish)
   const healer = new PresenceHealer({
     store: drivers.presence,
@@ -220,6 +221,7 @@ export function createApp(deps: {
       }
       await stopBusEcho?.().catch(() => undefined)
       presence.close()
+      await messages.flush()
       await scheduler.close()
       await thumbnails.close()
       if (temporaryDir) await rm(attachmentsDir, { recursive: true, force: true }).catch(() => {})
