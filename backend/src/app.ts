@@ -76,12 +76,14 @@ export function createApp(deps: {
   const keys = new KeyCache({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
   const auth = new AuthService(drivers.accounts)
   const batcher = new WriteBatcher(drivers.messages)
+  const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
   const webhooks = createWebhooks({ drivers, config, metrics, log })
   const messages = new MessagesService({
     batcher,
     messages: drivers.messages,
     presence: drivers.presence,
     bus: drivers.bus,
+    feeds,
     webhooks: webhooks.webhooks,
     log,
   })
@@ -125,7 +127,6 @@ export function createApp(deps: {
   })
   // Notices that waited for MySQL go in as soon as it is known to be back.
   storeHealth.onChange((store, up) => up && store === 'mysql' && presence.notices.retryNow())
-  const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
   const relay = new TopicRelay(drivers.bus, publish)
   const healer = new PresenceHealer({
     store: drivers.presence,
@@ -233,6 +234,7 @@ export function createApp(deps: {
       }
       await stopBusEcho?.().catch(() => undefined)
       presence.close()
+      await messages.flush()
       await scheduler.close()
       await thumbnails.close()
       await webhooks.webhooks.close()

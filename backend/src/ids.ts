@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomFillSync } from 'node:crypto'
 
 const TIME_WIDTH = 9 // base-36 epoch ms fits 9 digits until the year 5188
 const COUNTER_WIDTH = 3
@@ -6,6 +6,20 @@ const RANDOM_BYTES = 6
 
 let lastMs = 0
 let counter = 0
+// Random bytes drawn a thousand ids at a time: one call into the CSPRNG per id showed up on
+// the message write path.
+const pool = Buffer.alloc(RANDOM_BYTES * 1024)
+let poolAt = pool.length
+
+function randomTail(): string {
+  if (poolAt + RANDOM_BYTES > pool.length) {
+    randomFillSync(pool)
+    poolAt = 0
+  }
+  const value = pool.readUIntBE(poolAt, RANDOM_BYTES)
+  poolAt += RANDOM_BYTES
+  return value.toString(36).padStart(10, '0')
+}
 
 /**
  * An id that sorts (as plain ASCII, like MySQL's `ascii_bin`) by creation time, so a keyset
@@ -30,8 +44,5 @@ export function newSortableId(prefix: string): string {
   lastMs = now
   const time = now.toString(36).padStart(TIME_WIDTH, '0')
   const seq = counter.toString(36).padStart(COUNTER_WIDTH, '0')
-  const rand = BigInt('0x' + randomBytes(RANDOM_BYTES).toString('hex'))
-    .toString(36)
-    .padStart(10, '0')
-  return `${prefix}_${time}${seq}${rand}`
+  return `${prefix}_${time}${seq}${randomTail()}`
 }

@@ -10,7 +10,10 @@ export interface RoomReservation {
   next: number
 }
 
-type Step = { kind: 'stored'; message: Message } | { kind: 'sameAs'; index: number } | { kind: 'insert' }
+type Step =
+  | { kind: 'stored'; message: Message }
+  | { kind: 'sameAs'; index: number }
+  | { kind: 'insert'; room: RoomReservation }
 
 /**
  * How a batch is appended, decided the same way by every driver: an input whose
@@ -45,7 +48,7 @@ export class AppendPlan {
         }
         room.count += 1
         this.rooms.set(roomKey, room)
-        this.steps.push({ kind: 'insert' })
+        this.steps.push({ kind: 'insert', room })
       }
     })
   }
@@ -67,8 +70,7 @@ export class AppendPlan {
           duplicate: true,
         })
       } else {
-        const room = this.rooms.get(JSON.stringify([input.appId, input.roomId])) as RoomReservation
-        const message = toMessage(input, room.next++)
+        const message = toMessage(input, step.room.next++)
         onNew(input, message)
         results.push({ message, duplicate: false })
       }

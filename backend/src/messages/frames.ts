@@ -7,6 +7,6 @@ export const messageFrame = (message: Message): string =>
 
 /** A stored message (or an ephemeral event) in its room channel envelope (see `roomEnvelope`). */
 export const envelope = {
-  message: (message: Message) => roomEnvelope.message(message.seq, messageFrame(message)),
+  message: (message: Message, frame = messageFrame(message)) => roomEnvelope.message(message.seq, frame),
   ephemeral: roomEnvelope.ephemeral,
 }

@@ -4,9 +4,9 @@ import {
   isDuplicateKey,
   isRetryableLock,
   type Mysql,
-  type Queryable,
   type ResultHeader,
   type Row,
+  type Step,
 } from '../storage/mysql.js'
 import { AppendPlan, type RoomReservation } from './append-plan.js'
 import { idempotencyKey } from './message-record.js'
@@ -22,8 +22,12 @@ const roomNotFound = (roomId: string) =>
  * Messages in MySQL: the durable log and the seq counter (`rooms.last_seq`) in one place, so
  * seqs are unique across nodes, gapless, and survive Redis restarts.
  *
- * `append` is the hot write path; a call costs at most six statements whatever the batch:
- * START, one SELECT for idempotency, one or two to reserve seqs, one multi-row INSERT, COMMIT.
+ * `append` is the hot write path: two round trips per batch whatever its size. The first
+ * starts the transaction and reserves each room's seqs (the row locks serialize that room's
+ * writers across nodes until commit); the second inserts every row and commits. Idempotency is
+ * folded into the INSERT: a clientId that is already stored (a retried send) trips the unique
+ * key, and only then does the batch go again the careful way, looking its keys up first
+ * (three round trips).
  *
  * Rooms must exist: the caller checks each send's room before batching it (rooms are never
  * deleted, so the check stays true). A batch naming an unknown room is rejected whole with
@@ -35,12 +39,17 @@ export class MysqlMessageStore implements MessageStore {
   async append(batch: NewMessage[]): Promise<AppendResult[]> {
     if (batch.length === 0) return []
     try {
-      return await this.db.transaction((tx) => this.appendOnce(tx, batch))
+      return await this.db.pipelinedTransaction((step) => this.appendWith(step, batch, false))
+    } catch (err) {
+      if (!isDuplicateKey(err) && !isRetryableLock(err)) throw err
+    }
+    try {
+      return await this.db.pipelinedTransaction((step) => this.appendWith(step, batch, true))
     } catch (err) {
       // Another node inserted one of our clientIds between our SELECT and INSERT (or a lock
       // cycle chose us): run again once; the SELECT now finds the winner's row.
       if (!isDuplicateKey(err) && !isRetryableLock(err)) throw err
-      return this.db.transaction((tx) => this.appendOnce(tx, batch))
+      return this.db.pipelinedTransaction((step) => this.appendWith(step, batch, true))
     }
   }
 
@@ -68,32 +77,33 @@ export class MysqlMessageStore implements MessageStore {
     return rows.map(fromRow)
   }
 
-  private async appendOnce(tx: Queryable, batch: NewMessage[]): Promise<AppendResult[]> {
-    const stored = await this.findStored(tx, batch)
+  /** One attempt; `lookUp` first reads which of the batch's clientIds are already stored. */
+  private async appendWith(step: Step, batch: NewMessage[], lookUp: boolean): Promise<AppendResult[]> {
+    const stored = lookUp ? await this.findStored(step, batch) : new Map<string, Message>()
     const plan = new AppendPlan(batch, (key) => stored.get(key))
-    await this.reserveSeqs(tx, plan.sortedRooms())
+    await this.reserveSeqs(step, plan.sortedRooms())
     const values: unknown[][] = []
     const results = plan.results((input, message) => values.push(toRow(input, message.seq)))
-    if (values.length > 0) await tx.query(`INSERT INTO messages (${COLUMNS}) VALUES ?`, [values])
+    if (values.length > 0)
+      await step([`INSERT INTO messages (${COLUMNS}) VALUES ?`], [values], { commit: true })
     return results
   }
 
   /**
-   * Bumps each room's `last_seq` by its count and sets `next` to the first seq reserved. The
-   * row locks taken here serialize batches per room until commit, which is what makes seqs
-   * gapless and unique across nodes. A single room costs one statement (LAST_INSERT_ID hands
-   * back the new value); several cost two whatever their number: one UPDATE, one SELECT of
-   * the new values (a statement per room made a batch spread over many rooms 4× slower).
+   * Bumps each room's `last_seq` by its count and sets `next` to the first seq reserved, in
+   * one round trip. A single room costs one statement (LAST_INSERT_ID hands back the new
+   * value); several cost two whatever their number: one UPDATE, one SELECT of the new values
+   * (a statement per room made a batch spread over many rooms 4× slower).
    */
-  private async reserveSeqs(tx: Queryable, rooms: RoomReservation[]): Promise<void> {
+  private async reserveSeqs(step: Step, rooms: RoomReservation[]): Promise<void> {
     if (rooms.length === 0) return
     if (rooms.length === 1) {
       const room = rooms[0] as RoomReservation
-      const result = await tx.query<ResultHeader>(
-        'UPDATE rooms SET last_seq = LAST_INSERT_ID(last_seq + ?) WHERE app_id = ? AND id = ?',
+      const [result] = (await step(
+        ['UPDATE rooms SET last_seq = LAST_INSERT_ID(last_seq + ?) WHERE app_id = ? AND id = ?'],
         [room.count, room.appId, room.roomId],
-      )
-      if (result.affectedRows !== 1) throw roomNotFound(room.roomId)
+      )) as ResultHeader[]
+      if (result?.affectedRows !== 1) throw roomNotFound(room.roomId)
       room.next = Number(result.insertId) - room.count + 1
       return
     }
@@ -101,16 +111,18 @@ export class MysqlMessageStore implements MessageStore {
     // batches sharing rooms cannot deadlock.
     const match = rooms.map(() => '(app_id = ? AND id = ?)').join(' OR ')
     const keys = rooms.flatMap((r) => [r.appId, r.roomId])
-    const result = await tx.query<ResultHeader>(
-      `UPDATE rooms SET last_seq = last_seq + CASE ${rooms.map(() => 'WHEN app_id = ? AND id = ? THEN ?').join(' ')} END
+    const [result, rows] = (await step(
+      [
+        `UPDATE rooms SET last_seq = last_seq + CASE ${rooms.map(() => 'WHEN app_id = ? AND id = ? THEN ?').join(' ')} END
        WHERE ${match}`,
-      [...rooms.flatMap((r) => [r.appId, r.roomId, r.count]), ...keys],
-    )
-    // Our own uncommitted writes, on rows we hold locked: exactly the values just set.
-    const rows = await tx.query<Row[]>(`SELECT app_id, id, last_seq FROM rooms WHERE ${match}`, keys)
-    const lastSeq = new Map(rows.map((row) => [JSON.stringify([row.app_id, row.id]), Number(row.last_seq)]))
+        // Our own uncommitted writes, on rows we hold locked: exactly the values just set.
+        `SELECT app_id, id, last_seq FROM rooms WHERE ${match}`,
+      ],
+      [...rooms.flatMap((r) => [r.appId, r.roomId, r.count]), ...keys, ...keys],
+    )) as [ResultHeader, Row[]]
+    const lastSeq = new Map(rows.map((row) => [`${row.app_id}/${row.id}`, Number(row.last_seq)]))
     for (const room of rooms) {
-      const last = lastSeq.get(JSON.stringify([room.appId, room.roomId]))
+      const last = lastSeq.get(`${room.appId}/${room.roomId}`)
       if (last === undefined) throw roomNotFound(room.roomId)
       room.next = last - room.count + 1
     }
@@ -118,7 +130,7 @@ export class MysqlMessageStore implements MessageStore {
   }
 
   /** The batch's already-stored messages by idempotency key, in one statement. */
-  private async findStored(tx: Queryable, batch: NewMessage[]): Promise<Map<string, Message>> {
+  private async findStored(step: Step, batch: NewMessage[]): Promise<Map<string, Message>> {
     const found = new Map<string, Message>()
     const keyed = new Map<string, NewMessage>()
     for (const m of batch) {
@@ -130,7 +142,9 @@ export class MysqlMessageStore implements MessageStore {
       () => '(app_id = ? AND room_id = ? AND user_id = ? AND client_id = ?)',
     )
     const params = [...keyed.values()].flatMap((m) => [m.appId, m.roomId, m.user.id, m.clientId])
-    const rows = await tx.query<Row[]>(`SELECT ${COLUMNS} FROM messages WHERE ${where.join(' OR ')}`, params)
+    const [rows] = (await step([`SELECT ${COLUMNS} FROM messages WHERE ${where.join(' OR ')}`], params)) as [
+      Row[],
+    ]
     for (const row of rows) {
       const key = idempotencyKey({
         appId: row.app_id,

@@ -5,27 +5,40 @@ import type { Logger } from '../logger.js'
 import type { PresenceStore } from '../presence/presence-store.js'
 import { webhookEvent } from '../webhooks/webhook-payloads.js'
 import type { Webhooks } from '../webhooks/webhooks.js'
-import { envelope } from './frames.js'
+import { envelope, messageFrame } from './frames.js'
 import type { MessageStore, NewMessage } from './message-store.js'
+import { RoomActivity } from './room-activity.js'
+import type { RoomFeeds } from './room-feed.js'
 import type { WriteBatcher } from './write-batcher.js'
 
 /**
- * The write path: persist (batched) → ack → publish once to every node. A send is acked only
- * after its transaction commits; a retry with the same client id returns the stored original
- * and publishes nothing new.
+ * The write path: persist (batched) → deliver to this node's members and publish once to the
+ * other nodes → ack. A send is acked only after its transaction commits; a retry with the same
+ * client id returns the stored original and delivers nothing new.
  */
 export class MessagesService {
+  private readonly activity: RoomActivity
+
   constructor(
     private readonly deps: {
       batcher: WriteBatcher
       messages: MessageStore
       presence: PresenceStore
       bus: Bus
+      /** This node's room feeds: its own commits go to them at once, not via the bus echo. */
+      feeds: Pick<RoomFeeds, 'deliver'>
       /** Told of every new text or image message, after its commit; never awaited. */
       webhooks?: Pick<Webhooks, 'emit'>
       log: Logger
     },
-  ) {}
+  ) {
+    this.activity = new RoomActivity({ presence: deps.presence, log: deps.log })
+  }
+
+  /** Writes what is still buffered (room activity); call at shutdown. */
+  flush(): Promise<void> {
+    return this.activity.flush()
+  }
 
   async send(
     appId: string,
@@ -70,14 +83,15 @@ export class MessagesService {
       createdAt: new Date(),
     })
     if (!duplicate) {
+      const frame = messageFrame(message)
+      // This node's sockets get the message now; the bus echo of it is dropped by seq.
+      this.deps.feeds.deliver(input.appId, input.roomId, message.seq, frame)
       // Delivery failures do not undo a committed message: a node that misses this publish
       // fetches the seq from the store when the next one shows the gap.
       this.deps.bus
-        .publish(channels.room(input.appId, input.roomId), envelope.message(message))
+        .publish(channels.room(input.appId, input.roomId), envelope.message(message, frame))
         .catch((err) => this.deps.log.warn({ err, room: input.roomId }, 'unable to publish a stored message'))
-      this.deps.presence
-        .touch(input.appId, input.roomId, Date.now())
-        .catch((err) => this.deps.log.warn({ err }, 'unable to record room activity'))
+      this.activity.record(input.appId, input.roomId, Date.now())
       if (input.kind !== 'notice')
         this.deps.webhooks?.emit(
           webhookEvent(

@@ -41,7 +41,13 @@ export class RoomFeed {
     if (payload.startsWith('E')) return this.deps.publish(this.topic, payload.slice(newline + 1))
     const seq = Number(payload.slice(1, newline))
     if (this.last !== null && seq <= this.last) return
-    this.pending.set(seq, payload.slice(newline + 1))
+    this.onMessage(seq, payload.slice(newline + 1))
+  }
+
+  /** A stored message's frame, from the bus or from this node's own commit. */
+  onMessage(seq: number, frame: string): void {
+    if (this.last !== null && seq <= this.last) return
+    this.pending.set(seq, frame)
     if (this.last !== null) this.drain()
   }
 
@@ -145,6 +151,15 @@ export class RoomFeeds {
       throw err
     }
     return feed
+  }
+
+  /**
+   * Hands a message this node just committed to the room's feed, if any socket here is in the
+   * room: local members need not wait for the bus round trip, and the echo that comes back
+   * later is dropped as a repeat. Order still holds: the feed sorts by seq whatever the source.
+   */
+  deliver(appId: string, roomId: string, seq: number, frame: string): void {
+    this.feeds.get(`${appId}/${roomId}`)?.onMessage(seq, frame)
   }
 
   detach(feed: RoomFeed): void {

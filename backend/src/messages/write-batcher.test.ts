@@ -55,6 +55,23 @@ describe('WriteBatcher: group commit', () => {
     expect(overlaps()).toBe(0)
   })
 
+  it('commits other rooms while one room waits for its in-flight batch', async () => {
+    const { store, batches } = recordingStore()
+    const batcher = new WriteBatcher(store, { maxBatch: 50, maxInFlight: 4 })
+    const first = batcher.append(input('busy', 1))
+    await new Promise((resolve) => setImmediate(resolve))
+    // `busy` is in flight: its next send waits, the other rooms' sends leave without it.
+    const sends = [
+      batcher.append(input('busy', 2)),
+      batcher.append(input('a', 1)),
+      batcher.append(input('b', 1)),
+    ]
+    await Promise.all([first, ...sends])
+    expect(batches[0]).toEqual(['busy-1'])
+    expect(batches[1]).toEqual(['a-1', 'b-1'])
+    expect(batches[2]).toEqual(['busy-2'])
+  })
+
   it('rejects every send of a failed transaction with store_unavailable', async () => {
     const { store } = recordingStore(true)
     const batcher = new WriteBatcher(store)

@@ -12,29 +12,38 @@ interface Pending {
  * while `maxInFlight` transactions run, newcomers wait and then leave together, so batches
  * grow with load and an idle server still commits each send at once. A room is in at most one
  * in-flight batch, which keeps one sender's messages in the order they were sent.
+ *
+ * Sends queue per room, so taking a batch costs a step per room with something queued, not
+ * per queued send: a backlog of thousands must not make every batch slower to form.
  */
 export class WriteBatcher {
-  private queue: Pending[] = []
+  /** Per room, its queued sends in send order (Map order: rooms by their oldest queued send). */
+  private readonly queues = new Map<string, Pending[]>()
   private readonly busyRooms = new Set<string>()
+  private queued = 0
   private inFlight = 0
   private scheduled = false
   private idleWaiters: Array<() => void> = []
 
   constructor(
     private readonly store: MessageStore,
-    private readonly options = { maxBatch: 200, maxInFlight: 16 },
+    private readonly options = { maxBatch: 200, maxInFlight: 8 },
   ) {}
 
   append(message: NewMessage): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ message, resolve, reject })
+      const room = `${message.appId}/${message.roomId}`
+      let queue = this.queues.get(room)
+      if (!queue) this.queues.set(room, (queue = []))
+      queue.push({ message, resolve, reject })
+      this.queued++
       this.schedule()
     })
   }
 
   /** Resolves once everything queued so far is committed or failed. */
   drain(): Promise<void> {
-    if (this.queue.length === 0 && this.inFlight === 0) return Promise.resolve()
+    if (this.queued === 0 && this.inFlight === 0) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
@@ -48,31 +57,34 @@ export class WriteBatcher {
   }
 
   private flush(): void {
-    while (this.queue.length > 0 && this.inFlight < this.options.maxInFlight) {
-      const batch = this.takeBatch()
+    while (this.queued > 0 && this.inFlight < this.options.maxInFlight) {
+      const { batch, rooms } = this.takeBatch()
       if (batch.length === 0) break
       this.inFlight++
-      void this.commit(batch)
+      void this.commit(batch, rooms)
     }
   }
 
-  private takeBatch(): Pending[] {
+  private takeBatch(): { batch: Pending[]; rooms: string[] } {
     const batch: Pending[] = []
-    const rest: Pending[] = []
-    const taken = new Set<string>()
-    for (const item of this.queue) {
-      const room = `${item.message.appId}/${item.message.roomId}`
-      if (batch.length < this.options.maxBatch && !this.busyRooms.has(room)) {
-        batch.push(item)
-        taken.add(room)
-      } else rest.push(item)
+    const rooms: string[] = []
+    for (const [room, queue] of this.queues) {
+      if (batch.length >= this.options.maxBatch) break
+      if (this.busyRooms.has(room)) continue
+      const taken =
+        queue.length <= this.options.maxBatch - batch.length
+          ? queue
+          : queue.splice(0, this.options.maxBatch - batch.length)
+      if (taken === queue) this.queues.delete(room)
+      for (const item of taken) batch.push(item)
+      this.busyRooms.add(room)
+      rooms.push(room)
     }
-    for (const room of taken) this.busyRooms.add(room)
-    this.queue = rest
-    return batch
+    this.queued -= batch.length
+    return { batch, rooms }
   }
 
-  private async commit(batch: Pending[]): Promise<void> {
+  private async commit(batch: Pending[], rooms: string[]): Promise<void> {
     try {
       const results = await this.store.append(batch.map((item) => item.message))
       batch.forEach((item, i) => item.resolve(results[i]!))
@@ -81,9 +93,9 @@ export class WriteBatcher {
         err instanceof RoomfulError ? err : new RoomfulError('store_unavailable', undefined, { cause: err })
       for (const item of batch) item.reject(error)
     } finally {
-      for (const item of batch) this.busyRooms.delete(`${item.message.appId}/${item.message.roomId}`)
+      for (const room of rooms) this.busyRooms.delete(room)
       this.inFlight--
-      if (this.queue.length > 0) this.schedule()
+      if (this.queued > 0) this.schedule()
       else if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((wake) => wake())
     }
   }

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import type { Message } from '@roomful/sdk/protocol'
+import type { Bus } from '../bus/bus.js'
+import { createLogger } from '../logger.js'
+import { MemoryPresenceStore } from '../presence/presence-store.memory.js'
+import { MemoryRoomStore } from '../rooms/room-store.memory.js'
+import { MemoryMessageStore } from './message-store.memory.js'
+import { MessagesService } from './messages-service.js'
+import { RoomFeeds } from './room-feed.js'
+import { WriteBatcher } from './write-batcher.js'
+
+const log = createLogger('silent')
+const user = { id: 'u1', name: 'Ann', avatar: null }
+
+/** A bus that holds every publish until the test releases it, like a slow Redis. */
+function heldBus() {
+  const held: Array<{ channel: string; payload: string }> = []
+  const handlers = new Map<string, (payload: string) => void>()
+  const bus: Bus = {
+    publish: async (channel, payload) => void held.push({ channel, payload }),
+    subscribe: async (channel, handler) => {
+      handlers.set(channel, handler)
+      return async () => void handlers.delete(channel)
+    },
+    close: async () => undefined,
+  }
+  const release = () => held.splice(0).forEach(({ channel, payload }) => handlers.get(channel)?.(payload))
+  return { bus, held, release }
+}
+
+async function node() {
+  const rooms = new MemoryRoomStore()
+  await rooms.create({
+    id: 'r1',
+    appId: 'a1',
+    name: 'R',
+    topic: null,
+    createdBy: 'u1',
+    createdAt: new Date(),
+    lastSeq: 0,
+  })
+  const store = new MemoryMessageStore(rooms)
+  const { bus, held, release } = heldBus()
+  const delivered: number[] = []
+  const feeds = new RoomFeeds({
+    bus,
+    messages: store,
+    publish: (_topic, frame) => delivered.push((JSON.parse(frame) as { message: Message }).message.seq),
+    log,
+  })
+  const service = new MessagesService({
+    batcher: new WriteBatcher(store),
+    messages: store,
+    presence: new MemoryPresenceStore(),
+    bus,
+    feeds,
+    log,
+  })
+  return { feeds, service, held, release, delivered }
+}
+
+describe('MessagesService: delivery of this node’s own commits', () => {
+  it('hands a committed message to local members at once and drops the bus echo of it', async () => {
+    const { feeds, service, held, release, delivered } = await node()
+    const feed = await feeds.attach('a1', 'r1')
+    feed.catchUp([], 0)
+    await service.send('a1', 'r1', user, 'c1', 'one')
+    await service.send('a1', 'r1', user, 'c2', 'two')
+    // Local members have both although the bus has not delivered anything yet…
+    expect(delivered).toEqual([1, 2])
+    // …and the other nodes still get them through the bus.
+    expect(held).toHaveLength(2)
+    release()
+    expect(delivered).toEqual([1, 2])
+    feeds.detach(feed)
+  })
+
+  it('delivers a retried send once: the duplicate publishes nothing', async () => {
+    const { feeds, service, held, delivered } = await node()
+    const feed = await feeds.attach('a1', 'r1')
+    feed.catchUp([], 0)
+    const first = await service.send('a1', 'r1', user, 'same', 'hello')
+    const retry = await service.send('a1', 'r1', user, 'same', 'hello')
+    expect(retry.seq).toBe(first.seq)
+    expect(delivered).toEqual([1])
+    expect(held).toHaveLength(1)
+    feeds.detach(feed)
+  })
+})

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { createLogger } from '../logger.js'
+import { RoomActivity } from './room-activity.js'
+
+describe('RoomActivity: coalesced activity writes', () => {
+  it('writes each busy room once per interval, with its latest time', async () => {
+    const writes: Array<[string, string, number]> = []
+    const activity = new RoomActivity({
+      presence: { touch: async (app, room, at) => void writes.push([app, room, at]) },
+      log: createLogger('silent'),
+      intervalMs: 20,
+    })
+    activity.record('a1', 'r1', 100)
+    activity.record('a1', 'r1', 300)
+    activity.record('a1', 'r1', 200)
+    activity.record('a1', 'r2', 150)
+    activity.record('a2', 'r1', 120)
+    expect(writes).toEqual([])
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    expect(writes).toEqual([
+      ['a1', 'r1', 300],
+      ['a1', 'r2', 150],
+      ['a2', 'r1', 120],
+    ])
+    activity.record('a1', 'r1', 400)
+    await activity.flush()
+    expect(writes.at(-1)).toEqual(['a1', 'r1', 400])
+  })
+})
