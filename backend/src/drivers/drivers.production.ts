@@ -85,7 +85,13 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       prefix,
       onError: (err) => log.error({ err }, 'a bus subscriber failed'),
     })
-    const schedulers = new Set<BullmqRankingScheduler | BullmqThumbnailQueue | BullmqDeliveryQueue>()
+    // Every BullMQ queue logs its errors alike and reports its depth; close() stops them all.
+    const schedulers = new Set<{ close(): Promise<void> }>()
+    const started = <Q extends { close(): Promise<void> }>(queue: Q): Q => {
+      schedulers.add(queue)
+      return queue
+    }
+    const jobs = { redisUrl, prefix, onError: jobError, queues }
     const rooms = new MysqlRoomStore(db)
     const mysql = mysqlProbe(options.mysqlUrl)
     return {
@@ -96,41 +102,14 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       messages: new MysqlMessageStore(db),
       presence,
       bus,
-      rankingScheduler(processor) {
-        const scheduler = new BullmqRankingScheduler(processor, {
-          redisUrl,
-          prefix,
-          windowMs: options.rankingWindowMs,
-          onError: jobError,
-          queues,
-        })
-        schedulers.add(scheduler)
-        return scheduler
-      },
+      rankingScheduler: (processor) =>
+        started(new BullmqRankingScheduler(processor, { ...jobs, windowMs: options.rankingWindowMs })),
       attachments: new MysqlAttachmentRecords(db),
-      thumbnailQueue(processor) {
-        const queue = new BullmqThumbnailQueue(processor, {
-          redisUrl,
-          prefix,
-          onError: jobError,
-          queues,
-        })
-        schedulers.add(queue)
-        return queue
-      },
+      thumbnailQueue: (processor) => started(new BullmqThumbnailQueue(processor, jobs)),
       webhookEndpoints: new MysqlEndpointStore(db),
       webhookDeliveries: new MysqlDeliveryStore(db),
-      webhookQueue(processor, queueOptions) {
-        const queue = new BullmqDeliveryQueue(processor, {
-          ...queueOptions,
-          redisUrl,
-          prefix,
-          onError: jobError,
-          queues,
-        })
-        schedulers.add(queue)
-        return queue
-      },
+      webhookQueue: (processor, queueOptions) =>
+        started(new BullmqDeliveryQueue(processor, { ...queueOptions, ...jobs })),
       probes: {
         mysql: mysql.probe,
         // Not connected is down at once: a command would only wait in ioredis's offline queue.

@@ -12,6 +12,7 @@ import {
 } from '../support/services.js'
 import { freePort, startBackend, type BackendProcess } from '../support/start-backend.js'
 import { mintUserToken } from '../support/tokens.js'
+import { until } from '../support/until.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 import { WsTestClient } from '../support/ws-client.js'
 
@@ -47,6 +48,13 @@ describe('Prometheus metrics on METRICS_PORT', () => {
     await Promise.all(nodes.map((node) => node.stop()))
     for (const cleanup of cleanups) await cleanup()
   })
+  /** A node with its metrics listener on a port of its own. */
+  const metered = async (env: Record<string, string> = {}) => {
+    const metricsPort = await freePort()
+    const node = await startBackend({ env: { ...env, METRICS_PORT: String(metricsPort) } })
+    nodes.push(node)
+    return { node, metricsPort }
+  }
 
   it('opens no metrics listener when METRICS_PORT is unset, and never serves /metrics on the public port', async () => {
     const node = await startBackend()
@@ -56,9 +64,7 @@ describe('Prometheus metrics on METRICS_PORT', () => {
   })
 
   it('serves the embedded node too', async () => {
-    const metricsPort = await freePort()
-    const node = await startBackend({ env: { METRICS_PORT: String(metricsPort) } })
-    nodes.push(node)
+    const { node, metricsPort } = await metered()
     expect(await listeningPorts(node.child.pid!)).toEqual([node.port, metricsPort].sort((a, b) => a - b))
     const metrics = await scrape(metricsPort)
     expect(metrics.value('roomful_info{mode="embedded"}')).toBe(1)
@@ -68,17 +74,12 @@ describe('Prometheus metrics on METRICS_PORT', () => {
   })
 
   it('counts webhook attempts by outcome and times each POST', async () => {
-    const metricsPort = await freePort()
-    const node = await startBackend({
-      env: {
-        METRICS_PORT: String(metricsPort),
-        ADMIN_KEY: TEST_ADMIN_KEY,
-        WEBHOOK_ALLOW_LOOPBACK: 'true',
-        WEBHOOK_ATTEMPTS: '3',
-        WEBHOOK_BACKOFF_MS: '50',
-      },
+    const { node, metricsPort } = await metered({
+      ADMIN_KEY: TEST_ADMIN_KEY,
+      WEBHOOK_ALLOW_LOOPBACK: 'true',
+      WEBHOOK_ATTEMPTS: '3',
+      WEBHOOK_BACKOFF_MS: '50',
     })
-    nodes.push(node)
     const flaky = await WebhookReceiver.start((n) => ({ status: n === 1 ? 500 : 204 }))
     const gone = await WebhookReceiver.start(() => ({ status: 410 }))
     cleanups.push(
@@ -100,13 +101,12 @@ describe('Prometheus metrics on METRICS_PORT', () => {
     await flaky.waitFor(2)
     await gone.waitFor(1)
 
-    // The records are written just after the answers: scrape until the counts are in.
-    const deadline = Date.now() + 10_000
-    let metrics = await scrape(metricsPort)
-    while (metrics.value('roomful_webhook_attempt_seconds_count') !== 3 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      metrics = await scrape(metricsPort)
-    }
+    // The outcomes are counted just after the answers: scrape until they are in.
+    const metrics = await until(
+      () => scrape(metricsPort),
+      (m) => m.value('roomful_webhook_attempt_seconds_count') === 3,
+      10_000,
+    )
     expect(metrics.value('roomful_webhook_deliveries_total{outcome="retrying"}')).toBe(1)
     expect(metrics.value('roomful_webhook_deliveries_total{outcome="delivered"}')).toBe(1)
     expect(metrics.value('roomful_webhook_deliveries_total{outcome="dead"}')).toBe(1)
@@ -123,16 +123,11 @@ describe('Prometheus metrics on METRICS_PORT', () => {
       const prefix = uniquePrefix('metrics')
       cleanups.push(database.drop, () => dropRedisPrefix(prefix))
       const app = await createAppWithCli(database.url, 'metered')
-      const metricsPort = await freePort()
-      const node = await startBackend({
-        env: {
-          MYSQL_URL: database.url,
-          REDIS_URL: TEST_REDIS_URL,
-          REDIS_PREFIX: prefix,
-          METRICS_PORT: String(metricsPort),
-        },
+      const { node, metricsPort } = await metered({
+        MYSQL_URL: database.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: prefix,
       })
-      nodes.push(node)
       const token = await mintUserToken(app.id, app.secret, { sub: 'meter', name: 'Meter' })
       const room = await createRoom(node.url, app.id, token, 'metered room')
       const alice = await WsTestClient.authed(node.url, app.id, token)
