@@ -82,7 +82,11 @@ export class MysqlDeliveryStore implements DeliveryStore {
 
   async markDelivered(marks: DeliveredMark[]): Promise<void> {
     const byApp = new Map<string, DeliveredMark[]>()
-    for (const mark of marks) byApp.set(mark.appId, [...(byApp.get(mark.appId) ?? []), mark])
+    for (const mark of marks) {
+      const rows = byApp.get(mark.appId)
+      if (rows) rows.push(mark)
+      else byApp.set(mark.appId, [mark])
+    }
     for (const [appId, rows] of byApp) {
       // One statement for the batch: each row's own values picked by id.
       const perRow = (column: string, value: (mark: DeliveredMark) => unknown) => ({
