@@ -7,22 +7,21 @@
 //
 // Every operation comes from `routes` (backend/src/routes.ts), the same table the server
 // mounts: method, path, access, parameters, body schema, statuses, summary and error codes.
-// Models come from `modelSchemas` (sdk/src/protocol/model-schemas.ts) and `adminModels`
-// (backend/src/http/admin-schemas.ts); a model used by several operations becomes one shared
+// Models come from `modelSchemas` (sdk/src/protocol/model-schemas.ts) and `routeModels`
+// (backend/src/routes.ts: the admin and webhook models); a model used by several operations becomes one shared
 // component. Error statuses come from `ERROR_CODES`. Only the document's frame (title, tags,
 // security schemes) and the rules every route shares are written here.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import prettier from 'prettier'
-import { adminModels } from '../backend/dist/http/admin-schemas.js'
 import { fullPath } from '../backend/dist/http/route.js'
-import { routes } from '../backend/dist/routes.js'
+import { routeModels, routes } from '../backend/dist/routes.js'
 import { ERROR_CODES, modelSchemas } from '../sdk/dist/protocol.js'
 
 const target = fileURLToPath(new URL('../docs/openapi.yaml', import.meta.url))
 
 // ---- models: a named model anywhere in the document becomes a $ref to its component --------
-const components = { ...modelSchemas, ...adminModels }
+const components = { ...modelSchemas, ...routeModels }
 const names = new Map(Object.entries(components).map(([name, schema]) => [schema, name]))
 const withRefs = (value, own) => {
   if (value === null || typeof value !== 'object') return value
@@ -206,6 +205,11 @@ const doc = {
     {
       name: 'admin',
       description: 'Managing apps, with the ADMIN_KEY; the same operations as the admin CLI.',
+    },
+    {
+      name: 'webhooks',
+      description:
+        "An app's webhook endpoints and deliveries, with the ADMIN_KEY; what endpoints receive is in docs/moderation.md.",
     },
     { name: 'health', description: 'For load balancers and orchestrators; no CORS, no auth.' },
     { name: 'cors', description: "Preflights of the app routes, answered from the app's allowed origins." },

@@ -28,6 +28,7 @@ import { RankingService } from './ranking/ranking-service.js'
 import { RoomsService } from './rooms/rooms-service.js'
 import { routes } from './routes.js'
 import type { Drivers } from './drivers/drivers.js'
+import { createWebhooks } from './webhooks/webhooks-module.js'
 import { Gateway } from './ws/gateway.js'
 import { createHandlers } from './ws/handlers.js'
 
@@ -76,12 +77,14 @@ export function createApp(deps: {
   const auth = new AuthService(drivers.accounts)
   const batcher = new WriteBatcher(drivers.messages)
   const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
+  const webhooks = createWebhooks({ drivers, config, metrics, log })
   const messages = new MessagesService({
     batcher,
     messages: drivers.messages,
     presence: drivers.presence,
     bus: drivers.bus,
     feeds,
+    webhooks: webhooks.webhooks,
     log,
   })
   const storeHealth = new StoreHealth(drivers.probes, {
@@ -188,7 +191,17 @@ export function createApp(deps: {
   mountRoutes(
     server,
     routes,
-    { auth, rooms, messages, ranking, attachments, publicUrl: config.publicUrl, admin: appAdmin, health },
+    {
+      auth,
+      rooms,
+      messages,
+      ranking,
+      attachments,
+      publicUrl: config.publicUrl,
+      admin: appAdmin,
+      webhookAdmin: webhooks.admin,
+      health,
+    },
     { apps, keys, adminKey: config.adminKey, log },
   )
 
@@ -224,6 +237,7 @@ export function createApp(deps: {
       await messages.flush()
       await scheduler.close()
       await thumbnails.close()
+      await webhooks.webhooks.close()
       if (temporaryDir) await rm(attachmentsDir, { recursive: true, force: true }).catch(() => {})
       await drivers.close()
     },

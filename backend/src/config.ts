@@ -43,6 +43,15 @@ export interface Config {
   /** How long a fetched JWKS is used before refetching, and the least time between fetches. */
   jwksCacheMs: number
   jwksCooldownMs: number
+  /** Deadline of one webhook attempt, connection to last byte of the response. */
+  webhookTimeoutMs: number
+  /** Attempts per webhook delivery, the first included; after the last failure it is dead. */
+  webhookAttempts: number
+  /** Delay before a webhook's second attempt; it doubles after each further failure. */
+  webhookBackoffMs: number
+  /** Lets webhook URLs reach loopback addresses, over http too (tests, local development).
+   * Default: on in embedded mode, off in production. Private addresses are always refused. */
+  webhookAllowLoopback: boolean
 }
 
 export class ConfigError extends Error {
@@ -97,6 +106,15 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     return raw
   }
 
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    if (raw === 'true' || raw === '1') return true
+    if (raw === 'false' || raw === '0') return false
+    problems.push(`${name} must be true or false, got "${raw}"`)
+    return fallback
+  }
+
   const mysqlUrl = url('MYSQL_URL', ['mysql:', 'mariadb:'])
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'])
   if ((mysqlUrl === null) !== (redisUrl === null))
@@ -135,6 +153,10 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     tokenRefreshWindowMs: int('TOKEN_REFRESH_WINDOW_MS', 30_000, 0),
     jwksCacheMs: int('JWKS_CACHE_MS', 10 * 60_000, 0),
     jwksCooldownMs: int('JWKS_COOLDOWN_MS', 30_000, 0),
+    webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookAttempts: int('WEBHOOK_ATTEMPTS', 10, 1, 50),
+    webhookBackoffMs: int('WEBHOOK_BACKOFF_MS', 30_000, 10),
+    webhookAllowLoopback: bool('WEBHOOK_ALLOW_LOOPBACK', mysqlUrl === null),
   }
   if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port)
     problems.push('METRICS_PORT must differ from PORT: metrics are never served on the public port')

@@ -1,10 +1,13 @@
 import { attachmentRoutes, type AttachmentRouteDeps } from './attachments/attachment-routes.js'
 import { adminRoutes, type AdminRouteDeps } from './http/admin-routes.js'
+import { adminModels } from './http/admin-schemas.js'
 import { healthRoutes, type HealthDeps } from './http/health-routes.js'
 import { restApiRoutes, type RestApiDeps } from './http/rest-api.js'
 import type { Route } from './http/route.js'
+import { webhookRoutes, type WebhookRouteDeps } from './webhooks/webhook-routes.js'
+import { webhookModels } from './webhooks/webhook-schemas.js'
 
-export type RouteDeps = RestApiDeps & AttachmentRouteDeps & AdminRouteDeps & HealthDeps
+export type RouteDeps = RestApiDeps & AttachmentRouteDeps & AdminRouteDeps & WebhookRouteDeps & HealthDeps
 
 /**
  * Every HTTP route of the backend, described once: `createApp` mounts this table through the
@@ -14,5 +17,9 @@ export const routes: readonly Route<RouteDeps>[] = [
   ...restApiRoutes,
   ...attachmentRoutes,
   ...adminRoutes,
+  ...webhookRoutes,
   ...healthRoutes,
 ]
+
+/** The named models the backend's routes answer with besides the protocol's, for the document. */
+export const routeModels = { ...adminModels, ...webhookModels }

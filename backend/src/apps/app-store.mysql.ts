@@ -1,5 +1,6 @@
 import type { ResultSetHeader } from 'mysql2/promise'
 import type { Mysql, Row } from '../storage/mysql.js'
+import { patchAssignments, type PatchColumns } from '../storage/sql-patch.js'
 import type { AppPatch, AppRecord, AppStore, NewApp, PublicKeyRecord } from './app-store.js'
 
 const COLUMNS =
@@ -7,7 +8,7 @@ const COLUMNS =
   'previous_secret, previous_secret_expires_at, public_keys, jwks_url'
 
 /** Column and SQL value of each patchable field. */
-const PATCH_COLUMNS: { [K in keyof Required<AppPatch>]: [string, (v: Required<AppPatch>[K]) => unknown] } = {
+const PATCH_COLUMNS: PatchColumns<AppPatch> = {
   name: ['name', (v) => v],
   secret: ['secret', (v) => v],
   previousSecret: ['previous_secret', (v) => v],
@@ -58,14 +59,7 @@ export class MysqlAppStore implements AppStore {
   }
 
   async update(appId: string, patch: AppPatch): Promise<AppRecord | null> {
-    const sets: string[] = []
-    const values: unknown[] = []
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined) continue
-      const [column, toSql] = PATCH_COLUMNS[key as keyof AppPatch] as [string, (v: unknown) => unknown]
-      sets.push(`${column} = ?`)
-      values.push(toSql(value))
-    }
+    const { sets, values } = patchAssignments(patch, PATCH_COLUMNS)
     if (sets.length > 0)
       await this.db.query(`UPDATE apps SET ${sets.join(', ')} WHERE id = ?`, [...values, appId])
     return this.get(appId)

@@ -9,6 +9,7 @@ import { HOST_AUDIENCE } from '../auth/tokens.js'
 import { RoomfulError } from '../errors.js'
 import { migrate } from '../storage/migrate.js'
 import { createMysql } from '../storage/mysql.js'
+import { runWebhookCommand, WEBHOOK_OPTIONS, WEBHOOK_USAGE } from './webhook-commands.js'
 
 export const USAGE = `Roomful admin (production mode: needs MYSQL_URL)
 
@@ -29,7 +30,11 @@ export const USAGE = `Roomful admin (production mode: needs MYSQL_URL)
   mint-token <appId> <userId> [--name "Display Name"] [--ttl 1h]
       Prints a user token signed with the app's secret, for trying things out.
 
-Changes reach running nodes within their 5 s app cache; key caches follow on their next lookup.`
+Webhooks:
+${WEBHOOK_USAGE}
+
+Changes reach running nodes within their 5 s app and webhook caches; key caches follow on their
+next lookup.`
 
 export interface AdminIo {
   env: NodeJS.ProcessEnv
@@ -58,6 +63,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
       key: { type: 'string' },
       'key-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      ...WEBHOOK_OPTIONS,
     },
   })
   const [command, ...args] = positionals
@@ -161,8 +167,14 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
         io.print(token)
         return 0
       }
-      default:
+      default: {
+        const arg = (index: number, what: string) => {
+          if (!args[index]) throw new UsageError(`${command} needs ${what}`)
+          return args[index]
+        }
+        if (await runWebhookCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0
         throw new UsageError(`unknown command "${command}"`)
+      }
     }
   } catch (err) {
     // Service refusals (unknown app, bad key, …) are the operator's input, not a crash.

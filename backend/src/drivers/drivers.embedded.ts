@@ -10,6 +10,9 @@ import { MemoryPresenceStore } from '../presence/presence-store.memory.js'
 import { DebounceRankingScheduler } from '../ranking/ranking-scheduler.memory.js'
 import type { RankingScheduler } from '../ranking/ranking-scheduler.js'
 import { MemoryRoomStore } from '../rooms/room-store.memory.js'
+import { MemoryDeliveryQueue } from '../webhooks/delivery-queue.memory.js'
+import { MemoryDeliveryStore } from '../webhooks/delivery-store.memory.js'
+import { MemoryEndpointStore } from '../webhooks/endpoint-store.memory.js'
 import type { Drivers } from './drivers.js'
 
 /** In-process drivers for single-process mode: everything is kept in memory and lost on exit. */
@@ -17,7 +20,7 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number; logge
   const log = options.logger ?? createLogger('warn')
   const rooms = new MemoryRoomStore()
   const bus = new MemoryBus((err) => log.error({ err }, 'a bus subscriber failed'))
-  const schedulers = new Set<RankingScheduler | ThumbnailQueue>()
+  const schedulers = new Set<RankingScheduler | ThumbnailQueue | MemoryDeliveryQueue>()
   return {
     mode: 'embedded',
     apps: new MemoryAppStore(),
@@ -37,6 +40,15 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number; logge
     attachments: new MemoryAttachmentRecords(),
     thumbnailQueue(processor) {
       const queue = new MemoryThumbnailQueue(processor, (err) => log.warn({ err }, 'thumbnail job failed'))
+      schedulers.add(queue)
+      return queue
+    },
+    webhookEndpoints: new MemoryEndpointStore(),
+    webhookDeliveries: new MemoryDeliveryStore(),
+    webhookQueue(processor, queueOptions) {
+      const queue = new MemoryDeliveryQueue(processor, queueOptions, (err) =>
+        log.warn({ err }, 'webhook delivery job failed'),
+      )
       schedulers.add(queue)
       return queue
     },

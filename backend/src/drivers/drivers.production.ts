@@ -12,6 +12,9 @@ import type { JobQueueRegistry } from '../metrics/metrics.js'
 import { MysqlRoomStore } from '../rooms/room-store.mysql.js'
 import { migrate } from '../storage/migrate.js'
 import { createMysql } from '../storage/mysql.js'
+import { BullmqDeliveryQueue } from '../webhooks/delivery-queue.bullmq.js'
+import { MysqlDeliveryStore } from '../webhooks/delivery-store.mysql.js'
+import { MysqlEndpointStore } from '../webhooks/endpoint-store.mysql.js'
 import type { Drivers } from './drivers.js'
 import { mysqlProbe } from '../storage/mysql-probe.js'
 import { redisRetryStrategy } from '../storage/redis-retry.js'
@@ -82,7 +85,13 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       prefix,
       onError: (err) => log.error({ err }, 'a bus subscriber failed'),
     })
-    const schedulers = new Set<BullmqRankingScheduler | BullmqThumbnailQueue>()
+    // Every BullMQ queue logs its errors alike and reports its depth; close() stops them all.
+    const schedulers = new Set<{ close(): Promise<void> }>()
+    const started = <Q extends { close(): Promise<void> }>(queue: Q): Q => {
+      schedulers.add(queue)
+      return queue
+    }
+    const jobs = { redisUrl, prefix, onError: jobError, queues }
     const rooms = new MysqlRoomStore(db)
     const mysql = mysqlProbe(options.mysqlUrl)
     return {
@@ -93,28 +102,14 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       messages: new MysqlMessageStore(db),
       presence,
       bus,
-      rankingScheduler(processor) {
-        const scheduler = new BullmqRankingScheduler(processor, {
-          redisUrl,
-          prefix,
-          windowMs: options.rankingWindowMs,
-          onError: jobError,
-          queues,
-        })
-        schedulers.add(scheduler)
-        return scheduler
-      },
+      rankingScheduler: (processor) =>
+        started(new BullmqRankingScheduler(processor, { ...jobs, windowMs: options.rankingWindowMs })),
       attachments: new MysqlAttachmentRecords(db),
-      thumbnailQueue(processor) {
-        const queue = new BullmqThumbnailQueue(processor, {
-          redisUrl,
-          prefix,
-          onError: jobError,
-          queues,
-        })
-        schedulers.add(queue)
-        return queue
-      },
+      thumbnailQueue: (processor) => started(new BullmqThumbnailQueue(processor, jobs)),
+      webhookEndpoints: new MysqlEndpointStore(db),
+      webhookDeliveries: new MysqlDeliveryStore(db),
+      webhookQueue: (processor, queueOptions) =>
+        started(new BullmqDeliveryQueue(processor, { ...queueOptions, ...jobs })),
       probes: {
         mysql: mysql.probe,
         // Not connected is down at once: a command would only wait in ioredis's offline queue.

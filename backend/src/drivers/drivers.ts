@@ -8,6 +8,9 @@ import type { MessageStore } from '../messages/message-store.js'
 import type { PresenceStore } from '../presence/presence-store.js'
 import type { RankingProcessor, RankingScheduler } from '../ranking/ranking-scheduler.js'
 import type { RoomStore } from '../rooms/room-store.js'
+import type { DeliveryProcessor, DeliveryQueue, DeliveryQueueOptions } from '../webhooks/delivery-jobs.js'
+import type { DeliveryStore } from '../webhooks/delivery-store.js'
+import type { EndpointStore } from '../webhooks/endpoint-store.js'
 
 /**
  * Everything stateful the backend needs, behind interfaces. Chosen once at start-up by the
@@ -28,6 +31,11 @@ export interface Drivers {
   attachments: AttachmentRecords
   /** Starts the queue whose jobs make thumbnails with `processor` (on whichever node). */
   thumbnailQueue(processor: ThumbnailProcessor): ThumbnailQueue
+  /** Webhook endpoints per app, and the record of every delivery (the dead letters included). */
+  webhookEndpoints: EndpointStore
+  webhookDeliveries: DeliveryStore
+  /** Starts the queue whose jobs attempt webhook deliveries with `processor` (on whichever node). */
+  webhookQueue(processor: DeliveryProcessor, options: DeliveryQueueOptions): DeliveryQueue
   /** One quick check per backing service, by name (`mysql`, `redis`), for the health monitor
    * behind /readyz; none in embedded mode. */
   probes: Record<string, Probe>

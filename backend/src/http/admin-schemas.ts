@@ -3,7 +3,7 @@ import type { AppView } from '../apps/app-admin.js'
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../apps/app-store.js'
 
 /** A list of `inner`, at most `max` long. */
-function arrayOf<T>(inner: Schema<T>, max: number): Schema<T[]> {
+export function arrayOf<T>(inner: Schema<T>, max: number): Schema<T[]> {
   return {
     parse(input, path = '') {
       if (!Array.isArray(input) || input.length > max)
@@ -20,7 +20,7 @@ function arrayOf<T>(inner: Schema<T>, max: number): Schema<T[]> {
   }
 }
 
-function oneOf<const T extends string>(values: readonly T[]): Schema<T> {
+export function oneOf<const T extends string>(values: readonly T[]): Schema<T> {
   return {
     parse: (input, path = '') =>
       values.includes(input as T)

@@ -90,6 +90,24 @@ export const idQuery = (description: string, refusal: string): QueryParam<string
   },
 })
 
+/** One of `values`, or absent; anything else is `bad_request` naming them. */
+export function oneOfQuery<const T extends string>(
+  name: string,
+  values: readonly T[],
+  description: string,
+): QueryParam<T | undefined> {
+  return {
+    description,
+    schema: { type: 'string', enum: [...values] },
+    read(raw) {
+      if (raw === undefined || raw === '') return undefined
+      if (!values.includes(raw as T))
+        throw new RoomfulError('bad_request', `unable to accept ${name}; it is one of ${values.join(', ')}`)
+      return raw as T
+    },
+  }
+}
+
 /** A JSON body checked by `schema`. An empty body reads as `{}`, so a body whose fields are all
  * optional may be left out. */
 export function jsonBody<T>(schema: Schema<T>): BodySpec<T> {

@@ -3,6 +3,8 @@ import { channels, type Bus } from '../bus/bus.js'
 import { newSortableId } from '../ids.js'
 import type { Logger } from '../logger.js'
 import type { PresenceStore } from '../presence/presence-store.js'
+import { webhookEvent } from '../webhooks/webhook-payloads.js'
+import type { Webhooks } from '../webhooks/webhooks.js'
 import { envelope, messageFrame } from './frames.js'
 import type { MessageStore, NewMessage } from './message-store.js'
 import { RoomActivity } from './room-activity.js'
@@ -25,6 +27,8 @@ export class MessagesService {
       bus: Bus
       /** This node's room feeds: its own commits go to them at once, not via the bus echo. */
       feeds: Pick<RoomFeeds, 'deliver'>
+      /** Told of every new text or image message, after its commit; never awaited. */
+      webhooks?: Pick<Webhooks, 'emit'>
       log: Logger
     },
   ) {
@@ -88,6 +92,15 @@ export class MessagesService {
         .publish(channels.room(input.appId, input.roomId), envelope.message(message, frame))
         .catch((err) => this.deps.log.warn({ err, room: input.roomId }, 'unable to publish a stored message'))
       this.activity.record(input.appId, input.roomId, Date.now())
+      if (input.kind !== 'notice')
+        this.deps.webhooks?.emit(
+          webhookEvent(
+            'message.created',
+            input.appId,
+            { appId: input.appId, roomId: input.roomId, message },
+            new Date(message.createdAt),
+          ),
+        )
     }
     return message
   }

@@ -32,6 +32,8 @@ export function instrumentDrivers(drivers: Drivers, metrics: Metrics): Drivers {
     messages,
     presence: counted('presence', drivers.presence),
     attachments: counted('attachments', drivers.attachments),
+    webhookEndpoints: counted('webhooks', drivers.webhookEndpoints),
+    webhookDeliveries: counted('webhooks', drivers.webhookDeliveries),
     bus,
   }
 }

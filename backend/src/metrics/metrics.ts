@@ -47,9 +47,13 @@ export class Metrics implements JobQueueRegistry {
   readonly busPublishSeconds: Histogram
   readonly busEchoSeconds: Histogram
   readonly storeErrors: Counter<'store'>
+  /** Webhook events lost because deliveries could not be stored as fast as they came. */
+  readonly webhookEventsDropped: Counter
   private readonly sendsAcked: Counter
   private readonly sendsRefused: Counter<'code'>
   private readonly ackSeconds: Histogram
+  private readonly webhookDeliveries: Counter<'outcome'>
+  private readonly webhookAttemptSeconds: Histogram
   private census: () => SocketCensus = () => ({ connections: 0, authenticatedUsers: 0, roomsWithMembers: 0 })
   private readonly queues = new Set<WatchedQueue>()
 
@@ -135,6 +139,23 @@ export class Metrics implements JobQueueRegistry {
       labelNames: ['store'],
       registers,
     })
+    this.webhookDeliveries = new Counter({
+      name: 'roomful_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by what they led to: delivered, retrying (another attempt is scheduled) or dead (none is left, or the endpoint is gone or disabled).',
+      labelNames: ['outcome'],
+      registers,
+    })
+    this.webhookAttemptSeconds = new Histogram({
+      name: 'roomful_webhook_attempt_seconds',
+      help: "Duration of one webhook POST, until the receiver's answer (or the failure).",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    })
+    this.webhookEventsDropped = new Counter({
+      name: 'roomful_webhook_events_dropped_total',
+      help: 'Webhook events lost because their deliveries could not be stored as fast as they came.',
+      registers,
+    })
     const storeErrors = this.storeErrors
     new Gauge({
       name: 'roomful_job_queue_depth',
@@ -181,6 +202,12 @@ export class Metrics implements JobQueueRegistry {
 
   refusedSend(code: ErrorCode): void {
     this.sendsRefused.inc({ code })
+  }
+
+  /** A webhook attempt ended with `outcome`; `seconds` is its POST's duration (null: none was made). */
+  webhookAttempt(outcome: 'delivered' | 'retrying' | 'dead', seconds: number | null): void {
+    this.webhookDeliveries.inc({ outcome })
+    if (seconds !== null) this.webhookAttemptSeconds.observe(seconds)
   }
 }
 

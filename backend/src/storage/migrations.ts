@@ -125,6 +125,49 @@ export const migrations: Migration[] = [
       ) ${TABLE}`,
     ],
   },
+  {
+    version: 4,
+    name: 'webhooks',
+    // Events and secrets of an endpoint are read together, a handful of endpoints per app.
+    // Deliveries are listed per app newest first, optionally only one status (the dead
+    // letters), pruned by age, and found by the message they carry when it is deleted: one
+    // index for each.
+    statements: [
+      `CREATE TABLE IF NOT EXISTS webhook_endpoints (
+        app_id ${ID} NOT NULL,
+        id ${ID} NOT NULL,
+        url VARCHAR(2048) NOT NULL,
+        events VARCHAR(512) CHARACTER SET ascii NOT NULL,
+        secret VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+        previous_secret VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
+        previous_secret_expires_at DATETIME(3) NULL,
+        enabled TINYINT(1) NOT NULL DEFAULT 1,
+        created_at DATETIME(3) NOT NULL,
+        PRIMARY KEY (app_id, id)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS webhook_deliveries (
+        app_id ${ID} NOT NULL,
+        id ${ID} NOT NULL,
+        endpoint_id ${ID} NOT NULL,
+        event_type VARCHAR(32) CHARACTER SET ascii NOT NULL,
+        room_id ${ID} NULL,
+        message_seq BIGINT UNSIGNED NULL,
+        payload MEDIUMTEXT NULL,
+        status VARCHAR(16) CHARACTER SET ascii NOT NULL,
+        attempts INT UNSIGNED NOT NULL DEFAULT 0,
+        last_status SMALLINT UNSIGNED NULL,
+        last_error VARCHAR(500) NULL,
+        created_at DATETIME(3) NOT NULL,
+        last_attempt_at DATETIME(3) NULL,
+        next_attempt_at DATETIME(3) NULL,
+        delivered_at DATETIME(3) NULL,
+        PRIMARY KEY (app_id, id),
+        KEY webhook_deliveries_status (app_id, status, id),
+        KEY webhook_deliveries_created (created_at),
+        KEY webhook_deliveries_message (app_id, room_id, message_seq)
+      ) ${TABLE}`,
+    ],
+  },
 ]
 
 /**

@@ -37,6 +37,8 @@ describe.runIf(available)('migrate [production]', () => {
           'refresh_tokens',
           'rooms',
           'schema_migrations',
+          'webhook_deliveries',
+          'webhook_endpoints',
         ].sort(),
       )
     } finally {
