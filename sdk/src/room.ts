@@ -6,7 +6,8 @@ import { createOutbox, type Sends, type Upload } from './outbox.js'
 import type { HistoryResult, JoinResult, ServerEvent } from './protocol/frames.js'
 import type { Message, PresenceSnapshot, Room as RoomInfo, UserProfile } from './protocol/models.js'
 import { createRoomLog, type RoomOptions } from './room-log.js'
-import type { PresenceChange, RoomEvents, RoomStatus, RoomStatusReason } from './room-events.js'
+import { createRoomPresence } from './room-presence.js'
+import type { RoomEvents, RoomStatus, RoomStatusReason } from './room-events.js'
 
 /** What `join()` resolves with: the room, its latest messages and who is here. */
 export interface JoinInfo {
@@ -111,10 +112,7 @@ export function createRoom(
     upload,
     () => !!wanted,
   )
-  let members = new Map<string, UserProfile>()
-  let total = 0
-  const presence = (action: PresenceChange['action'], user: UserProfile | null) =>
-    events.emit('presence', { action, user, total, members: [...members.values()] })
+  const presence = createRoomPresence(events.emit)
   // A message of yours that reaches the log (echo or reply, whichever first) ends its send.
   events.on('message', outbox.settle)
   let status: RoomStatus = 'initialized'
@@ -137,6 +135,7 @@ export function createRoom(
   /** Nothing flows until the next (re)join; async work started before is moot. */
   const halt = () => {
     clearTimeout(timer)
+    presence.halt()
     log.pause()
     outbox.close()
     return ++epoch
@@ -149,8 +148,7 @@ export function createRoom(
     wanted = undefined
     halt()
     log.clear()
-    members.clear()
-    total = 0
+    presence.clear()
     outbox.clear(sendErr)
   }
 
@@ -180,9 +178,7 @@ export function createRoom(
     retries = 0
     info = r.room
     if (first) log.start(r.messages, r.hasMore, r.room.lastSeq)
-    members = new Map(r.presence.users.map((u) => [u.id, u]))
-    total = r.presence.total
-    presence('sync', null)
+    presence.sync(r.presence)
     setStatus('joined', 'joined')
     const go = () => {
       // Resumed, latest or too_old alike: merge with what arrived live, refill any hole.
@@ -267,10 +263,10 @@ export function createRoom(
     discard: outbox.discard,
     // presence and typing
     get members() {
-      return [...members.values()]
+      return presence.members
     },
     get total() {
-      return total
+      return presence.total
     },
     typing() {
       const now = Date.now()
@@ -282,13 +278,9 @@ export function createRoom(
     handle(e) {
       if (!wanted) return
       if (e.type === 'message') log.add([e.message])
+      else if (e.type === 'presence') presence.delta(e, status === 'joined')
       else if (status !== 'joined') return
-      else if (e.type === 'presence') {
-        total = e.total
-        if (e.action === 'join') members.set(e.user.id, e.user)
-        else members.delete(e.user.id)
-        presence(e.action, e.user)
-      } else if (e.type === 'typing' && e.user.id !== conn.user?.id) events.emit('typing', { user: e.user })
+      else if (e.type === 'typing' && e.user.id !== conn.user?.id) events.emit('typing', { user: e.user })
     },
   }
 }

@@ -129,6 +129,24 @@ describe('joining', () => {
     expect(room.total).toBe(1)
   })
 
+  it('applies joins and leaves sent right behind the join reply on top of its snapshot', async () => {
+    const carol = { id: 'carol', name: 'Carol', avatar: null }
+    const dave = { id: 'dave', name: 'Dave', avatar: null }
+    server.hook('join', (frame, conn, next) => {
+      // The server replays what it published while this join read its snapshot and backlog:
+      // Node's socket hands these to the client in the same tick as the reply.
+      conn.push({ type: 'reply', id: frame.id, ...next() })
+      conn.push({ type: 'presence', room: 'r1', action: 'join', user: carol, total: 2 })
+      conn.push({ type: 'presence', room: 'r1', action: 'join', user: dave, total: 3 })
+      conn.push({ type: 'presence', room: 'r1', action: 'leave', user: carol, total: 2 })
+      return null
+    })
+    const room = open().room('r1')
+    await room.join()
+    await server.until(() => room.total === 2)
+    expect(room.members.map((u) => u.id).sort()).toEqual(['alice', 'dave'])
+  })
+
   it('shows who else is typing', async () => {
     const room = open().room('r1')
     const typers: string[] = []

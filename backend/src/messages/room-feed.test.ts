@@ -88,3 +88,27 @@ describe('RoomFeed: in-order, once-only delivery per node', () => {
     expect(frames).toEqual(['{"type":"typing","room":"r1"}'])
   })
 })
+
+describe('RoomFeed: presence deltas for a socket whose join is still in flight', () => {
+  const presence = (user: string, action: 'join' | 'leave') =>
+    envelope.ephemeral({ type: 'presence', room: 'r1', action, user: { id: user }, total: 1 })
+  const users = (frames: readonly string[]) =>
+    frames.map((f) => (JSON.parse(f) as { user: { id: string } }).user.id)
+
+  it('hands back, in order, exactly the presence frames published since the mark, not typing', () => {
+    const feed = new RoomFeed('a1', 'r1', {
+      messages: {} as MessageStore,
+      publish: () => undefined,
+      log: createLogger('silent'),
+      gapWaitMs: 10,
+    })
+    feed.onPayload(presence('before', 'join'))
+    const mark = feed.presenceMark()
+    expect(feed.presenceSince(mark)).toEqual([])
+    feed.onPayload(presence('ann', 'join'))
+    feed.onPayload(envelope.ephemeral({ type: 'typing', room: 'r1', user: { id: 'ann' } }))
+    feed.onPayload(presence('bob', 'join'))
+    feed.onPayload(presence('ann', 'leave'))
+    expect(users(feed.presenceSince(mark))).toEqual(['ann', 'bob', 'ann'])
+  })
+})

@@ -7,6 +7,10 @@ import type { MessageStore } from './message-store.js'
 
 export type Publish = (topic: string, frame: string) => void
 
+const PRESENCE_FRAME = '{"type":"presence"'
+/** Presence frames a feed keeps for joins in flight: more than any join sees while it reads. */
+const RECENT_PRESENCE = 256
+
 export const roomTopic = (appId: string, roomId: string) => `r/${appId}/${roomId}`
 
 /**
@@ -23,6 +27,9 @@ export class RoomFeed {
   /** Resolves once the bus subscription is live; joins wait for it before reading the store. */
   ready: Promise<() => Promise<void>> | null = null
   private readonly pending = new Map<number, string>()
+  /** The last presence frames handed to the topic (see `presenceSince`), and how many ever were. */
+  private readonly recentPresence: string[] = []
+  private presenceCount = 0
   private gapTimer: NodeJS.Timeout | null = null
   private filling = false
 
@@ -38,10 +45,37 @@ export class RoomFeed {
 
   onPayload(payload: string): void {
     const newline = payload.indexOf('\n')
-    if (payload.startsWith('E')) return this.deps.publish(this.topic, payload.slice(newline + 1))
+    if (payload.startsWith('E')) {
+      const frame = payload.slice(newline + 1)
+      if (frame.startsWith(PRESENCE_FRAME)) this.rememberPresence(frame)
+      return this.deps.publish(this.topic, frame)
+    }
     const seq = Number(payload.slice(1, newline))
     if (this.last !== null && seq <= this.last) return
     this.onMessage(seq, payload.slice(newline + 1))
+  }
+
+  /** Where the presence frames stand now: pass it to `presenceSince` later. */
+  presenceMark(): number {
+    return this.presenceCount
+  }
+
+  /**
+   * The presence frames handed to the topic since `mark`. A joining socket reads its presence
+   * snapshot, then its backlog, and subscribes only at the end: the joins and leaves published
+   * meanwhile never reach it through the topic. It is sent these right after its reply instead.
+   * Some may predate its snapshot; that is harmless, because clients apply each user's join or
+   * leave as a state (set or remove), so replaying them in order ends in the true state.
+   */
+  presenceSince(mark: number): readonly string[] {
+    const missed = this.presenceCount - mark
+    return missed <= 0 ? [] : this.recentPresence.slice(-missed)
+  }
+
+  private rememberPresence(frame: string): void {
+    this.presenceCount++
+    this.recentPresence.push(frame)
+    if (this.recentPresence.length > RECENT_PRESENCE) this.recentPresence.shift()
   }
 
   /** A stored message's frame, from the bus or from this node's own commit. */

@@ -113,6 +113,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         feed = await deps.feeds.attach(appId, frame.room)
         const joined = feed
         if (!user.guest) await deps.presence.join(appId, frame.room, conn.id, profile(user))
+        const presenceMark = joined.presenceMark()
         const presence = await deps.presence.snapshot(appId, frame.room)
         const backlog = await readJoinBacklog(deps.messages, joined, {
           appId,
@@ -131,6 +132,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           conn.rooms.set(frame.room, joined)
           conn.socket.subscribe(joined.topic)
           conn.reply(frame.id, { room, messages, replay, hasMore, presence } satisfies JoinResult)
+          for (const delta of joined.presenceSince(presenceMark)) conn.raw(delta)
         })
         return NO_REPLY
       } catch (err) {
