@@ -103,12 +103,33 @@ describe('RoomFeed: presence deltas for a socket whose join is still in flight',
       gapWaitMs: 10,
     })
     feed.onPayload(presence('before', 'join'))
-    const mark = feed.presenceMark()
-    expect(feed.presenceSince(mark)).toEqual([])
+    const watch = feed.watchPresence()
+    expect(watch.since()).toEqual([])
     feed.onPayload(presence('ann', 'join'))
     feed.onPayload(envelope.ephemeral({ type: 'typing', room: 'r1', user: { id: 'ann' } }))
     feed.onPayload(presence('bob', 'join'))
     feed.onPayload(presence('ann', 'leave'))
-    expect(users(feed.presenceSince(mark))).toEqual(['ann', 'bob', 'ann'])
+    expect(users(watch.since())).toEqual(['ann', 'bob', 'ann'])
+  })
+
+  it('keeps nothing once no join watches, and a later watch sees only its own frames', () => {
+    const feed = new RoomFeed('a1', 'r1', {
+      messages: {} as MessageStore,
+      publish: () => undefined,
+      log: createLogger('silent'),
+      gapWaitMs: 10,
+    })
+    const first = feed.watchPresence()
+    const other = feed.watchPresence()
+    feed.onPayload(presence('ann', 'join'))
+    first.stop()
+    first.stop() // idempotent: must not end the other join's watch
+    feed.onPayload(presence('bob', 'join'))
+    expect(users(other.since())).toEqual(['ann', 'bob'])
+    other.stop()
+    feed.onPayload(presence('dan', 'join')) // nobody watches: not kept
+    const second = feed.watchPresence()
+    feed.onPayload(presence('cy', 'join'))
+    expect(users(second.since())).toEqual(['cy'])
   })
 })

@@ -11,6 +11,14 @@ const PRESENCE_FRAME = '{"type":"presence"'
 /** Presence frames a feed keeps for joins in flight: more than any join sees while it reads. */
 const RECENT_PRESENCE = 256
 
+/** The presence frames a joining socket misses while it reads (see `RoomFeed.watchPresence`). */
+export interface PresenceWatch {
+  /** The presence frames handed to the topic since the watch began, oldest first. */
+  since(): readonly string[]
+  /** The join is done (or failed): the feed may stop keeping frames for it. Idempotent. */
+  stop(): void
+}
+
 export const roomTopic = (appId: string, roomId: string) => `r/${appId}/${roomId}`
 
 /**
@@ -27,9 +35,10 @@ export class RoomFeed {
   /** Resolves once the bus subscription is live; joins wait for it before reading the store. */
   ready: Promise<() => Promise<void>> | null = null
   private readonly pending = new Map<number, string>()
-  /** The last presence frames handed to the topic (see `presenceSince`), and how many ever were. */
+  /** The last presence frames handed to the topic while a join watched, and how many were. */
   private readonly recentPresence: string[] = []
   private presenceCount = 0
+  private presenceWatchers = 0
   private gapTimer: NodeJS.Timeout | null = null
   private filling = false
 
@@ -47,7 +56,7 @@ export class RoomFeed {
     const newline = payload.indexOf('\n')
     if (payload.startsWith('E')) {
       const frame = payload.slice(newline + 1)
-      if (frame.startsWith(PRESENCE_FRAME)) this.rememberPresence(frame)
+      if (this.presenceWatchers > 0 && frame.startsWith(PRESENCE_FRAME)) this.rememberPresence(frame)
       return this.deps.publish(this.topic, frame)
     }
     const seq = Number(payload.slice(1, newline))
@@ -55,21 +64,29 @@ export class RoomFeed {
     this.onMessage(seq, payload.slice(newline + 1))
   }
 
-  /** Where the presence frames stand now: pass it to `presenceSince` later. */
-  presenceMark(): number {
-    return this.presenceCount
-  }
-
   /**
-   * The presence frames handed to the topic since `mark`. A joining socket reads its presence
-   * snapshot, then its backlog, and subscribes only at the end: the joins and leaves published
-   * meanwhile never reach it through the topic. It is sent these right after its reply instead.
-   * Some may predate its snapshot; that is harmless, because clients apply each user's join or
-   * leave as a state (set or remove), so replaying them in order ends in the true state.
+   * Starts keeping the presence frames handed to the topic, for one join. A joining socket reads
+   * its presence snapshot, then its backlog, and subscribes only at the end: the joins and leaves
+   * published meanwhile never reach it through the topic. It is sent `since()` right after its
+   * reply instead. Some may predate its snapshot; that is harmless, because clients apply each
+   * user's join or leave as a state (set or remove), so replaying them in order ends in the true
+   * state. Frames are kept only while some join watches, so an idle room holds none.
    */
-  presenceSince(mark: number): readonly string[] {
-    const missed = this.presenceCount - mark
-    return missed <= 0 ? [] : this.recentPresence.slice(-missed)
+  watchPresence(): PresenceWatch {
+    const start = this.presenceCount
+    this.presenceWatchers++
+    let stopped = false
+    return {
+      since: () => {
+        const missed = this.presenceCount - start
+        return missed <= 0 ? [] : this.recentPresence.slice(-missed)
+      },
+      stop: () => {
+        if (stopped) return
+        stopped = true
+        if (--this.presenceWatchers === 0) this.recentPresence.length = 0
+      },
+    }
   }
 
   private rememberPresence(frame: string): void {

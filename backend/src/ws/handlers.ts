@@ -14,7 +14,7 @@ import type { TopicRelay } from '../bus/topic-relay.js'
 import { RoomfulError } from '../errors.js'
 import { readJoinBacklog } from '../messages/join-backlog.js'
 import type { MessagesService } from '../messages/messages-service.js'
-import type { RoomFeed, RoomFeeds } from '../messages/room-feed.js'
+import type { PresenceWatch, RoomFeed, RoomFeeds } from '../messages/room-feed.js'
 import type { PresenceService } from '../presence/presence-service.js'
 import type { RankingService } from '../ranking/ranking-service.js'
 import { RoomsService } from '../rooms/rooms-service.js'
@@ -106,6 +106,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         throw new RoomfulError('too_many_rooms')
       conn.joining.add(frame.room)
       let feed: RoomFeed | null = null
+      let presenceWatch: PresenceWatch | null = null
       try {
         const record = await deps.rooms.require(appId, frame.room)
         // Subscribe to the room's stream before reading history, so nothing committed in
@@ -113,7 +114,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         feed = await deps.feeds.attach(appId, frame.room)
         const joined = feed
         if (!user.guest) await deps.presence.join(appId, frame.room, conn.id, profile(user))
-        const presenceMark = joined.presenceMark()
+        const missedPresence = (presenceWatch = joined.watchPresence())
         const presence = await deps.presence.snapshot(appId, frame.room)
         const backlog = await readJoinBacklog(deps.messages, joined, {
           appId,
@@ -132,7 +133,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           conn.rooms.set(frame.room, joined)
           conn.socket.subscribe(joined.topic)
           conn.reply(frame.id, { room, messages, replay, hasMore, presence } satisfies JoinResult)
-          for (const delta of joined.presenceSince(presenceMark)) conn.raw(delta)
+          for (const delta of missedPresence.since()) conn.raw(delta)
         })
         return NO_REPLY
       } catch (err) {
@@ -143,6 +144,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         }
         throw err
       } finally {
+        presenceWatch?.stop()
         conn.joining.delete(frame.room)
       }
     },
