@@ -19,20 +19,33 @@ export interface RoomPresence {
 export function createRoomPresence(emit: Emitter<RoomEvents>['emit']): RoomPresence {
   let members = new Map<string, UserProfile>()
   let total = 0
+  // Deltas can arrive out of the order the server made them in (two nodes publish each on
+  // their own), so each one carries a version: the snapshot holds everything below its own,
+  // `total` follows the highest version seen, and each user's state the highest seen for them.
+  let snapshotVersion = 0
+  let totalVersion = 0
+  const userVersions = new Map<string, number>()
   // Deltas that arrive with the join reply, before it is handled: the server sends the ones it
   // published while the join was read right behind the reply, and Node's socket can hand them
-  // over in the same tick. They apply in order on top of the snapshot; each is a state (this
-  // user in or out), so one that the snapshot already holds changes nothing.
+  // over in the same tick. They apply on top of the snapshot, under the same version rule.
   let early: PresenceEvent[] = []
   const changed = (action: RoomEvents['presence']['action'], user: UserProfile | null) =>
     emit('presence', { action, user, total, members: [...members.values()] })
   const apply = (e: PresenceEvent) => {
-    const here = members.has(e.user.id)
-    if ((e.action === 'join') === here && e.total === total) return // already so
-    total = e.total
-    if (e.action === 'join') members.set(e.user.id, e.user)
-    else members.delete(e.user.id)
-    changed(e.action, e.user)
+    if (e.version <= snapshotVersion) return // the snapshot holds it already
+    let moved = false
+    if (e.version > totalVersion) {
+      totalVersion = e.version
+      moved = total !== e.total
+      total = e.total
+    }
+    if (e.version > (userVersions.get(e.user.id) ?? 0)) {
+      userVersions.set(e.user.id, e.version)
+      if ((e.action === 'join') !== members.has(e.user.id)) moved = true
+      if (e.action === 'join') members.set(e.user.id, e.user)
+      else members.delete(e.user.id)
+    }
+    if (moved) changed(e.action, e.user)
   }
   return {
     get members() {
@@ -44,6 +57,8 @@ export function createRoomPresence(emit: Emitter<RoomEvents>['emit']): RoomPrese
     sync(snapshot) {
       members = new Map(snapshot.users.map((u) => [u.id, u]))
       total = snapshot.total
+      snapshotVersion = totalVersion = snapshot.version
+      userVersions.clear()
       changed('sync', null)
       for (const e of early.splice(0)) apply(e)
     },
@@ -57,7 +72,8 @@ export function createRoomPresence(emit: Emitter<RoomEvents>['emit']): RoomPrese
     clear() {
       early = []
       members.clear()
-      total = 0
+      userVersions.clear()
+      total = snapshotVersion = totalVersion = 0
     },
   }
 }

@@ -119,7 +119,14 @@ describe('joining', () => {
     await bob.join()
     await server.until(() => room.members.length === 2)
     expect(room.members.map((u) => u.id).sort()).toEqual(['alice', 'bob'])
-    server.publish('r1', { type: 'presence', room: 'r1', action: 'leave', user: bob.members[1]!, total: 1 })
+    server.publish('r1', {
+      type: 'presence',
+      room: 'r1',
+      action: 'leave',
+      user: bob.members[1]!,
+      total: 1,
+      version: server.nextPresenceVersion(),
+    })
     await server.until(() => room.members.length === 1)
     expect(changes.map((c) => `${c.action}:${c.user?.id ?? ''}:${c.total}`)).toEqual([
       'sync::1',
@@ -129,16 +136,49 @@ describe('joining', () => {
     expect(room.total).toBe(1)
   })
 
+  it('shows the newest count and state when presence events arrive out of order', async () => {
+    const room = open().room('r1')
+    await room.join()
+    const user = (id: string) => ({ id, name: id, avatar: null })
+    const [older, newer, newest] = [1, 2, 3].map(() => server.nextPresenceVersion())
+    const event = (action: 'join' | 'leave', id: string, total: number, version: number) =>
+      server.publish('r1', { type: 'presence', room: 'r1', action, user: user(id), total, version })
+    // Two nodes published: carol's join (made last) overtook bob's; bob's late event must not
+    // take the count back to 2.
+    event('join', 'carol', 3, newer!)
+    event('join', 'bob', 2, older!)
+    await server.until(() => room.members.length === 3)
+    expect(room.total).toBe(3)
+    // A leave of carol's that is older than her join changes nothing; a newer one does.
+    event('leave', 'carol', 2, older!)
+    event('leave', 'bob', 2, newest!)
+    await server.until(() => room.members.length === 2)
+    expect(room.members.map((u) => u.id).sort()).toEqual(['alice', 'carol'])
+    expect(room.total).toBe(2)
+  })
+
   it('applies joins and leaves sent right behind the join reply on top of its snapshot', async () => {
     const carol = { id: 'carol', name: 'Carol', avatar: null }
     const dave = { id: 'dave', name: 'Dave', avatar: null }
     server.hook('join', (frame, conn, next) => {
       // The server replays what it published while this join read its snapshot and backlog:
       // Node's socket hands these to the client in the same tick as the reply.
+      const beforeSnapshot = server.nextPresenceVersion()
       conn.push({ type: 'reply', id: frame.id, ...next() })
-      conn.push({ type: 'presence', room: 'r1', action: 'join', user: carol, total: 2 })
-      conn.push({ type: 'presence', room: 'r1', action: 'join', user: dave, total: 3 })
-      conn.push({ type: 'presence', room: 'r1', action: 'leave', user: carol, total: 2 })
+      const v = () => server.nextPresenceVersion()
+      // One the snapshot holds already (alice's own earlier leave): ignored.
+      const alice = { id: 'alice', name: 'alice', avatar: null }
+      conn.push({
+        type: 'presence',
+        room: 'r1',
+        action: 'leave',
+        user: alice,
+        total: 0,
+        version: beforeSnapshot,
+      })
+      conn.push({ type: 'presence', room: 'r1', action: 'join', user: carol, total: 2, version: v() })
+      conn.push({ type: 'presence', room: 'r1', action: 'join', user: dave, total: 3, version: v() })
+      conn.push({ type: 'presence', room: 'r1', action: 'leave', user: carol, total: 2, version: v() })
       return null
     })
     const room = open().room('r1')
@@ -496,7 +536,7 @@ describe('feeds', () => {
       events.push(e.type === 'occupancy' ? `${e.room}=${e.occupancy}` : `new ${e.room.id}`),
     )
     await server.until(() => server.frames.some((f) => f.op === 'rooms.subscribe'))
-    server.last!.push({ type: 'occupancy', room: 'r1', occupancy: 3 })
+    server.last!.push({ type: 'occupancy', room: 'r1', occupancy: 3, version: 1 })
     await server.until(() => events.length === 1)
     server.last!.terminate()
     await server.until(() => server.frames.filter((f) => f.op === 'rooms.subscribe').length === 2)

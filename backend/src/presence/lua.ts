@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url'
 /**
  * The Lua scripts live as .lua files beside this module (one file per script, named
  * `<name>-<numKeys>.lua`, as bullmq does). `tsc` copies only .ts into dist/, so from a build
- * the sources are read from `src/` next to it: the repository ships both.
+ * the sources are read from `src/` next to it: the repository ships both. A line
+ * `--#include name.lua` is replaced by `lua/include/name.lua`, for functions scripts share.
  */
 const candidates = [new URL('./lua/', import.meta.url), new URL('../../src/presence/lua/', import.meta.url)]
 
@@ -23,6 +24,8 @@ export function loadLua(file: string): LuaScript {
   return {
     name: (match[1] as string).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
     numberOfKeys: Number(match[2]),
-    lua: readFileSync(fileURLToPath(new URL(file, dir)), 'utf8'),
+    lua: read(dir, file).replace(/^--#include (\S+)$/gm, (_, name: string) => read(dir, `include/${name}`)),
   }
 }
+
+const read = (dir: URL, file: string) => readFileSync(fileURLToPath(new URL(file, dir)), 'utf8')

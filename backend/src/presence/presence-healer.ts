@@ -47,7 +47,7 @@ export class PresenceHealer {
         : 'this node was taken for dead; re-asserted its connections',
     )
     if (kind === 'reaped') return presence.announceJoins(returned)
-    await this.correct(new Map(totals.map((t) => [`${t.appId}/${t.roomId}`, t.total])))
+    await this.correct(new Map(totals.map((t) => [`${t.appId}/${t.roomId}`, t])))
     clearTimeout(this.settleTimer)
     this.settleTimer = setTimeout(() => {
       this.correct().catch((err) => log.warn({ err }, 'unable to push presence corrections'))
@@ -59,26 +59,33 @@ export class PresenceHealer {
     clearTimeout(this.settleTimer)
   }
 
-  /** Pushes the true total and this node's users of every local room, and asks for the
-   * ranking; totals not given are read (one round trip per app). */
-  private async correct(totals = new Map<string, number>()): Promise<void> {
+  /**
+   * Pushes the true total and this node's users of every local room, and asks for the ranking;
+   * totals not given are read (one round trip per app). A total read is published with a
+   * version taken before the read, so a client that already holds a later change keeps it.
+   */
+  private async correct(totals = new Map<string, { total: number; version: number }>()): Promise<void> {
     const { store, presence } = this.deps
     const views = presence.local.roomViews()
-    for (const appId of new Set(views.map((v) => v.appId))) {
+    const apps = new Set(views.map((v) => v.appId))
+    const version = apps.size > 0 ? await store.nextVersion() : 0
+    for (const appId of apps) {
       const missing = views.filter((v) => v.appId === appId && !totals.has(`${appId}/${v.roomId}`))
       const counts = await store.occupancy(
         appId,
         missing.map((v) => v.roomId),
       )
-      missing.forEach((v, i) => totals.set(`${appId}/${v.roomId}`, counts[i] ?? 0))
+      missing.forEach((v, i) => totals.set(`${appId}/${v.roomId}`, { total: counts[i] ?? 0, version }))
       presence.requestRanking(appId)
     }
     await Promise.all(
       views.flatMap(({ appId, roomId, users }) => {
-        const total = totals.get(`${appId}/${roomId}`) ?? 0
+        const { total, version: at } = totals.get(`${appId}/${roomId}`) ?? { total: 0, version }
         return [
-          ...users.map((user) => presence.publishPresence(appId, roomId, 'join', user, total)),
-          presence.publishOccupancy(appId, roomId, total),
+          ...users.map((user) =>
+            presence.publishPresence(appId, roomId, { action: 'join', user, total, version: at }),
+          ),
+          presence.publishOccupancy(appId, roomId, total, at),
         ]
       }),
     )

@@ -1,4 +1,10 @@
-import { DEFAULT_LIMITS, type PresenceSnapshot, type UserProfile } from '@roomful/sdk/protocol'
+import {
+  DEFAULT_LIMITS,
+  type OccupancyEvent,
+  type PresenceEvent,
+  type PresenceSnapshot,
+  type UserProfile,
+} from '@roomful/sdk/protocol'
 import { channels, roomEnvelope, type Bus } from '../bus/bus.js'
 import type { Logger } from '../logger.js'
 import { LocalPresence } from './local-presence.js'
@@ -156,18 +162,18 @@ export class PresenceService {
   }
 
   /** A presence delta to everyone in the room, on every node. */
-  publishPresence(appId: string, roomId: string, action: 'join' | 'leave', user: UserProfile, total: number) {
+  publishPresence(appId: string, roomId: string, delta: Omit<PresenceEvent, 'type' | 'room'>) {
     return this.deps.bus.publish(
       channels.room(appId, roomId),
-      roomEnvelope.ephemeral({ type: 'presence', room: roomId, action, user, total }),
+      roomEnvelope.ephemeral({ type: 'presence', room: roomId, ...delta } satisfies PresenceEvent),
     )
   }
 
   /** A room's new count to the app's lobby subscribers. */
-  publishOccupancy(appId: string, roomId: string, total: number) {
+  publishOccupancy(appId: string, roomId: string, total: number, version: number) {
     return this.deps.bus.publish(
       channels.lobby(appId),
-      JSON.stringify({ type: 'occupancy', room: roomId, occupancy: total }),
+      JSON.stringify({ type: 'occupancy', room: roomId, occupancy: total, version } satisfies OccupancyEvent),
     )
   }
 
@@ -252,11 +258,11 @@ export class PresenceService {
    * the rest still happens. */
   private async announce(change: PresenceChange, action: 'join' | 'leave'): Promise<void> {
     if (!change.changed) return
-    const { appId, roomId, user, total } = change
+    const { appId, roomId, user, total, version } = change
     this.deps.ranking.request(appId)
     const results = await Promise.allSettled([
-      this.publishPresence(appId, roomId, action, user, total),
-      this.publishOccupancy(appId, roomId, total),
+      this.publishPresence(appId, roomId, { action, user, total, version }),
+      this.publishOccupancy(appId, roomId, total, version),
       action === 'join' ? this.deps.presence.touch(appId, roomId, Date.now()) : undefined,
       this.notices.notice(appId, roomId, user, action),
     ])

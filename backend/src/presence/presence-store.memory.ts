@@ -43,6 +43,8 @@ export class MemoryPresenceStore implements PresenceStore {
   /** key(appId, roomId, userId) → epoch ms when the deferred leave is due */
   private readonly holds = new Map<string, number>()
   private readonly epoch = randomBytes(6).toString('hex')
+  /** The last presence version handed out: microseconds, as the Redis driver's. */
+  private lastVersion = 0
 
   async join(m: Membership): Promise<PresenceChange> {
     this.activityOf(m.appId).set(m.roomId, Date.now())
@@ -76,13 +78,18 @@ export class MemoryPresenceStore implements PresenceStore {
 
   async snapshot(appId: string, roomId: string, cap: number): Promise<PresenceSnapshot> {
     const room = this.room(appId, roomId, false)
-    if (!room) return { users: [], total: 0 }
+    const version = this.takeVersion()
+    if (!room) return { users: [], total: 0, version }
     const users: UserProfile[] = []
     for (const { profile } of room.users.values()) {
       if (users.length >= cap) break
       users.push({ ...profile })
     }
-    return { users, total: room.users.size }
+    return { users, total: room.users.size, version }
+  }
+
+  async nextVersion(): Promise<number> {
+    return this.takeVersion()
   }
 
   async occupancy(appId: string, roomIds: string[]): Promise<number[]> {
@@ -146,6 +153,7 @@ export class MemoryPresenceStore implements PresenceStore {
       appId,
       roomId,
       total: this.room(appId, roomId, false)?.users.size ?? 0,
+      version: this.takeVersion(),
     }))
     return { totals, returned }
   }
@@ -188,7 +196,14 @@ export class MemoryPresenceStore implements PresenceStore {
     const room = this.room(m.appId, m.roomId, true) as RoomPresence
     const user = { id: m.user.id, name: m.user.name, avatar: m.user.avatar }
     const result = (changed: boolean, fresh: boolean) => ({
-      change: { appId: m.appId, roomId: m.roomId, user, changed, total: room.users.size },
+      change: {
+        appId: m.appId,
+        roomId: m.roomId,
+        user,
+        changed,
+        total: room.users.size,
+        version: this.takeVersion(),
+      },
       fresh,
     })
     if (room.connections.has(m.connectionId)) return result(false, false)
@@ -228,6 +243,7 @@ export class MemoryPresenceStore implements PresenceStore {
         user: { ...entry.profile },
         changed: false,
         total: room.users.size,
+        version: this.takeVersion(),
         heldForMs: holdMs,
       }
     }
@@ -255,7 +271,19 @@ export class MemoryPresenceStore implements PresenceStore {
       app?.delete(roomId)
       if (app?.size === 0) this.rooms.delete(appId)
     }
-    return { appId, roomId, user: { ...entry.profile }, changed: entry.count === 0, total: room.users.size }
+    return {
+      appId,
+      roomId,
+      user: { ...entry.profile },
+      changed: entry.count === 0,
+      total: room.users.size,
+      version: this.takeVersion(),
+    }
+  }
+
+  private takeVersion(): number {
+    this.lastVersion = Math.max(Date.now() * 1000, this.lastVersion + 1)
+    return this.lastVersion
   }
 
   private countConnection(appId: string, userId: string, connectionId: string, nodeId: string): void {

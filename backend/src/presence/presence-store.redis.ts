@@ -14,10 +14,11 @@ import type {
 } from './presence-store.js'
 
 const scripts = {
-  join: loadLua('join-8.lua'),
-  leave: loadLua('leave-7.lua'),
-  hold: loadLua('hold-5.lua'),
-  snapshot: loadLua('snapshot-2.lua'),
+  join: loadLua('join-9.lua'),
+  leave: loadLua('leave-8.lua'),
+  hold: loadLua('hold-6.lua'),
+  snapshot: loadLua('snapshot-3.lua'),
+  nextVersion: loadLua('next-version-1.lua'),
   top: loadLua('top-2.lua'),
   openConnection: loadLua('open-connection-2.lua'),
   closeConnection: loadLua('close-connection-1.lua'),
@@ -62,8 +63,19 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async join(m: Membership): Promise<PresenceChange> {
-    const [changed, total] = (await this.run(this.joinCall(m, Date.now()))) as [number, number]
-    return { appId: m.appId, roomId: m.roomId, user: profileOf(m.user), changed: changed === 1, total }
+    const [changed, total, version] = (await this.run(this.joinCall(m, Date.now()))) as [
+      number,
+      number,
+      number,
+    ]
+    return {
+      appId: m.appId,
+      roomId: m.roomId,
+      user: profileOf(m.user),
+      changed: changed === 1,
+      total,
+      version,
+    }
   }
 
   async leave(d: Departure, options: { holdMs?: number } = {}): Promise<PresenceChange | null> {
@@ -78,20 +90,22 @@ export class RedisPresenceStore implements PresenceStore {
         this.key('occ', d.appId),
         this.key('node', d.nodeId, 'm'),
         this.key('holds'),
+        this.key('pver'),
         d.appId,
         d.roomId,
         d.connectionId,
         Math.max(0, Math.floor(options.holdMs ?? 0)),
       ],
-    ])) as [number, number, string, string, number] | null
+    ])) as [number, number, string, string, number, number] | null
     if (!reply) return null
-    const [changed, total, userId, profile, heldForMs] = reply
+    const [changed, total, userId, profile, heldForMs, version] = reply
     return {
       appId: d.appId,
       roomId: d.roomId,
       user: parseProfile(userId, profile),
       changed: changed === 1,
       total,
+      version,
       ...(heldForMs > 0 && { heldForMs }),
     }
   }
@@ -106,11 +120,15 @@ export class RedisPresenceStore implements PresenceStore {
 
   async snapshot(appId: string, roomId: string, cap: number): Promise<PresenceSnapshot> {
     const room = this.roomKey(appId, roomId)
-    const [total, profiles] = (await this.run(['snapshot', [`${room}:users`, `${room}:profiles`, cap]])) as [
-      number,
-      string[],
-    ]
-    return { total, users: profiles.map((p) => parseProfile('', p)) }
+    const [total, profiles, version] = (await this.run([
+      'snapshot',
+      [`${room}:users`, `${room}:profiles`, this.key('pver'), cap],
+    ])) as [number, string[], number]
+    return { total, users: profiles.map((p) => parseProfile('', p)), version }
+  }
+
+  async nextVersion(): Promise<number> {
+    return (await this.run(['nextVersion', [this.key('pver')]])) as number
   }
 
   async occupancy(appId: string, roomIds: string[]): Promise<number[]> {
@@ -176,20 +194,20 @@ export class RedisPresenceStore implements PresenceStore {
     const failed = replies.find(([err]) => err)
     if (failed) throw failed[0]
 
-    const totals = new Map<string, { appId: string; roomId: string; total: number }>()
+    const totals = new Map<string, Reassertion['totals'][number]>()
     const returned: PresenceChange[] = []
     const joinsFrom = 1 + state.connections.length
     state.memberships.forEach((m, i) => {
-      const [changed, total] = replies[joinsFrom + i]![1] as [number, number]
-      totals.set(`${m.appId}/${m.roomId}`, { appId: m.appId, roomId: m.roomId, total })
-      if (changed === 1)
-        returned.push({ appId: m.appId, roomId: m.roomId, user: profileOf(m.user), changed: true, total })
+      const [changed, total, version] = replies[joinsFrom + i]![1] as [number, number, number]
+      const room = { appId: m.appId, roomId: m.roomId }
+      totals.set(`${m.appId}/${m.roomId}`, { ...room, total, version })
+      if (changed === 1) returned.push({ ...room, user: profileOf(m.user), changed: true, total, version })
     })
     // Holds come last: their totals are the latest of their rooms.
     const holdsFrom = joinsFrom + state.memberships.length
     state.holds.forEach((h, i) => {
-      const total = replies[holdsFrom + i]![1] as number
-      totals.set(`${h.appId}/${h.roomId}`, { appId: h.appId, roomId: h.roomId, total })
+      const [total, version] = replies[holdsFrom + i]![1] as [number, number]
+      totals.set(`${h.appId}/${h.roomId}`, { appId: h.appId, roomId: h.roomId, total, version })
     })
     return { totals: [...totals.values()], returned }
   }
@@ -232,6 +250,7 @@ export class RedisPresenceStore implements PresenceStore {
         this.key('act', m.appId),
         this.key('node', m.nodeId, 'm'),
         this.key('holds'),
+        this.key('pver'),
         m.appId,
         m.roomId,
         m.connectionId,
@@ -252,6 +271,7 @@ export class RedisPresenceStore implements PresenceStore {
         `${room}:held`,
         this.key('occ', appId),
         this.key('holds'),
+        this.key('pver'),
         appId,
         roomId,
         user.id,
@@ -312,16 +332,17 @@ function command(target: Redis | ChainableCommander, [name, args]: Call): Promis
   return fn.apply(target, args)
 }
 
-/** The flat `{appId, roomId, userId, profileJson, total, ...}` reply of reap-2.lua. */
+/** The flat `{appId, roomId, userId, profileJson, total, version, ...}` reply of reap-2.lua. */
 function departures(flat: (string | number)[]): PresenceChange[] {
   const changes: PresenceChange[] = []
-  for (let i = 0; i + 4 < flat.length; i += 5) {
+  for (let i = 0; i + 5 < flat.length; i += 6) {
     changes.push({
       appId: String(flat[i]),
       roomId: String(flat[i + 1]),
       user: parseProfile(String(flat[i + 2]), String(flat[i + 3])),
       changed: true,
       total: Number(flat[i + 4]),
+      version: Number(flat[i + 5]),
     })
   }
   return changes

@@ -20,6 +20,8 @@ export interface PresenceChange {
   changed: boolean
   /** Distinct users in the room after the change. */
   total: number
+  /** The change's place among all presence changes (see `PresenceEvent.version`). */
+  version: number
   /** Set when a leave was deferred instead (see `leave`): the user still counts as present
    * until this many milliseconds from now. */
   heldForMs?: number
@@ -51,8 +53,9 @@ export interface NodeState {
 }
 
 export interface Reassertion {
-  /** Distinct users of every room the node re-asserted, after it did. */
-  totals: { appId: string; roomId: string; total: number }[]
+  /** Distinct users of every room the node re-asserted, after it did, and the version of the
+   * last change that made them so. */
+  totals: { appId: string; roomId: string; total: number; version: number }[]
   /** Users who were absent from a room until the re-assertion put them back. */
   returned: PresenceChange[]
 }
@@ -80,6 +83,9 @@ export interface PresenceStore {
   finalizeLeaves(): Promise<PresenceChange[]>
   /** Users in the room (at most `cap`, arbitrary order) and the distinct total. */
   snapshot(appId: string, roomId: string, cap: number): Promise<PresenceSnapshot>
+  /** A fresh presence version, above every change made so far: totals read after it may be
+   * published with it. */
+  nextVersion(): Promise<number>
   /** Distinct users per room, aligned with `roomIds`. One round trip. */
   occupancy(appId: string, roomIds: string[]): Promise<number[]>
   /** Records activity for ranking ties. */

@@ -32,7 +32,14 @@ contract('PresenceStore', (h, kind) => {
     const app = `a${hex(4)}`
     const tab1 = member(app, 'r1', 'ann')
     const tab2 = member(app, 'r1', 'ann')
-    expect(await p.join(tab1)).toEqual({ appId: app, roomId: 'r1', user: tab1.user, changed: true, total: 1 })
+    expect(await p.join(tab1)).toEqual({
+      appId: app,
+      roomId: 'r1',
+      user: tab1.user,
+      changed: true,
+      total: 1,
+      version: expect.any(Number),
+    })
     expect(await p.join(tab2)).toMatchObject({ changed: false, total: 1 })
     expect(await p.join(tab2)).toMatchObject({ changed: false, total: 1 }) // a repeated join is a no-op
     expect(await p.join(member(app, 'r1', 'bob'))).toMatchObject({ changed: true, total: 2 })
@@ -44,6 +51,7 @@ contract('PresenceStore', (h, kind) => {
       user: tab1.user,
       changed: true,
       total: 1,
+      version: expect.any(Number),
     })
     expect(await p.leave(leaving(tab2))).toBeNull() // already gone
     expect(await p.occupancy(app, ['r1'])).toEqual([1])
@@ -64,7 +72,27 @@ contract('PresenceStore', (h, kind) => {
     const capped = await p.snapshot(app, 'r1', 2)
     expect(capped.total).toBe(4)
     expect(capped.users).toHaveLength(2)
-    expect(await p.snapshot(app, 'empty', 10)).toEqual({ users: [], total: 0 })
+    expect(await p.snapshot(app, 'empty', 10)).toMatchObject({ users: [], total: 0 })
+  })
+
+  it('orders changes and snapshots by a version that only grows, whichever node made them', async () => {
+    const p = h().node.presence
+    const other = (await h().secondNode()).presence
+    const app = `a${hex(4)}`
+    const ann = member(app, 'r1', 'ann')
+    const steps = [
+      (await p.join(ann)).version,
+      (await other.join(member(app, 'r1', 'bob', 'node-b'))).version,
+      (await p.snapshot(app, 'r1', 10)).version,
+      (await other.leave(leaving(ann)))!.version,
+      await p.nextVersion(),
+    ]
+    for (const [i, v] of steps.entries()) {
+      expect(Number.isSafeInteger(v)).toBe(true)
+      if (i > 0) expect(v).toBeGreaterThan(steps[i - 1]!)
+    }
+    // Microseconds of the store's clock: a store that starts over empty keeps counting up.
+    expect(Math.abs(steps[0]! / 1000 - Date.now())).toBeLessThan(60_000)
   })
 
   it('reports occupancy aligned with the ids asked, and never across apps', async () => {
@@ -78,7 +106,7 @@ contract('PresenceStore', (h, kind) => {
     expect(await p.occupancy(other, ['r1', 'r2'])).toEqual([0, 0])
     expect(await p.occupancy(app, [])).toEqual([])
     expect(await p.top(other, 10)).toEqual([])
-    expect(await p.snapshot(other, 'r2', 10)).toEqual({ users: [], total: 0 })
+    expect(await p.snapshot(other, 'r2', 10)).toMatchObject({ users: [], total: 0 })
   })
 
   // Embedded mode makes no round trips to count.
@@ -264,7 +292,9 @@ contract('PresenceStore', (h, kind) => {
     expect(await nodes[0]!.finalizeLeaves()).toEqual([]) // not due yet
     await sleep(80)
     const finalized = (await Promise.all(nodes.map((n) => n.finalizeLeaves()))).flat()
-    expect(finalized).toEqual([{ appId: app, roomId: 'r1', user: tabs[0]!.user, changed: true, total: 1 }])
+    expect(finalized).toEqual([
+      { appId: app, roomId: 'r1', user: tabs[0]!.user, changed: true, total: 1, version: expect.any(Number) },
+    ])
     expect(await nodes[1]!.occupancy(app, ['r1'])).toEqual([1])
     expect((await nodes[1]!.snapshot(app, 'r1', 10)).users.map((u) => u.id)).toEqual(['bob'])
   })

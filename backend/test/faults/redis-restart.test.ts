@@ -85,7 +85,14 @@ describe.runIf(available)('Redis stopped and started again empty under two nodes
           }
       return wrong
     }
-    await timeUntil(async () => (await differences(true)).length === 0, 20_000, 100)
+    let settling: string[] = []
+    await timeUntil(async () => (settling = await differences(true)).length === 0, 20_000, 100).catch(
+      (err: Error) => {
+        throw new Error(
+          `before Redis stopped: ${err.message}; still wrong: ${settling.slice(0, 8).join('; ')}`,
+        )
+      },
+    )
 
     const red = members.get('u0')!.room
     await red.send({ text: 'before Redis stopped' })

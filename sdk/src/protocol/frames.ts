@@ -149,6 +149,13 @@ export interface PresenceEvent {
   user: UserProfile
   /** Distinct users in the room after this change. */
   total: number
+  /**
+   * Orders the room's presence changes as the server made them, which is not always the order
+   * they arrive in (two nodes publish independently). Grows with every change; apply a delta
+   * only over state of a lower version: `total` from the highest one seen, each user's
+   * join or leave from the highest one seen for that user.
+   */
+  version: number
 }
 export interface TypingEvent {
   type: 'typing'
@@ -169,6 +176,9 @@ export interface OccupancyEvent {
   type: 'occupancy'
   room: string
   occupancy: number
+  /** The room's presence version at this count (see `PresenceEvent.version`): of two events for
+   * one room, the higher version is the newer count, whichever arrived last. */
+  version: number
 }
 /** A problem with a frame that had no usable request id (e.g. malformed JSON). */
 export interface ErrorEvent {

@@ -63,6 +63,9 @@ export interface PresenceSnapshot {
   users: UserProfile[]
   /** Distinct users in the room. */
   total: number
+  /** Where this snapshot stands among the room's presence changes: it holds every delta of a
+   * lower `version` and none of a higher one (see `PresenceEvent.version`). */
+  version: number
 }
 
 export interface RankingEntry {

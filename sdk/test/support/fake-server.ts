@@ -50,6 +50,8 @@ export interface FakeServer {
   publish(room: string, event: ServerEvent): void
   /** Number of auth frames received: how many times the client (re)connected. */
   readonly authCount: number
+  /** The next presence version, as the server orders presence changes. */
+  nextPresenceVersion(): number
   /** Max messages a `sinceSeq` join replays before answering `too_old`. */
   maxReplay: number
   /** Resolves once `predicate` holds, checked after every received frame and on a short poll. */
@@ -60,6 +62,7 @@ export interface FakeServer {
 const other: UserProfile = { id: 'u_other', name: 'Other', avatar: null }
 
 export async function startFakeServer(): Promise<FakeServer> {
+  let presenceVersion = 0
   // Plain HTTP gets an empty page, so a browser test can load an origin next to the socket.
   const http = createServer((_req, res) =>
     res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html>'),
@@ -149,8 +152,9 @@ export async function startFakeServer(): Promise<FakeServer> {
           action: 'join',
           user: conn.user,
           total: members(f.room).length,
+          version: ++presenceVersion,
         })
-      const presence = { users: members(f.room), total: members(f.room).length }
+      const presence = { users: members(f.room), total: members(f.room).length, version: ++presenceVersion }
       const latest = (limit = 50) => r.log.slice(-limit)
       if (f.sinceSeq === undefined) {
         const messages = latest(f.limit)
@@ -248,6 +252,7 @@ export async function startFakeServer(): Promise<FakeServer> {
       return authCount
     },
     maxReplay: 1000,
+    nextPresenceVersion: () => ++presenceVersion,
     hook: (op, fn) => void hooks.set(op, fn as unknown as Hook),
     post(room, text, opts = {}) {
       const m = store(room, text, opts.user ?? other, null)

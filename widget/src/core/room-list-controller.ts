@@ -1,4 +1,4 @@
-import type { Room } from '@roomful/sdk/protocol'
+import type { OccupancyEvent, Room } from '@roomful/sdk/protocol'
 import type { ChatClient, Unsubscribe } from './client.js'
 import { ClientController } from './client-controller.js'
 
@@ -17,12 +17,14 @@ export class RoomListController extends ClientController {
   fresh = new Set<string>()
   pageSize = 20
   private generation = 0
+  /** The presence version of each room's last occupancy event: a late, older one is ignored. */
+  private readonly occupancyVersions = new Map<string, number>()
 
   protected subscribe(client: ChatClient): Unsubscribe[] {
     const undo = [
       client.rooms.watch((event) => {
         if (event.type === 'room.created') this.add(event.room, true)
-        else if (event.type === 'occupancy') this.setOccupancy(event.room, event.occupancy)
+        else if (event.type === 'occupancy') this.setOccupancy(event)
       }),
       client.on('state', ({ previous, current }) => {
         // Reconnected (the feed may have missed events) or signed in as someone else (a guest
@@ -106,8 +108,10 @@ export class RoomListController extends ClientController {
     this.host.requestUpdate()
   }
 
-  private setOccupancy(roomId: string, occupancy: number): void {
+  private setOccupancy({ room: roomId, occupancy, version }: OccupancyEvent): void {
     if (!this.rooms.some((r) => r.id === roomId)) return
+    if (version <= (this.occupancyVersions.get(roomId) ?? 0)) return
+    this.occupancyVersions.set(roomId, version)
     this.rooms = this.rooms.map((r) => (r.id === roomId ? { ...r, occupancy } : r))
     this.host.requestUpdate()
   }

@@ -12,13 +12,15 @@
   KEYS[6] app activity      HASH roomId -> epoch ms
   KEYS[7] node memberships  SET of JSON [appId, roomId, connectionId]
   KEYS[8] deferred leaves   ZSET JSON [appId, roomId, userId] -> due epoch ms
+  KEYS[9] presence version  (see include/presence-version.lua)
 
   ARGV appId, roomId, connectionId, userId, profileJson, nowMs ('' = leave activity alone)
-  Returns {changed 0|1, total}
+  Returns {changed 0|1, total, version}
 ]]
+--#include presence-version.lua
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[6], ARGV[2], ARGV[6]) end
 if redis.call('HSETNX', KEYS[1], ARGV[3], ARGV[4]) == 0 then
-  return {0, redis.call('HLEN', KEYS[2])}
+  return {0, redis.call('HLEN', KEYS[2]), nextPresenceVersion(KEYS[9])}
 end
 redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
 redis.call('SADD', KEYS[7], cjson.encode({ARGV[1], ARGV[2], ARGV[3]}))
@@ -30,4 +32,4 @@ elseif redis.call('HINCRBY', KEYS[2], ARGV[4], 1) == 1 then
 end
 local total = redis.call('HLEN', KEYS[2])
 redis.call('ZADD', KEYS[5], total, ARGV[2])
-return {changed, total}
+return {changed, total, nextPresenceVersion(KEYS[9])}

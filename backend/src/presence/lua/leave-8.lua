@@ -4,11 +4,13 @@
   Redis's clock), that a join of theirs cancels and reap-2.lua otherwise ends.
 
   KEYS[1] room connections, KEYS[2] room users, KEYS[3] room profiles, KEYS[4] room held,
-  KEYS[5] app occupancy, KEYS[6] node memberships, KEYS[7] deferred leaves (see join-8.lua)
+  KEYS[5] app occupancy, KEYS[6] node memberships, KEYS[7] deferred leaves (see join-9.lua),
+  KEYS[8] presence version
   ARGV appId, roomId, connectionId, holdMs
   Returns nil when the connection was not in the room, else
-  {changed, total, userId, profileJson, heldForMs}
+  {changed, total, userId, profileJson, heldForMs, version}
 ]]
+--#include presence-version.lua
 local userId = redis.call('HGET', KEYS[1], ARGV[3])
 if not userId then return nil end
 redis.call('HDEL', KEYS[1], ARGV[3])
@@ -26,7 +28,7 @@ if holdMs > 0 and slots - held == 1 then
   else
     redis.call('HSET', KEYS[4], userId, 1)
   end
-  return {0, redis.call('HLEN', KEYS[2]), userId, profile, holdMs}
+  return {0, redis.call('HLEN', KEYS[2]), userId, profile, holdMs, nextPresenceVersion(KEYS[8])}
 end
 local changed = 0
 if redis.call('HINCRBY', KEYS[2], userId, -1) <= 0 then
@@ -40,4 +42,4 @@ if total == 0 then
 else
   redis.call('ZADD', KEYS[5], total, ARGV[2])
 end
-return {changed, total, userId, profile, 0}
+return {changed, total, userId, profile, 0, nextPresenceVersion(KEYS[8])}

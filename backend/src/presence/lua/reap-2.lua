@@ -10,8 +10,9 @@
   KEYS[2] deferred leaves ZSET JSON [appId, roomId, userId] -> due epoch ms
   ARGV keyPrefix, selfId, nodeId ('' = every lapsed node except selfId),
        reapNodes '1'|'0', endDueHolds '1'|'0'
-  Returns flat {appId, roomId, userId, profileJson, total, ...} for users who left a room
+  Returns flat {appId, roomId, userId, profileJson, total, version, ...} for users who left a room
 ]]
+--#include presence-version.lua
 local prefix = ARGV[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -38,6 +39,7 @@ local function dropSlot(appId, roomId, userId)
     out[#out + 1] = userId
     out[#out + 1] = profile
     out[#out + 1] = total
+    out[#out + 1] = nextPresenceVersion(prefix .. 'pver')
   end
 end
 
