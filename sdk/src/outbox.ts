@@ -23,6 +23,9 @@ interface Entry extends PendingSend {
   error?: RoomfulError
   // The stored message, once it reached the log before the reply (the echo of a lost reply).
   stored?: Message
+  // Sends the server could not confirm, tried again with the same clientId (see RETRIED).
+  attempts: number
+  retry?: ReturnType<typeof setTimeout>
   resolve(message: Message): void
   reject(err: RoomfulError): void
 }
@@ -39,8 +42,11 @@ export interface Sends {
   /**
    * Send a text message; resolves with the stored message. Sends made while offline wait and go
    * out in order after the room is rejoined; a send interrupted by a disconnect is retried with
-   * the same idempotency key, so it is stored and emitted once. Until it is stored it is listed
-   * in `pending`; a refused one stays there as `failed` until you `discard()` it.
+   * the same idempotency key, so it is stored and emitted once. So is one the server could not
+   * confirm (`outcome_unknown`, `store_unavailable`, `timeout`): after 0.5 s, then 1 s, 2 s …
+   * up to every 8 s, until the server answers with the stored message or refuses it. Until it
+   * is stored it is listed in `pending`; a refused one stays there as `failed` until you
+   * `discard()` it.
    *
    * @example
    * const message = await room.send({ text: 'hello' })
@@ -85,6 +91,16 @@ export interface Outbox extends Sends {
   clear(err: RoomfulError): void
 }
 
+/**
+ * Failures after which a send may or may not be stored, or was surely not but may be soon: the
+ * store stopped answering at or after its COMMIT, was unavailable, or no reply came in time.
+ * The send goes out again with its clientId, so the server answers with the stored original if
+ * there is one, and stores it once otherwise.
+ */
+const RETRIED = new Set(['outcome_unknown', 'store_unavailable', 'timeout'])
+const RETRY_FIRST_MS = 500
+const RETRY_MAX_MS = 8_000
+
 export function createOutbox(
   deliver: Deliver,
   changed: (pending: readonly PendingSend[]) => void,
@@ -102,6 +118,7 @@ export function createOutbox(
 
   /** End sends: a stored one resolves, a waiting one fails with `err` and stays listed if `keep`. */
   const end = (ended: Entry[], err: RoomfulError, keep: boolean) => {
+    for (const e of ended) clearTimeout(e.retry)
     for (const e of ended)
       if (e.stored) e.resolve(e.stored)
       else if (e.state === 'pending') {
@@ -121,17 +138,31 @@ export function createOutbox(
         if (!e.stored) update()
       },
       (err: RoomfulError) => {
+        if (!entries.includes(e)) return
         // The reply was lost with the socket, or the node is draining: the send goes out again,
         // with the same clientId, when the room is rejoined.
-        if (entries.includes(e) && err.code !== 'disconnected' && err.code !== 'shutting_down')
-          end([e], err, true)
+        if (err.code === 'disconnected' || err.code === 'shutting_down') return
+        if (!RETRIED.has(err.code)) return end([e], err, true)
+        const wait = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** e.attempts++)
+        e.retry = setTimeout(() => {
+          e.retry = undefined
+          if (open && entries.includes(e)) dispatch(e)
+        }, wait)
       },
     )
 
   const add = (text: string, attachmentId?: string) =>
     joined()
       ? new Promise<Message>((resolve, reject) => {
-          const e: Entry = { clientId: uuid(), text, attachmentId, state: 'pending', resolve, reject }
+          const e: Entry = {
+            clientId: uuid(),
+            text,
+            attachmentId,
+            state: 'pending',
+            attempts: 0,
+            resolve,
+            reject,
+          }
           entries.push(e)
           update()
           if (open) dispatch(e)
@@ -162,7 +193,12 @@ export function createOutbox(
     },
     open() {
       open = true
-      for (const e of entries) if (e.state === 'pending') dispatch(e)
+      for (const e of entries)
+        if (e.state === 'pending') {
+          clearTimeout(e.retry)
+          e.retry = undefined
+          dispatch(e)
+        }
     },
     close() {
       open = false
@@ -180,6 +216,7 @@ export function createOutbox(
     discard(clientId) {
       const e = entries.find((x) => x.clientId === clientId)
       if (!e) return
+      clearTimeout(e.retry)
       entries = entries.filter((x) => x !== e)
       if (!e.stored) update()
     },

@@ -128,18 +128,43 @@ describe('the outbox', () => {
     expect((await done).seq).toBe(3)
   })
 
-  it('drops a send that timed out once its message turns up in the log after all', async () => {
-    const { outbox, replies } = setup()
+  it('sends again, same clientId, a send the server could not confirm, until it gets the stored original', async () => {
+    const { outbox, sent, replies, shown } = setup()
     outbox.open()
-    replies.push(() => Promise.reject(new RoomfulError('timeout', 'no reply')))
-    await expect(outbox.send({ text: 'late' })).rejects.toMatchObject({ code: 'timeout' })
-    expect(outbox.pending.map(show)).toEqual(['late:failed:timeout'])
-    outbox.settle(stored(outbox.pending[0]!.clientId, 'late', 4))
+    const refuse = (code: 'outcome_unknown' | 'timeout' | 'store_unavailable') => () =>
+      Promise.reject(new RoomfulError(code, code))
+    replies.push(refuse('outcome_unknown'), refuse('timeout'), refuse('store_unavailable'), (s) =>
+      Promise.resolve(stored(s.clientId, s.text, 9)),
+    )
+    const started = Date.now()
+    const message = await outbox.send({ text: 'maybe' })
+    expect(message.seq).toBe(9)
+    expect(sent).toHaveLength(4)
+    expect(new Set(sent.map((s) => s.clientId))).toEqual(new Set([message.clientId]))
+    // It waited between tries (0.5 s, 1 s, 2 s), and was never shown as failed meanwhile.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_400)
+    expect(shown.flat().filter((p) => p.includes('failed'))).toEqual([])
     expect(outbox.pending).toEqual([])
+  })
+
+  it('stops trying again at a definite refusal, and while the room is away', async () => {
+    const { outbox, sent, replies } = setup()
+    outbox.open()
+    replies.push(() => Promise.reject(new RoomfulError('outcome_unknown', 'maybe')))
+    replies.push(() => Promise.reject(new RoomfulError('forbidden', 'no')))
+    await expect(outbox.send({ text: 'refused' })).rejects.toMatchObject({ code: 'forbidden' })
+    expect(sent).toHaveLength(2)
+    expect(outbox.pending.map(show)).toEqual(['refused:failed:forbidden'])
+
+    replies.push(() => Promise.reject(new RoomfulError('outcome_unknown', 'maybe')))
+    const later = outbox.send({ text: 'after the room is back' })
+    await tick()
     outbox.close()
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    expect(sent).toHaveLength(3) // the retry waited for the room
     outbox.open()
-    outbox.fail(new RoomfulError('disconnected', 'stopped'))
-    expect(outbox.pending).toEqual([])
+    expect((await later).text).toBe('after the room is back')
+    expect(sent).toHaveLength(4)
   })
 
   it('refuses blank, overlong and unjoined sends without sending anything', async () => {

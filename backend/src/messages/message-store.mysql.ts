@@ -1,6 +1,7 @@
 import type { Attachment, Message, MessageKind, NoticeKind } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
 import {
+  CommitOutcomeUnknown,
   isDuplicateKey,
   isRetryableLock,
   type Mysql,
@@ -38,6 +39,17 @@ export class MysqlMessageStore implements MessageStore {
 
   async append(batch: NewMessage[]): Promise<AppendResult[]> {
     if (batch.length === 0) return []
+    try {
+      return await this.appendOnce(batch)
+    } catch (err) {
+      // The senders may retry with the same clientIds: the retry finds what was stored.
+      if (err instanceof CommitOutcomeUnknown)
+        throw new RoomfulError('outcome_unknown', undefined, { cause: err })
+      throw err
+    }
+  }
+
+  private async appendOnce(batch: NewMessage[]): Promise<AppendResult[]> {
     try {
       return await this.db.pipelinedTransaction((step) => this.appendWith(step, batch, false))
     } catch (err) {

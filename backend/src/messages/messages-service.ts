@@ -82,15 +82,10 @@ export class MessagesService {
       id: newSortableId('m'),
       createdAt: new Date(),
     })
+    // A duplicate is a retry of a send whose reply was lost, or whose COMMIT got no answer: the
+    // original may never have reached anyone, so it goes out again (members drop it by seq).
+    this.deliver(input.appId, input.roomId, message)
     if (!duplicate) {
-      const frame = messageFrame(message)
-      // This node's sockets get the message now; the bus echo of it is dropped by seq.
-      this.deps.feeds.deliver(input.appId, input.roomId, message.seq, frame)
-      // Delivery failures do not undo a committed message: a node that misses this publish
-      // fetches the seq from the store when the next one shows the gap.
-      this.deps.bus
-        .publish(channels.room(input.appId, input.roomId), envelope.message(message, frame))
-        .catch((err) => this.deps.log.warn({ err, room: input.roomId }, 'unable to publish a stored message'))
       this.activity.record(input.appId, input.roomId, Date.now())
       if (input.kind !== 'notice')
         this.deps.webhooks?.emit(
@@ -103,5 +98,16 @@ export class MessagesService {
         )
     }
     return message
+  }
+
+  private deliver(appId: string, roomId: string, message: Message): void {
+    const frame = messageFrame(message)
+    // This node's sockets get the message now; the bus echo of it is dropped by seq.
+    this.deps.feeds.deliver(appId, roomId, message.seq, frame)
+    // Delivery failures do not undo a committed message: a node that misses this publish
+    // fetches the seq from the store when the next one shows the gap.
+    this.deps.bus
+      .publish(channels.room(appId, roomId), envelope.message(message, frame))
+      .catch((err) => this.deps.log.warn({ err, room: roomId }, 'unable to publish a stored message'))
   }
 }

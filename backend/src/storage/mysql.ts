@@ -5,6 +5,18 @@ import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql
  * database rejects the caller instead of leaving it hanging. */
 export const QUERY_TIMEOUT_MS = 5_000
 
+/**
+ * A COMMIT went to the server and no answer came back (timeout, dropped connection): the
+ * transaction may or may not be committed, and only reading it back can tell. Distinct from
+ * every failure before the COMMIT, after which the server rolls the transaction back.
+ */
+export class CommitOutcomeUnknown extends Error {
+  constructor(cause: unknown) {
+    super('unable to tell whether the transaction committed; its COMMIT got no reply', { cause })
+    this.name = 'CommitOutcomeUnknown'
+  }
+}
+
 export type Row = RowDataPacket
 export type ResultHeader = ResultSetHeader
 export type Result = RowDataPacket[] | ResultSetHeader
@@ -122,7 +134,7 @@ export function createMysql(url: string, options: MysqlOptions = {}): Mysql {
       inTransaction(async (conn) => {
         await query(conn, 'START TRANSACTION')
         const result = await fn({ query: (sql, values) => query(conn, sql, values) })
-        await query(conn, 'COMMIT')
+        await committing(query(conn, 'COMMIT'))
         return result
       }),
     pipelinedTransaction: (fn) =>
@@ -133,7 +145,8 @@ export function createMysql(url: string, options: MysqlOptions = {}): Mysql {
           const all = [...(started ? [] : ['START TRANSACTION']), ...statements]
           if (options.commit) all.push('COMMIT')
           started = true
-          const results = await query<Result>(conn, all.join(';\n'), values)
+          const sent = query<Result>(conn, all.join(';\n'), values)
+          const results = await (options.commit ? committing(sent) : sent)
           committed = options.commit === true
           // One statement answers with its result; several with an array of them.
           const list = all.length === 1 ? [results] : (results as unknown as Result[])
@@ -142,7 +155,7 @@ export function createMysql(url: string, options: MysqlOptions = {}): Mysql {
             list.length - (options.commit ? 1 : 0),
           )
         })
-        if (!committed) await query(conn, 'COMMIT')
+        if (!committed) await committing(query(conn, 'COMMIT'))
         return result
       }),
     // Session state (locks, variables) must not leak to the next borrower: never reused.
@@ -169,6 +182,22 @@ export function isRetryableLock(err: unknown): boolean {
  * would hang; fatal errors mean the session is gone.
  */
 function isBroken(err: unknown): boolean {
+  if (err instanceof CommitOutcomeUnknown) return true
   const e = err as { code?: string; fatal?: boolean } | null
   return e?.fatal === true || e?.code === 'PROTOCOL_SEQUENCE_TIMEOUT'
+}
+
+/**
+ * A round trip that carries a COMMIT: a failure the server answered (its error packet has a
+ * SQL state: a duplicate key, a deadlock…) stopped the statements before the COMMIT, so nothing
+ * was committed; a failure with no answer (a timeout, a lost connection) leaves the outcome
+ * unknown.
+ */
+async function committing<T>(sent: Promise<T>): Promise<T> {
+  try {
+    return await sent
+  } catch (err) {
+    const answered = typeof (err as { sqlState?: unknown } | null)?.sqlState === 'string'
+    throw answered ? err : new CommitOutcomeUnknown(err)
+  }
 }

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, retryable: false },
   unsupported_media: { status: 415, retryable: false },
   store_unavailable: { status: 503, retryable: true },
+  outcome_unknown: { status: 503, retryable: true },
   shutting_down: { status: 503, retryable: true },
   timeout: { status: 504, retryable: true },
   disconnected: { status: 503, retryable: true },
@@ -66,6 +67,8 @@ export const ERROR_MESSAGES: { readonly [C in ErrorCode]: string } = {
   payload_too_large: 'the body is larger than allowed',
   unsupported_media: 'the file is not an image the server accepts (png, jpeg, gif, webp)',
   store_unavailable: 'the message store is unavailable; nothing was saved',
+  outcome_unknown:
+    'the message store stopped answering while saving; send again with the same clientId to learn whether it was saved',
   shutting_down: 'this node is shutting down; reconnect',
   timeout: 'no reply in time',
   disconnected: 'the connection closed before a reply came',

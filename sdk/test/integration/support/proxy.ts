@@ -11,7 +11,10 @@ import { createServer, Socket } from 'node:net'
  *   through in order, like a network that comes back before TCP gives up;
  * - `blackhole()`: like `pause()`, but the bytes are lost for good, and so are the connections
  *   open or attempted meanwhile: after `restore()` they stay silent (nothing closes them, as
- *   when the path they took is gone) and only new connections work.
+ *   when the path they took is gone) and only new connections work;
+ * - `loseRepliesAfter(marker)`: the next chunk a client sends that contains `marker` (a
+ *   database's COMMIT, say) goes through, and from then on everything that connection's server
+ *   answers is lost; other connections are untouched.
  */
 export interface CuttableProxy {
   /** `http://127.0.0.1:<port>`: give it to `createClient` as the backend URL. */
@@ -20,6 +23,7 @@ export interface CuttableProxy {
   pause(): void
   blackhole(): void
   restore(): void
+  loseRepliesAfter(marker: string): void
   close(): Promise<void>
 }
 
@@ -28,6 +32,8 @@ interface Link {
   upstream?: Socket
   /** Blackholed: nothing it carries arrives anywhere, ever. */
   dead?: boolean
+  /** Its server's answers are lost (see `loseRepliesAfter`). */
+  muted?: boolean
   /** Bytes held while paused, in arrival order, with the side they are going to. */
   held: Array<[to: 'client' | 'upstream', chunk: Buffer]>
 }
@@ -36,6 +42,7 @@ export async function cuttableProxy(target: string): Promise<CuttableProxy> {
   const { hostname, port } = new URL(target)
   const links = new Set<Link>()
   let mode: 'up' | 'down' | 'paused' | 'blackhole' = 'up'
+  let muteAfter: Buffer | null = null
 
   const end = (link: Link) => {
     links.delete(link)
@@ -44,7 +51,11 @@ export async function cuttableProxy(target: string): Promise<CuttableProxy> {
   }
 
   const forward = (link: Link, to: 'client' | 'upstream', chunk: Buffer) => {
-    if (link.dead) return
+    if (link.dead || (to === 'client' && link.muted)) return
+    if (to === 'upstream' && muteAfter && chunk.includes(muteAfter)) {
+      muteAfter = null
+      link.muted = true
+    }
     if (mode === 'paused' || link.held.length) return void link.held.push([to, chunk])
     const socket = to === 'client' ? link.client : link.upstream
     if (socket) socket.write(chunk)
@@ -91,6 +102,9 @@ export async function cuttableProxy(target: string): Promise<CuttableProxy> {
     blackhole() {
       mode = 'blackhole'
       for (const link of links) link.dead = true
+    },
+    loseRepliesAfter(marker) {
+      muteAfter = Buffer.from(marker)
     },
     restore() {
       mode = 'up'
