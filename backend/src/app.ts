@@ -77,6 +77,12 @@ export function createApp(deps: {
   const auth = new AuthService(drivers.accounts)
   const batcher = new WriteBatcher(drivers.messages)
   const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
+  // Messages committed while the bus was away reach nobody through it: read them from the
+  // store now, and once more after the subscriptions are surely back in place.
+  drivers.bus.onReconnect(() => {
+    void feeds.reconcile()
+    setTimeout(() => void feeds.reconcile(), 1_000).unref()
+  })
   const webhooks = createWebhooks({ drivers, config, metrics, log })
   const messages = new MessagesService({
     batcher,

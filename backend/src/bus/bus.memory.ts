@@ -11,6 +11,10 @@ export class MemoryBus implements Bus {
 
   constructor(private readonly onError: (err: unknown) => void) {}
 
+  onReconnect(): void {
+    // In process: never lost.
+  }
+
   async publish(channel: string, payload: string): Promise<void> {
     const handlers = this.handlers.get(channel)
     if (!handlers || this.closed) return

@@ -66,6 +66,18 @@ export class RedisBus implements Bus {
     )
   }
 
+  onReconnect(listener: () => void): void {
+    for (const connection of [this.publisher, this.subscriber]) {
+      let lost = false
+      connection.on('close', () => (lost = true))
+      connection.on('ready', () => {
+        if (!lost) return
+        lost = false
+        listener()
+      })
+    }
+  }
+
   async subscribe(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>> {
     const full = this.options.prefix + channel
     const entry = (payload: string) => handler(payload)

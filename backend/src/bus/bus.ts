@@ -6,6 +6,9 @@ export interface Bus {
   publish(channel: string, payload: string): Promise<void>
   /** Subscribes `handler`; the returned function removes it. Channels are reference-counted. */
   subscribe(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>
+  /** Calls `listener` each time the bus is back after a loss: whatever was published meanwhile
+   * may be missing on this node. */
+  onReconnect(listener: () => void): void
   close(): Promise<void>
 }
 

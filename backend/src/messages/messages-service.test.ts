@@ -22,6 +22,7 @@ function heldBus() {
       handlers.set(channel, handler)
       return async () => void handlers.delete(channel)
     },
+    onReconnect: () => undefined,
     close: async () => undefined,
   }
   const release = () => held.splice(0).forEach(({ channel, payload }) => handlers.get(channel)?.(payload))

@@ -11,6 +11,11 @@ const PRESENCE_FRAME = '{"type":"presence"'
 /** Presence frames a feed keeps for joins in flight: more than any join sees while it reads. */
 const RECENT_PRESENCE = 256
 
+/** Messages read per round trip when a feed reconciles with the store, and the most rounds: a
+ * feed further behind than that is better served by its clients resuming (they ask sinceSeq). */
+const RECONCILE_PAGE = 500
+const RECONCILE_ROUNDS = 10
+
 /** The presence frames a joining socket misses while it reads (see `RoomFeed.watchPresence`). */
 export interface PresenceWatch {
   /** The presence frames handed to the topic since the watch began, oldest first. */
@@ -144,6 +149,21 @@ export class RoomFeed {
     this.pending.clear()
   }
 
+  /**
+   * Delivers what the store holds past the last seq delivered here: after the bus was lost,
+   * messages committed meanwhile (by any node) may never arrive through it, and in a room that
+   * went quiet no later message would show the gap.
+   */
+  async reconcile(): Promise<void> {
+    for (let round = 0; round < RECONCILE_ROUNDS && this.last !== null; round++) {
+      const from = this.last
+      const missed = await this.deps.messages.since(this.appId, this.roomId, from, RECONCILE_PAGE)
+      this.catchUp(missed, from)
+      this.drain()
+      if (missed.length < RECONCILE_PAGE) return
+    }
+  }
+
   private clearGapTimer(): void {
     if (this.gapTimer) clearTimeout(this.gapTimer)
     this.gapTimer = null
@@ -211,6 +231,19 @@ export class RoomFeeds {
    */
   deliver(appId: string, roomId: string, seq: number, frame: string): void {
     this.feeds.get(`${appId}/${roomId}`)?.onMessage(seq, frame)
+  }
+
+  /** Every feed catches up with the store (see `RoomFeed.reconcile`); failures are logged. */
+  async reconcile(): Promise<void> {
+    await Promise.all(
+      [...this.feeds.values()].map((feed) =>
+        feed
+          .reconcile()
+          .catch((err: unknown) =>
+            this.deps.log.warn({ err, room: feed.roomId }, 'unable to reconcile a room feed'),
+          ),
+      ),
+    )
   }
 
   detach(feed: RoomFeed): void {
