@@ -67,6 +67,19 @@ describe('connection state machine', () => {
     await server.until(() => server.authCount === 4 && client!.state === 'connected')
   })
 
+  it('stops instead of reconnecting when the server refused a binary frame with 1003', async () => {
+    client = connectTo(server)
+    const changes: StateChange[] = []
+    client.on('state', (c) => changes.push(c))
+    client.connect()
+    await reach(client, 'connected')
+    server.last!.close(CLOSE.unsupportedData, 'binary frames are not supported; send JSON text')
+    await reach(client, 'disconnected')
+    await sleep(300)
+    expect(server.authCount).toBe(1)
+    expect(changes.at(-1)).toMatchObject({ current: 'disconnected', reason: { code: 1003 } })
+  })
+
   it('stops with the auth error when the token is refused, and rejects what waited with it', async () => {
     client = connectTo(server, { token: 'bad-token' })
     const join = client.room('r1').join()

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Limits } from '@roomful/sdk/protocol'
+import { clip, type Limits } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
 import type { AppPatch, AppRecord, AppStore, KeyAlgorithm } from './app-store.js'
 import { importPublicKey } from './public-key.js'
@@ -117,7 +117,10 @@ export class AppAdmin {
   async removeKey(appId: string, kid: string): Promise<AppView> {
     const app = await this.require(appId)
     if (!app.publicKeys.some((k) => k.kid === kid))
-      throw new RoomfulError('not_found', `unable to remove the key; app "${appId}" has no kid "${kid}"`)
+      throw new RoomfulError(
+        'not_found',
+        `unable to remove the key; app "${appId}" has no kid "${clip(kid)}"`,
+      )
     return view(await this.write(appId, { publicKeys: app.publicKeys.filter((k) => k.kid !== kid) }))
   }
 
@@ -155,7 +158,7 @@ function checkJwksUrl(url: string): void {
 export function parseDuration(text: string): number {
   const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text.trim())
   if (!match)
-    throw new RoomfulError('bad_request', `unable to read the duration "${text}"; use e.g. 30m or 1h`)
+    throw new RoomfulError('bad_request', `unable to read the duration "${clip(text)}"; use e.g. 30m or 1h`)
   const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms']!
   return Number(match[1]) * unit
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { DEFAULT_LIMITS, type Limits } from '@roomful/sdk/protocol'
+import { DEFAULT_LIMITS, idSchema, type Limits } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
 import type { AppRecord, AppStore } from './app-store.js'
 
@@ -20,6 +20,10 @@ export class AppService {
   constructor(private readonly store: AppStore) {}
 
   async find(appId: string): Promise<ResolvedApp | null> {
+    // An id outside the documented alphabet and length names no app, so it never reaches the
+    // store (nor the cache): MariaDB would refuse a non-ASCII one with a collation error, and
+    // any anonymous client could then produce error logs and retryable failures at will.
+    if (!idSchema.parse(appId).ok) return null
     const hit = this.cache.get(appId)
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.app
     const record = await this.store.get(appId)
@@ -36,7 +40,14 @@ export class AppService {
   /** The app, or a RoomfulError saying why it cannot be used. */
   async require(appId: string): Promise<ResolvedApp> {
     const app = await this.find(appId)
-    if (!app) throw new RoomfulError('app_not_found', `unable to find app "${appId}"`)
+    if (!app)
+      throw new RoomfulError(
+        'app_not_found',
+        // Only an id that could exist is echoed: it is short and ASCII, so it fits a close reason.
+        idSchema.parse(appId).ok
+          ? `unable to find app "${appId}"`
+          : 'unable to find app; an app id is 1..64 characters of A-Z a-z 0-9 _ -',
+      )
     if (app.disabled) throw new RoomfulError('app_disabled')
     return app
   }

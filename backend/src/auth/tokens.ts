@@ -7,7 +7,7 @@ import {
   type JWTPayload,
   type JWTVerifyOptions,
 } from 'jose'
-import type { Identity } from '@roomful/sdk/protocol'
+import { clip, type Identity } from '@roomful/sdk/protocol'
 import { KEY_ALGORITHMS, type AppRecord } from '../apps/app-store.js'
 import { RoomfulError } from '../errors.js'
 import { isKeyAlgorithm, type KeyCache } from './keys.js'
@@ -101,7 +101,8 @@ export async function verifyUserToken(
         ;({ payload } = await jwtVerify(token, await registered.key, { ...options, algorithms: [alg] }))
       } else {
         const remote = keys.remoteKeys(app)
-        if (!remote) throw invalid(`app "${app.id}" has no key${kid ? ` "${kid}"` : ''} for ${alg} tokens`)
+        if (!remote)
+          throw invalid(`app "${app.id}" has no key${kid ? ` "${clip(String(kid))}"` : ''} for ${alg} tokens`)
         fromJwks = true
         ;({ payload } = await jwtVerify(token, remote, { ...options, algorithms: [...KEY_ALGORITHMS] }))
       }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Request, Response, Server } from 'hyper-express'
-import { DEFAULT_LIMITS } from '@roomful/sdk/protocol'
+import { clip, DEFAULT_LIMITS } from '@roomful/sdk/protocol'
 import { AppService, type ResolvedApp } from '../apps/app-service.js'
 import type { KeyCache } from '../auth/keys.js'
 import { verifyUserToken, type VerifiedIdentity } from '../auth/tokens.js'
@@ -104,7 +104,7 @@ export function mountRoutes<D>(
       else res.json(reply.body)
     } catch (err) {
       if (!(err instanceof RoomfulError))
-        deps.log.error({ err, path: req.path }, 'a REST request failed unexpectedly')
+        deps.log.error({ err, path: clip(req.path) }, 'a REST request failed unexpectedly')
       if (!res.completed)
         res.status(err instanceof RoomfulError ? err.status : 500).json({ error: toWireError(err) })
     }

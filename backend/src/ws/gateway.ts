@@ -3,6 +3,7 @@ import {
   AUTH_TIMEOUT_MS,
   CLOSE,
   clientFrameSchemas,
+  clip,
   isOp,
   SUBPROTOCOL,
   type ErrorCode,
@@ -140,8 +141,8 @@ export class Gateway {
   private async open(ws: Websocket): Promise<void> {
     const { appId, origin } = ws.context as unknown as UpgradeContext
     // Frames may arrive while the app is looked up: hold them, then replay in order.
-    const early: string[] = []
-    const hold = (raw: string) => void early.push(raw)
+    const early: Array<[string, boolean]> = []
+    const hold = (raw: string, binary: boolean) => void early.push([raw, binary])
     ws.on('message', hold)
     let app
     try {
@@ -163,14 +164,17 @@ export class Gateway {
     this.connections.add(conn)
     conn.authTimer = setTimeout(() => conn.close(CLOSE.authTimeout, 'no auth frame in time'), AUTH_TIMEOUT_MS)
     ws.off('message', hold)
-    ws.on('message', (raw: string) => void this.onFrame(conn, raw))
+    ws.on('message', (raw: string, binary: boolean) => void this.onFrame(conn, raw, binary))
     ws.on('close', () => void this.onClose(conn))
-    for (const raw of early) void this.onFrame(conn, raw)
+    for (const [raw, binary] of early) void this.onFrame(conn, raw, binary)
   }
 
-  private async onFrame(conn: Connection, raw: string): Promise<void> {
+  private async onFrame(conn: Connection, raw: string, binary: boolean): Promise<void> {
     this.deps.metrics.framesReceived.inc()
     if (conn.closed) return
+    // The protocol is JSON text. A binary frame is a client that speaks something else: it is
+    // refused as such rather than decoded as if it were text.
+    if (binary) return conn.close(CLOSE.unsupportedData, 'binary frames are not supported; send JSON text')
     if (Buffer.byteLength(raw) > conn.limits.maxFrameBytes) return conn.close(CLOSE.tooBig, 'frame too large')
     if (!conn.frames.take()) {
       if (++conn.strikes >= conn.limits.floodStrikes) return conn.close(CLOSE.flood, 'too many frames')
@@ -194,7 +198,10 @@ export class Gateway {
 
     if (!isOp(op))
       return reply(
-        new RoomfulError('unknown_op', `unable to handle op ${JSON.stringify(op)}; unknown operation`),
+        new RoomfulError(
+          'unknown_op',
+          `unable to handle op ${clip(String(JSON.stringify(op)))}; unknown operation`,
+        ),
       )
     const parsed = clientFrameSchemas[op].parse(frame)
     if (!parsed.ok) return reply(new RoomfulError('bad_request', `unable to handle ${op}; ${parsed.issue}`))

@@ -6,6 +6,8 @@
 export const CLOSE = {
   normal: 1000,
   goingAway: 1001,
+  /** The client sent a binary frame; the protocol is JSON text only (do not reconnect). */
+  unsupportedData: 1003,
   /** Never sent: the socket died without a close frame, or stopped answering (reconnect). */
   abnormal: 1006,
   policy: 1008,
@@ -30,6 +32,8 @@ export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE]
 export function shouldReconnect(code: number): boolean {
   if (code >= 4000 && code < 4100) return false
   if (code === CLOSE.policy) return false
+  // 1003: this client sends binary frames, and a new socket would be refused the same way.
+  if (code === CLOSE.unsupportedData) return false
   // 1009 means our own frame was too big: reconnecting and resending would fail the same way,
   // but other rooms and later sends are fine, so the connection is worth restoring.
   return true

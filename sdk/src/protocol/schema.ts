@@ -3,6 +3,8 @@
  * than taken from a library so that the protocol package, which the SDK re-exports, keeps zero
  * runtime dependencies; each schema can also describe itself as JSON Schema for the docs.
  */
+import { clip } from './clip.js'
+
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issue: string }
 
 export interface Schema<T> {
@@ -90,18 +92,26 @@ type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Inf
   [K in OptionalKeys<S>]?: Exclude<Infer<S[K]>, undefined>
 }
 
-/** An object with exactly these keys; unknown keys are refused so typos surface at once. */
+const own = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key)
+
+/**
+ * An object with exactly these keys; unknown keys are refused so typos surface at once. Both
+ * checks look at own properties only: `key in shape` would let `constructor`, `toString` or a
+ * `__proto__` key (an own property after `JSON.parse`) through as "known", and reading an
+ * absent field must not find `Object.prototype`'s member of that name.
+ */
 export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
   return {
     parse(input, path = '') {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail(path, 'an object')
       const out: Record<string, unknown> = {}
       for (const key of Object.keys(input)) {
-        if (!(key in shape))
-          return { ok: false, issue: `${path ? path + '.' : ''}${key} is not a known field` }
+        if (!own(shape, key))
+          return { ok: false, issue: `${path ? path + '.' : ''}${clip(key)} is not a known field` }
       }
       for (const [key, schema] of Object.entries(shape)) {
-        const result = schema.parse((input as Record<string, unknown>)[key], path ? `${path}.${key}` : key)
+        const value = own(input, key) ? (input as Record<string, unknown>)[key] : undefined
+        const result = schema.parse(value, path ? `${path}.${key}` : key)
         if (!result.ok) return result
         if (result.value !== undefined) out[key] = result.value
       }
