@@ -131,6 +131,24 @@ describe.runIf(hasBrowser)('user text with bidi controls in the widget', () => {
     expect((await layoutOf(sentence, 'joined')).lefts).toSatisfy(leftToRight)
   })
 
+  it('isolates names the same way in the custom UI built on the SDK alone', async () => {
+    const room = `Plain mirror ${unique()}`
+    const w = await visit('Wanda')
+    await createRoom(siteChat(w.page), room)
+    await w.page.goto(`${backend.demoUrl}/custom-ui/`)
+    await w.page.locator('#rooms button', { hasText: room }).click()
+    await w.page.locator('#room-title', { hasText: room }).waitFor()
+
+    await openRoom(siteChat((await visit(`${RLO}evil`)).page), room)
+    const notice = w.page.locator('#log .notice', { hasText: 'evil' })
+    await notice.waitFor()
+    await expect(notice.locator('bdi').textContent()).resolves.toBe(`${RLO}evil`)
+    expect((await layoutOf(notice, 'joined')).lefts).toSatisfy(leftToRight)
+    const presence = w.page.locator('#presence', { hasText: 'evil' })
+    await presence.waitFor()
+    await expect(presence.locator('bdi').allTextContents()).resolves.toContain(`${RLO}evil`)
+  })
+
   it('shows a link whose text has an override as its real address, in order, with the real href', async () => {
     const room = `Links ${unique()}`
     const a = siteChat((await visit('Lena')).page)
