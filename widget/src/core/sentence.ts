@@ -1,5 +1,5 @@
 import { html, type TemplateResult } from 'lit'
-import { balanceIsolates, isolate } from './bidi.js'
+import { balanceIsolates, isolate, stripBidiControls } from './bidi.js'
 import { translate, type Locale, type MessageKey, type TranslationParams } from './i18n.js'
 
 // Private-use characters: no locale's own words contain them, so a marker in the translated
@@ -11,8 +11,9 @@ const MARKER_PART = /[\uE000\uE001]/
  * A translated sentence with every string parameter (a name, a room) in its own `<bdi>`, so
  * bidi controls or right-to-left letters in it cannot reorder the widget's words around it.
  * Locales stay plain string functions: each value goes in as a marker, and the markers are
- * swapped for `<bdi>` elements afterwards. A locale that changes a value (upper-cases it, cuts
- * it) breaks its marker; then the sentence is built again with FSI/PDI-isolated values.
+ * swapped for `<bdi>` elements afterwards. A locale that cuts a value short breaks its marker;
+ * then the sentence is built again from FSI/PDI-isolated values with their controls taken out
+ * (the cut may have taken our PDI too, so the sentence's isolates are closed at its end).
  *
  * @example
  * html`<span>${translateIsolated('en', 'room.joined', { name: user.name })}</span>`
@@ -34,10 +35,10 @@ export function translateIsolated(
     const isolated = Object.fromEntries(
       Object.entries(params).map(([name, value]) => [
         name,
-        typeof value === 'string' ? isolate(value) : value,
+        typeof value === 'string' ? isolate(stripBidiControls(value)) : value,
       ]),
     )
-    return translate(locale, key, isolated)
+    return balanceIsolates(translate(locale, key, isolated))
   }
   return html`${pieces.map((piece, i) => (i % 2 === 0 ? piece : html`<bdi>${balanceIsolates(values[Number(piece)] ?? '')}</bdi>`))}`
 }
