@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises'
 import type { Browser, Locator } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBackend, type BackendProcess } from '../../backend/test/support/start-backend.js'
@@ -105,6 +106,12 @@ describe.runIf(hasBrowser)('user text with bidi controls in the widget', () => {
     await typing.waitFor({ timeout: 3000 })
     await expect(typing.locator('bdi').textContent()).resolves.toBe(`${RLO}evil`)
     expect((await layoutOf(typing, 'is typing')).lefts).toSatisfy(leftToRight)
+
+    // A picture for a person to look at (screenshots/ is not committed).
+    const dir = new URL('../../screenshots/', import.meta.url)
+    await mkdir(dir, { recursive: true })
+    await alice.locator('.people-btn').click()
+    await alice.locator('roomful-room').screenshot({ path: new URL('bidi-join-notice.png', dir).pathname })
   })
 
   it('measures a reversal where the name is not isolated (the check above can fail)', async () => {

@@ -50,6 +50,11 @@ export function typingLine(el: RoomfulElement, typists: UserProfile[]) {
           ? el.tIsolated('room.typing2', { a, b })
           : el.t('room.typingMany')
   return html`<div class="typing" part="typing">
-    ${text ? html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>${text}` : nothing}
+    ${
+      text
+        ? // One span: the line is a flex row, and its name and words must stay one run of text.
+          html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span><span>${text}</span>`
+        : nothing
+    }
   </div>`
 }
