@@ -1,5 +1,6 @@
 // A chat UI on the SDK alone: the IIFE build puts `createClient` on `window.Roomful`. Text is
-// only ever written with textContent, so nothing a user sends is parsed as HTML.
+// only ever written with textContent, so nothing a user sends is parsed as HTML, and every name
+// goes in its own <bdi>, so bidi controls in it (U+202E…) cannot reorder the words around it.
 const { createClient } = window.Roomful
 const meta = (name) => document.querySelector(`meta[name="${name}"]`).content
 const $ = (id) => document.getElementById(id)
@@ -21,16 +22,41 @@ const client = createClient({
   },
 })
 
-client.on('state', ({ current }) => {
-  $('status').textContent = current === 'connected' ? `Connected as ${client.user?.name}` : `${current}…`
-})
-
 const el = (tag, text, props = {}) =>
   Object.assign(document.createElement(tag), { textContent: text, ...props })
 
+// A PDI that closes nothing would end the <bdi>'s isolation early in Chromium: drop it.
+function strayPdi(text) {
+  let open = 0
+  let out = ''
+  for (const c of text) {
+    if (c >= '\u2066' && c <= '\u2068') open++
+    else if (c === '\u2069') {
+      if (open === 0) continue
+      open--
+    }
+    out += c
+  }
+  return out
+}
+/** A user-supplied string (a name, a room) isolated from the sentence it sits in. */
+const bdi = (text) => el('bdi', strayPdi(text))
+/** `node` filled with a sentence of plain strings and isolated user strings. */
+const sentence = (node, ...pieces) => {
+  node.replaceChildren(...pieces)
+  return node
+}
+
+client.on('state', ({ current }) => {
+  if (current === 'connected') sentence($('status'), 'Connected as ', bdi(client.user?.name ?? ''))
+  else $('status').textContent = `${current}…`
+})
+
 // Ranking board: pushed live by the server.
 client.ranking.subscribe((board) => {
-  $('ranking').replaceChildren(...board.entries.map((e) => el('li', `${e.name} — ${e.occupancy} here`)))
+  $('ranking').replaceChildren(
+    ...board.entries.map((e) => sentence(el('li', ''), bdi(e.name), ` — ${e.occupancy} here`)),
+  )
 })
 
 // Room list, kept live by the lobby feed.
@@ -39,7 +65,8 @@ function renderRooms() {
   $('rooms').replaceChildren(
     ...rooms.map((r) => {
       const li = el('li', '')
-      li.append(el('button', `${r.name} (${r.occupancy})`, { type: 'button', onclick: () => open(r.id) }))
+      const button = el('button', '', { type: 'button', onclick: () => open(r.id) })
+      li.append(sentence(button, bdi(r.name), ` (${r.occupancy})`))
       return li
     }),
   )
@@ -66,11 +93,9 @@ async function open(id) {
   $('log').replaceChildren()
   offs = [
     current.on('message', append),
-    current.on('presence', ({ total, members }) => {
-      $('presence').textContent = `${total} here: ${members.map((m) => m.name).join(', ')}`
-    }),
+    current.on('presence', ({ total, members }) => showPresence(total, members)),
     current.on('typing', ({ user }) => {
-      $('typing').textContent = `${user.name} is typing…`
+      sentence($('typing'), bdi(user.name), ' is typing…')
       clearTimeout(open.typingTimer)
       open.typingTimer = setTimeout(() => ($('typing').textContent = ''), 3000)
     }),
@@ -78,17 +103,28 @@ async function open(id) {
   const { room, messages, presence } = await current.join()
   $('room').hidden = false
   $('room-title').textContent = room.name
-  $('presence').textContent = `${presence.total} here: ${presence.users.map((u) => u.name).join(', ')}`
+  showPresence(presence.total, presence.users)
   messages.forEach(append)
   $('text').focus()
+}
+
+function showPresence(total, people) {
+  const names = people.flatMap((p, i) => (i ? [', ', bdi(p.name)] : [bdi(p.name)]))
+  sentence($('presence'), `${total} here: `, ...names)
 }
 
 function append(m) {
   const line =
     m.kind === 'notice'
-      ? el('p', `${m.user.name} ${m.notice === 'leave' ? 'left' : 'joined'}`, { className: 'notice' })
+      ? sentence(
+          el('p', '', { className: 'notice' }),
+          bdi(m.user.name),
+          m.notice === 'leave' ? ' left' : ' joined',
+        )
       : el('p', '')
-  if (m.kind !== 'notice') line.append(el('strong', `${m.user.name}: `), el('span', m.text))
+  // dir=auto: the text takes the direction of its first strong letter, in its own isolate.
+  if (m.kind !== 'notice')
+    line.append(sentence(el('strong', ''), bdi(m.user.name), ': '), el('span', m.text, { dir: 'auto' }))
   $('log').append(line)
   $('log').scrollTop = $('log').scrollHeight
 }

@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit'
 import type { UserProfile } from '@roomful/sdk/protocol'
 import { property, query, state } from 'lit/decorators.js'
 import { RoomfulElement } from '../core/base-element.js'
+import { isolate } from '../core/bidi.js'
 import { ConnectionController } from '../core/connection-controller.js'
 import type { RoomfulEvent } from '../core/events.js'
 import { avatar, connectionBanner } from '../core/templates.js'
@@ -200,7 +201,9 @@ export class RoomfulChat extends RoomfulElement {
         ${this.t('auth.login')}
       </button>`
     return html`<div class="me">
-      ${avatar(me, 'sm')}<span title=${this.t('auth.signedInAs', { name: me.name })}>${me.name}</span>
+      ${avatar(me, 'sm')}<span title=${this.t('auth.signedInAs', { name: isolate(me.name) })} dir="auto"
+        >${me.name}</span
+      >
       ${hosted ? html`<button class="btn link" type="button" @click=${this.logout}>${this.t('auth.logout')}</button>` : nothing}
     </div>`
   }

@@ -1,7 +1,8 @@
-import { LitElement, type PropertyValues } from 'lit'
+import { LitElement, type PropertyValues, type TemplateResult } from 'lit'
 import { property } from 'lit/decorators.js'
 import { acquireClient, clientKey, releaseClient, type ChatClient } from './client.js'
 import type { RoomfulEventMap, RoomfulEventName } from './events.js'
+import { translateIsolated } from './sentence.js'
 import { LocaleController, resolveLocale, translate, type Locale, type MessageKey } from './i18n.js'
 
 /** Light, dark, or follow the visitor's system setting. */
@@ -47,6 +48,14 @@ export class RoomfulElement extends LitElement {
   /** Translates a dictionary key in the element's language. */
   t(key: MessageKey, params?: Record<string, string | number>): string {
     return translate(this.lang_, key, params)
+  }
+
+  /**
+   * Translates a sentence that names someone or something users typed: each string parameter
+   * is rendered in its own `<bdi>`, so it cannot reorder the widget's words around it.
+   */
+  tIsolated(key: MessageKey, params: Record<string, string | number>): TemplateResult | string {
+    return translateIsolated(this.lang_, key, params)
   }
 
   /** Dispatches a typed `roomful-…` event that bubbles out of shadow roots. */

@@ -1,3 +1,4 @@
+import { stripBidiControls } from './bidi.js'
 import type { Locale } from './i18n.js'
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>()
@@ -25,9 +26,9 @@ export function formatFull(locale: Locale, iso: string): string {
     : formatter(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date)
 }
 
-/** One or two letters for an avatar placeholder. */
+/** One or two letters for an avatar placeholder; an invisible bidi control is never one. */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean)
+  const words = stripBidiControls(name).trim().split(/\s+/).filter(Boolean)
   if (words.length === 0) return '?'
   const first = [...(words[0] ?? '')][0] ?? ''
   const second = words.length > 1 ? ([...(words[words.length - 1] ?? '')][0] ?? '') : ''

@@ -1,3 +1,5 @@
+import { revealBidiControls } from './bidi.js'
+
 /** A run of message text: plain, or a link that is safe to make clickable. */
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string }
 
@@ -7,7 +9,8 @@ const TRAILING = /[.,;:!?'"»”’]+$/
 
 /**
  * Splits message text into text and link parts. Pure: it returns data, and the caller renders
- * each part with Lit text bindings, so nothing in the text is ever parsed as HTML.
+ * each part with Lit text bindings, so nothing in the text is ever parsed as HTML. A link's
+ * `text` shows any bidi control in it as a `\u202E`-style escape; its `href` is the real target.
  *
  * @example
  * linkify('see https://example.com.') // [{kind:'text',text:'see '}, {kind:'link',…}, {kind:'text',text:'.'}]
@@ -21,7 +24,9 @@ export function linkify(text: string): TextPart[] {
     const href = safeHref(raw)
     if (!href) continue
     if (start > last) parts.push({ kind: 'text', text: text.slice(last, start) })
-    parts.push({ kind: 'link', text: raw, href })
+    // Bidi controls would let the label read as another address than the href (RLO turns
+    // `/\u202Egnp.exe` into "/exe.png"), so the label shows them as visible escapes.
+    parts.push({ kind: 'link', text: revealBidiControls(raw), href })
     last = start + raw.length
   }
   if (last < text.length) parts.push({ kind: 'text', text: text.slice(last) })

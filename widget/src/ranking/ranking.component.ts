@@ -64,7 +64,7 @@ export class RoomfulRanking extends RoomfulElement {
                           @click=${() => this.emit('roomful-room-select', { roomId: entry.roomId, name: entry.name })}
                         >
                           <span class="rank" aria-hidden="true">${i + 1}</span>
-                          <span class="name">${entry.name}</span>
+                          <span class="name" dir="auto">${entry.name}</span>
                           <span class="count ${entry.occupancy === 0 ? 'zero' : ''}" part="count"
                             ><span class="dot"></span>${this.t('ranking.count', { n: entry.occupancy })}</span
                           >

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit'
 import type { Room } from '@roomful/sdk/protocol'
 import { property, state } from 'lit/decorators.js'
 import { RoomfulElement } from '../core/base-element.js'
+import { stripBidiControls } from '../core/bidi.js'
 import { errorCode, errorText } from '../core/i18n.js'
 import { RoomListController } from '../core/room-list-controller.js'
 import { roomListStyles } from './room-list.styles.js'
@@ -116,13 +117,15 @@ export class RoomfulRoomList extends RoomfulElement {
         aria-label=${`${room.name}${room.topic ? `: ${room.topic}` : ''}, ${here}`}
         @click=${() => this.emit('roomful-room-select', { roomId: room.id, name: room.name })}
       >
-        <span class="icon" aria-hidden="true">${[...room.name.trim()][0]?.toUpperCase() ?? '#'}</span>
+        <span class="icon" aria-hidden="true"
+          >${[...stripBidiControls(room.name).trim()][0]?.toUpperCase() ?? '#'}</span
+        >
         <span class="text">
           <span class="name"
-            ><span>${room.name}</span
+            ><span dir="auto">${room.name}</span
             >${fresh ? html`<span class="badge">${this.t('rooms.new')}</span>` : nothing}</span
           >
-          ${room.topic ? html`<span class="topic-line">${room.topic}</span>` : nothing}
+          ${room.topic ? html`<span class="topic-line" dir="auto">${room.topic}</span>` : nothing}
         </span>
         <span class="count ${room.occupancy === 0 ? 'zero' : ''}" part="count"
           ><span class="dot"></span>${here}</span

@@ -4,6 +4,7 @@ import type { Message, UserProfile } from '@roomful/sdk/protocol'
 import type { RoomfulElement } from '../core/base-element.js'
 import { dayKey, formatDay, formatFull, formatTime } from '../core/format.js'
 import { errorText } from '../core/i18n.js'
+import { isolate } from '../core/bidi.js'
 import { linkify, safeHref } from '../core/linkify.js'
 import { avatar } from '../core/templates.js'
 
@@ -30,7 +31,7 @@ function entry(el: RoomfulElement, m: Message, previous: Message | undefined, me
   if (m.kind === 'notice') {
     const key = m.notice === 'leave' ? 'room.left' : 'room.joined'
     return html`<div class="notice" part="message notice" data-seq=${m.seq}>
-      <span>${el.t(key, { name: m.user.name })}</span>
+      <span>${el.tIsolated(key, { name: m.user.name })}</span>
       <time datetime=${m.createdAt} title=${formatFull(el.lang_, m.createdAt)}>${time}</time>
     </div>`
   }
@@ -51,14 +52,14 @@ function entry(el: RoomfulElement, m: Message, previous: Message | undefined, me
         grouped
           ? nothing
           : html`<div class="meta">
-              <span class="author" part="author">${m.user.name}</span>${
+              <span class="author" part="author" dir="auto">${m.user.name}</span>${
                 own ? html`<span class="you">${el.t('room.you')}</span>` : nothing
               }
               <time datetime=${m.createdAt} title=${formatFull(el.lang_, m.createdAt)}>${time}</time>
             </div>`
       }
       ${attachment(el, m)}
-      ${m.text || !m.attachment ? html`<div class="bubble" part="text">${text(m.text)}</div>` : nothing}
+      ${m.text || !m.attachment ? html`<div class="bubble" part="text" dir="auto">${text(m.text)}</div>` : nothing}
     </div>
   </div>`
 }
@@ -78,7 +79,7 @@ function attachment(el: RoomfulElement, m: Message) {
   >
     <img
       src=${thumb}
-      alt=${el.t('room.image', { name: m.user.name })}
+      alt=${el.t('room.image', { name: isolate(m.user.name) })}
       width=${a.width || nothing}
       height=${a.height || nothing}
       loading="lazy"
@@ -87,11 +88,15 @@ function attachment(el: RoomfulElement, m: Message) {
   </a>`
 }
 
-/** Message text as Lit text bindings; http(s) URLs become links, everything else stays text. */
+/**
+ * Message text as Lit text bindings; http(s) URLs become links, everything else stays text. A
+ * link is laid out left to right in its own isolate, so an override in the words before it
+ * cannot reverse its label.
+ */
 const text = (value: string) =>
   linkify(value).map((part) =>
     part.kind === 'link'
-      ? html`<a part="link" href=${part.href} target="_blank" rel="noopener noreferrer nofollow"
+      ? html`<a part="link" dir="ltr" href=${part.href} target="_blank" rel="noopener noreferrer nofollow"
           >${part.text}</a
         >`
       : part.text,
@@ -110,7 +115,7 @@ export function pendingEntry(
   >
     <span class="gutter"></span>
     <div class="content">
-      <div class="bubble" part="text">${text(p.text)}</div>
+      <div class="bubble" part="text" dir="auto">${text(p.text)}</div>
       <div class="status">
         ${
           p.state === 'pending'

@@ -28,7 +28,7 @@ export function peoplePanel(
       ${people.map(
         (u) =>
           html`<li data-user-id=${u.id}>
-            ${avatar(u, 'sm')}<span class="person">${u.name}</span>${
+            ${avatar(u, 'sm')}<span class="person" dir="auto">${u.name}</span>${
               u.id === me?.id ? html`<span class="you">${el.t('room.you')}</span>` : nothing
             }
           </li>`,
@@ -45,11 +45,16 @@ export function typingLine(el: RoomfulElement, typists: UserProfile[]) {
     typists.length === 0
       ? ''
       : typists.length === 1
-        ? el.t('room.typing1', { a })
+        ? el.tIsolated('room.typing1', { a })
         : typists.length === 2
-          ? el.t('room.typing2', { a, b })
+          ? el.tIsolated('room.typing2', { a, b })
           : el.t('room.typingMany')
   return html`<div class="typing" part="typing">
-    ${text ? html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>${text}` : nothing}
+    ${
+      text
+        ? // One span: the line is a flex row, and its name and words must stay one run of text.
+          html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span><span>${text}</span>`
+        : nothing
+    }
   </div>`
 }

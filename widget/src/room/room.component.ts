@@ -135,8 +135,8 @@ export class RoomfulRoom extends RoomfulElement {
             : nothing
         }
         <div class="title">
-          <h2 tabindex="-1">${name || '\u00a0'}</h2>
-          ${room?.info?.topic ? html`<p class="topic">${room.info.topic}</p>` : nothing}
+          <h2 tabindex="-1" dir="auto">${name || '\u00a0'}</h2>
+          ${room?.info?.topic ? html`<p class="topic" dir="auto">${room.info.topic}</p>` : nothing}
         </div>
         <slot name="header-actions"></slot>
         <button
