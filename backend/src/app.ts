@@ -32,6 +32,9 @@ import { createWebhooks } from './webhooks/webhooks-module.js'
 import { Gateway } from './ws/gateway.js'
 import { createHandlers } from './ws/handlers.js'
 
+/** How long a store must be known down before requests that need it are refused at once. */
+const FAIL_FAST_AFTER_MS = 2_000
+
 export interface RoomfulApp {
   server: HyperExpress.Server
   apps: AppService
@@ -133,6 +136,9 @@ export function createApp(deps: {
   })
   // Notices that waited for MySQL go in as soon as it is known to be back.
   storeHealth.onChange((store, up) => up && store === 'mysql' && presence.notices.retryNow())
+  // A store down for longer than a probe hiccup is refused at once, not waited on (see
+  // Mysql.refuseWhile); its first good probe lifts that.
+  drivers.failFastWhile((store) => storeHealth.downForMs(store) >= FAIL_FAST_AFTER_MS)
   const relay = new TopicRelay(drivers.bus, publish)
   const healer = new PresenceHealer({
     store: drivers.presence,

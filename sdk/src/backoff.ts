@@ -1,3 +1,11 @@
+/**
+ * The longest wait after the server itself answered (it closed the socket with a retryable
+ * code, or refused a request retryably): it is up and cheap to ask again, and what it lacked (a
+ * database, say) may be back any moment. The growing backoff is for a server that cannot be
+ * reached at all.
+ */
+export const ANSWERED_MAX_MS = 1_000
+
 /** Reconnect delay bounds, in milliseconds. */
 export interface BackoffOptions {
   /** Smallest delay (default 500). */
@@ -14,6 +22,12 @@ export interface BackoffOptions {
  * backoff(0) // somewhere in 500..1000 ms
  * backoff(10, { min: 100, max: 5000 }) // somewhere in 100..5000 ms
  */
+/** The backoff after a retryable answer from a live server: capped at `ANSWERED_MAX_MS`. */
+export function answeredBackoff(attempt: number, options: BackoffOptions = {}, random = Math.random) {
+  const min = Math.min(options.min ?? 250, ANSWERED_MAX_MS / 4)
+  return backoff(attempt, { min, max: Math.min(options.max ?? ANSWERED_MAX_MS, ANSWERED_MAX_MS) }, random)
+}
+
 export function backoff(
   attempt: number,
   { min = 500, max = 20_000 }: BackoffOptions = {},

@@ -1,4 +1,4 @@
-import { backoff, type BackoffOptions } from './backoff.js'
+import { answeredBackoff, backoff, type BackoffOptions } from './backoff.js'
 import { createEmitter, type Unsubscribe } from './emitter.js'
 import { RoomfulError, fromWire } from './errors.js'
 import { nextId } from './ids.js'
@@ -95,6 +95,8 @@ export function createConnection(opts: ConnectionOptions): Connection {
   // Bumped whenever the current attempt is abandoned: async steps compare it after each await.
   let generation = 0
   let attempt = 0
+  // Whether the current attempt's socket opened: then it is the server that said no.
+  let answered = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let pinger: ReturnType<typeof setInterval> | undefined
 
@@ -160,7 +162,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
         await online()
         if (mine === generation && state === 'reconnecting') open()
       },
-      backoff(attempt++, opts.backoff),
+      (answered ? answeredBackoff : backoff)(attempt++, opts.backoff),
     )
   }
 
@@ -175,6 +177,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
 
   const open = async () => {
     const mine = ++generation
+    answered = false
     let token: string | undefined
     try {
       token = await opts.tokens.get()
@@ -217,6 +220,7 @@ export function createConnection(opts: ConnectionOptions): Connection {
     }
     sock.onopen = () => {
       clearTimeout(timer)
+      answered = true
       void call('auth', token ? { token } : { guest: true }, (p) => dispatch(p, AUTH_TIMEOUT_MS)).then(
         (result) => {
           if (mine !== generation) return

@@ -1,4 +1,4 @@
-import { backoff, type BackoffOptions } from './backoff.js'
+import { answeredBackoff, type BackoffOptions } from './backoff.js'
 import type { Connection } from './connection.js'
 import { createEmitter, type Unsubscribe } from './emitter.js'
 import { RoomfulError } from './errors.js'
@@ -170,7 +170,7 @@ export function createRoom(
       if (e.code === 'timeout') return conn.restart('join timed out')
       // Busy server: try again. Otherwise (room gone, too many rooms…) the room has failed.
       if (e.retryable)
-        timer = setTimeout(() => mine === epoch && void sync(), backoff(retries++, opts.backoff))
+        timer = setTimeout(() => mine === epoch && void sync(), answeredBackoff(retries++, opts.backoff))
       else fail(e)
       return
     }

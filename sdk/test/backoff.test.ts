@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { backoff } from '../src/index.js'
+import { ANSWERED_MAX_MS, answeredBackoff } from '../src/backoff.js'
 
 describe('backoff', () => {
   it('never waits less than the minimum or more than the cap', () => {
@@ -28,5 +29,12 @@ describe('backoff', () => {
     expect(high).toBe(4500)
     const samples = new Set(Array.from({ length: 50 }, () => backoff(attempt)))
     expect(samples.size).toBeGreaterThan(40)
+  })
+
+  it('after a live server answered, never waits more than a second, however many attempts', () => {
+    expect(answeredBackoff(30, {}, () => 1)).toBe(ANSWERED_MAX_MS)
+    expect(answeredBackoff(30, { max: 20_000 }, () => 1)).toBe(1_000)
+    expect(answeredBackoff(0, {}, () => 0)).toBe(250)
+    expect(backoff(30, {}, () => 1)).toBe(20_000) // unreachable servers still back off far
   })
 })

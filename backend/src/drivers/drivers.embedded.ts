@@ -53,6 +53,9 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number; logge
       return queue
     },
     probes: {},
+    failFastWhile() {
+      // In process: nothing to be unreachable.
+    },
     async close() {
       await Promise.all([...schedulers].map((s) => s.close()))
       await bus.close()

@@ -110,6 +110,7 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       webhookDeliveries: new MysqlDeliveryStore(db),
       webhookQueue: (processor, queueOptions) =>
         started(new BullmqDeliveryQueue(processor, { ...queueOptions, ...jobs })),
+      failFastWhile: (isDown) => db.refuseWhile(() => isDown('mysql')),
       probes: {
         mysql: mysql.probe,
         // Not connected is down at once: a command would only wait in ioredis's offline queue.

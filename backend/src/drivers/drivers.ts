@@ -39,5 +39,7 @@ export interface Drivers {
   /** One quick check per backing service, by name (`mysql`, `redis`), for the health monitor
    * behind /readyz; none in embedded mode. */
   probes: Record<string, Probe>
+  /** Lets the drivers refuse at once the stores `isDown` names, rather than wait on them. */
+  failFastWhile(isDown: (store: string) => boolean): void
   close(): Promise<void>
 }

@@ -50,6 +50,12 @@ export class StoreHealth {
     return !this.down.has(store)
   }
 
+  /** How long `store` has been known to be down; 0 while it is up. */
+  downForMs(store: string): number {
+    const since = this.down.get(store)
+    return since === undefined ? 0 : Date.now() - since
+  }
+
   /** Every probed store is up. */
   get ready(): boolean {
     return this.down.size === 0

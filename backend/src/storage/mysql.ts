@@ -1,5 +1,6 @@
 import { createPool } from 'mysql2/promise'
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise'
+import { RoomfulError } from '../errors.js'
 
 /** Every statement here carries this client-side timeout, so an unreachable or wedged
  * database rejects the caller instead of leaving it hanging. */
@@ -14,6 +15,15 @@ export class CommitOutcomeUnknown extends Error {
   constructor(cause: unknown) {
     super('unable to tell whether the transaction committed; its COMMIT got no reply', { cause })
     this.name = 'CommitOutcomeUnknown'
+  }
+}
+
+/** Refused before anything was sent: the database is known to be unreachable. Clients get
+ * `store_unavailable` (retryable), as for any failure before a COMMIT. */
+export class StoreUnreachable extends RoomfulError {
+  constructor() {
+    super('store_unavailable', 'unable to reach the database; nothing was done, retry shortly')
+    this.name = 'StoreUnreachable'
   }
 }
 
@@ -49,6 +59,12 @@ export interface Mysql extends Queryable {
   pipelinedTransaction<T>(fn: (step: Step) => Promise<T>): Promise<T>
   /** Runs `fn` on one connection in autocommit mode (for session state such as GET_LOCK). */
   withConnection<T>(fn: (conn: Queryable) => Promise<T>): Promise<T>
+  /**
+   * While `check()` says so, every use of the pool is refused at once (with `StoreUnreachable`)
+   * instead of waiting for its statement timeout on a database known to be unreachable: callers
+   * answer fast, and nothing started during the outage is still hanging when it ends.
+   */
+  refuseWhile(check: () => boolean): void
   /** Statements sent to the server by this pool so far (queries, executes, prepares). */
   statementCount(): number
   close(): Promise<void>
@@ -81,6 +97,7 @@ export function createMysql(url: string, options: MysqlOptions = {}): Mysql {
     trace: false,
   })
   let statements = 0
+  let refusing = () => false
   // Counted where commands enter each connection, so nothing sent can escape the count
   // (transaction control included).
   pool.on('connection', (conn) => {
@@ -102,6 +119,7 @@ export function createMysql(url: string, options: MysqlOptions = {}): Mysql {
     fn: (conn: PoolConnection, discard: () => void) => Promise<T>,
     keep = true,
   ): Promise<T> => {
+    if (refusing()) throw new StoreUnreachable()
     const conn = await pool.getConnection()
     let reusable = keep
     try {
@@ -160,6 +178,7 @@ export function createMysql(url: string, options: MysqlOptions = {}): Mysql {
       }),
     // Session state (locks, variables) must not leak to the next borrower: never reused.
     withConnection: (fn) => borrow((conn) => fn({ query: (sql, values) => query(conn, sql, values) }), false),
+    refuseWhile: (check) => void (refusing = check),
     statementCount: () => statements,
     close: () => pool.end(),
   }

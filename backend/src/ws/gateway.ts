@@ -149,7 +149,7 @@ export class Gateway {
       app = await this.deps.apps.require(appId)
     } catch (err) {
       // An unknown or disabled app will not change by retrying; a store hiccup will.
-      if (!(err instanceof RoomfulError)) {
+      if (!(err instanceof RoomfulError) || err.code === 'store_unavailable') {
         this.deps.log.warn({ err, appId }, 'unable to load the app of a new socket')
         return ws.close(CLOSE.internal, 'unable to load the app; retry')
       }
