@@ -13,6 +13,10 @@ export class RedisRateLimiter implements RateLimiter {
   ) {}
 
   async hit(key: string, rule: RateRule): Promise<RateDecision> {
+    // Not connected: fail now (the caller lets the request through) rather than wait in
+    // ioredis's offline queue and hold every login and send for the reconnect.
+    if (this.redis.status !== 'ready')
+      throw new Error(`unable to count a rate-limit hit; the Redis connection is ${this.redis.status}`)
     const name = `${this.prefix}rl:${key}`
     const replies = await this.redis
       .multi()
