@@ -78,10 +78,24 @@ const errorResponses = (route) => {
       status,
       {
         description: [...lines].map(([code, note]) => `\`${code}\`: ${note}.`).join(' '),
+        ...(lines.has('rate_limited') && { headers: RATE_LIMIT_HEADERS }),
+        ...(!lines.has('rate_limited') &&
+          lines.has('server_busy') && { headers: { 'Retry-After': RETRY_AFTER } }),
         content: { 'application/json': { schema: modelSchemas.Error } },
       },
     ]),
   )
+}
+
+// What a throttled answer carries (backend/src/limits/auth-limits.ts), after the IETF
+// RateLimit header fields draft.
+const seconds = (description) => ({ description, schema: { type: 'integer', minimum: 0 } })
+const RETRY_AFTER = seconds('Seconds to wait before retrying.')
+const RATE_LIMIT_HEADERS = {
+  'Retry-After': RETRY_AFTER,
+  'RateLimit-Limit': seconds('Requests allowed in the window that was exceeded.'),
+  'RateLimit-Remaining': seconds('Requests left in that window (0 when refused).'),
+  'RateLimit-Reset': seconds('Seconds until that window resets.'),
 }
 
 // ---- operations -----------------------------------------------------------------------------

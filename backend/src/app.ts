@@ -9,12 +9,16 @@ import { AppService } from './apps/app-service.js'
 import { DiskAttachmentStore } from './attachments/attachment-store.disk.js'
 import { AttachmentsService } from './attachments/attachments-service.js'
 import { AuthService } from './auth/auth-service.js'
+import { HashQueue } from './auth/hash-queue.js'
 import { KeyCache } from './auth/keys.js'
 import { TopicRelay } from './bus/topic-relay.js'
 import type { Config } from './config.js'
 import { StoreHealth } from './health/store-health.js'
 import { mountRoutes } from './http/router.js'
-import type { Logger } from './logger.js'
+import { AuthLimits } from './limits/auth-limits.js'
+import { ClientAddress } from './limits/client-address.js'
+import { SendLimits } from './limits/send-limits.js'
+import { onceInAWhile, type Logger } from './logger.js'
 import { startBusEcho } from './metrics/bus-echo.js'
 import { instrumentDrivers } from './metrics/instrument-drivers.js'
 import { Metrics } from './metrics/metrics.js'
@@ -77,7 +81,26 @@ export function createApp(deps: {
 
   const apps = new AppService(drivers.apps)
   const keys = new KeyCache({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
-  const auth = new AuthService(drivers.accounts)
+  const auth = new AuthService(
+    drivers.accounts,
+    new HashQueue({
+      concurrency: config.hashConcurrency,
+      depth: config.hashQueueDepth,
+      perAddress: config.hashPerAddress,
+    }),
+  )
+  // A failing limiter lets requests through (the stores behind them fail on their own if down).
+  const limiterError = onceInAWhile((err, repeats) =>
+    log.warn({ err, repeats }, 'unable to count a rate-limit hit; letting the request through'),
+  )
+  const authLimits = new AuthLimits(
+    drivers.limiter,
+    {
+      perAddress: { limit: config.authRatePerAddress, windowMs: config.authRateWindowMs },
+      perAccount: { limit: config.authRatePerAccount, windowMs: config.authRateWindowMs },
+    },
+    limiterError,
+  )
   const batcher = new WriteBatcher(drivers.messages)
   const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
   // Messages committed while the bus was away reach nobody through it: read them from the
@@ -171,6 +194,7 @@ export function createApp(deps: {
     feeds,
     relay,
     ranking,
+    sendLimits: new SendLimits(drivers.limiter, limiterError),
   }
   const gateway = new Gateway(
     { ...handlerDeps, apps, log, metrics, tokenRefreshWindowMs: config.tokenRefreshWindowMs },
@@ -205,6 +229,7 @@ export function createApp(deps: {
     routes,
     {
       auth,
+      authLimits,
       rooms,
       messages,
       ranking,
@@ -214,7 +239,7 @@ export function createApp(deps: {
       webhookAdmin: webhooks.admin,
       health,
     },
-    { apps, keys, adminKey: config.adminKey, log },
+    { apps, keys, adminKey: config.adminKey, clientAddress: new ClientAddress(config.trustedProxies), log },
   )
 
   return {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
+import { ClientAddress } from './limits/client-address.js'
 import { LOG_LEVELS, type LogLevel } from './logger.js'
 
 export interface Config {
@@ -52,6 +53,17 @@ export interface Config {
   /** Lets webhook URLs reach loopback addresses, over http too (tests, local development).
    * Default: on in embedded mode, off in production. Private addresses are always refused. */
   webhookAllowLoopback: boolean
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; empty: none. */
+  trustedProxies: string[]
+  /** Signup, login and refresh attempts per client address (each action apart) per window. */
+  authRatePerAddress: number
+  /** Signup and login attempts per (app, email) per window. */
+  authRatePerAccount: number
+  authRateWindowMs: number
+  /** Password hashes computed at once, waiting at most, and held by one address at once. */
+  hashConcurrency: number
+  hashQueueDepth: number
+  hashPerAddress: number
 }
 
 export class ConfigError extends Error {
@@ -115,6 +127,19 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     return fallback
   }
 
+  const addresses = (name: string): string[] => {
+    const entries = (env[name] ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '')
+    const bad = entries.filter((entry) => !ClientAddress.valid(entry))
+    if (bad.length > 0)
+      problems.push(
+        `${name} must list IP addresses or CIDR ranges, separated by commas; got "${bad.join('", "')}"`,
+      )
+    return entries.filter((entry) => ClientAddress.valid(entry))
+  }
+
   const mysqlUrl = url('MYSQL_URL', ['mysql:', 'mariadb:'])
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'])
   if ((mysqlUrl === null) !== (redisUrl === null))
@@ -157,6 +182,13 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     webhookAttempts: int('WEBHOOK_ATTEMPTS', 10, 1, 50),
     webhookBackoffMs: int('WEBHOOK_BACKOFF_MS', 30_000, 10),
     webhookAllowLoopback: bool('WEBHOOK_ALLOW_LOOPBACK', mysqlUrl === null),
+    trustedProxies: addresses('TRUSTED_PROXIES'),
+    authRatePerAddress: int('AUTH_RATE_PER_ADDRESS', 20, 1),
+    authRatePerAccount: int('AUTH_RATE_PER_ACCOUNT', 10, 1),
+    authRateWindowMs: int('AUTH_RATE_WINDOW_MS', 60_000, 100, 24 * 3600_000),
+    hashConcurrency: int('HASH_CONCURRENCY', 1, 1, 64),
+    hashQueueDepth: int('HASH_QUEUE_DEPTH', 4, 0, 10_000),
+    hashPerAddress: int('HASH_PER_ADDRESS', 1, 1, 10_000),
   }
   if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port)
     problems.push('METRICS_PORT must differ from PORT: metrics are never served on the public port')

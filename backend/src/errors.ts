@@ -7,10 +7,17 @@ import { ERROR_CODES, ERROR_MESSAGES, type ErrorCode, type WireError } from '@ro
  */
 export class RoomfulError extends Error {
   readonly code: ErrorCode
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+  /** Response headers a REST answer carries with this error (`Retry-After`, `RateLimit-*`). */
+  readonly headers: Readonly<Record<string, string>>
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options?: { cause?: unknown; headers?: Record<string, string> },
+  ) {
     super(message ?? ERROR_MESSAGES[code], options)
     this.name = 'RoomfulError'
     this.code = code
+    this.headers = options?.headers ?? {}
   }
 
   get status(): number {

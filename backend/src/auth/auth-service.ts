@@ -4,6 +4,7 @@ import type { AppRecord } from '../apps/app-store.js'
 import { RoomfulError } from '../errors.js'
 import { newSortableId } from '../ids.js'
 import type { AccountRecord, AccountStore } from './account-store.js'
+import type { HashQueue } from './hash-queue.js'
 import { hashPassword, verifyPassword } from './passwords.js'
 import { issueAccessToken } from './tokens.js'
 
@@ -16,17 +17,23 @@ export class AuthService {
   // which emails have accounts.
   private readonly decoyHash = hashPassword(randomUUID())
 
-  constructor(private readonly accounts: AccountStore) {}
+  constructor(
+    private readonly accounts: AccountStore,
+    /** Every hash a request asks for goes through it; the decoy above is made once at start. */
+    private readonly hashes: HashQueue,
+  ) {}
 
+  /** `address`: the client's, which bounds its share of the hash queue. */
   async signup(
     app: AppRecord,
     input: { email: string; password: string; displayName: string },
+    address: string,
   ): Promise<AuthSession> {
     const account = await this.accounts.create({
       id: newSortableId('acct_'),
       appId: app.id,
       email: input.email.toLowerCase(),
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await this.hashes.run(address, () => hashPassword(input.password)),
       displayName: input.displayName,
       avatar: null,
       createdAt: new Date(),
@@ -34,9 +41,14 @@ export class AuthService {
     return this.startSession(app, account, randomUUID())
   }
 
-  async login(app: AppRecord, input: { email: string; password: string }): Promise<AuthSession> {
+  async login(
+    app: AppRecord,
+    input: { email: string; password: string },
+    address: string,
+  ): Promise<AuthSession> {
     const account = await this.accounts.findByEmail(app.id, input.email.toLowerCase())
-    const valid = await verifyPassword(input.password, account?.passwordHash ?? (await this.decoyHash))
+    const stored = account?.passwordHash ?? (await this.decoyHash)
+    const valid = await this.hashes.run(address, () => verifyPassword(input.password, stored))
     if (!account || !valid) throw new RoomfulError('invalid_credentials')
     return this.startSession(app, account, randomUUID())
   }

@@ -4,6 +4,7 @@ import type { ThumbnailQueue } from '../attachments/thumbnail-jobs.js'
 import { MemoryThumbnailQueue } from '../attachments/thumbnail-queue.memory.js'
 import { MemoryAccountStore } from '../auth/account-store.memory.js'
 import { MemoryBus } from '../bus/bus.memory.js'
+import { MemoryRateLimiter } from '../limits/rate-limiter.memory.js'
 import { createLogger, type Logger } from '../logger.js'
 import { MemoryMessageStore } from '../messages/message-store.memory.js'
 import { MemoryPresenceStore } from '../presence/presence-store.memory.js'
@@ -52,6 +53,7 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number; logge
       schedulers.add(queue)
       return queue
     },
+    limiter: new MemoryRateLimiter(),
     probes: {},
     failFastWhile() {
       // In process: nothing to be unreachable.

@@ -4,6 +4,7 @@ import { MysqlAttachmentRecords } from '../attachments/attachment-records.mysql.
 import { BullmqThumbnailQueue } from '../attachments/thumbnail-queue.bullmq.js'
 import { MysqlAccountStore } from '../auth/account-store.mysql.js'
 import { RedisBus } from '../bus/bus.redis.js'
+import { RedisRateLimiter } from '../limits/rate-limiter.redis.js'
 import { createLogger, errorFields, onceInAWhile, type Logger } from '../logger.js'
 import { MysqlMessageStore } from '../messages/message-store.mysql.js'
 import { RedisPresenceStore } from '../presence/presence-store.redis.js'
@@ -111,6 +112,7 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       webhookQueue: (processor, queueOptions) =>
         started(new BullmqDeliveryQueue(processor, { ...queueOptions, ...jobs })),
       failFastWhile: (isDown) => db.refuseWhile(() => isDown('mysql')),
+      limiter: new RedisRateLimiter(commands, prefix),
       probes: {
         mysql: mysql.probe,
         // Not connected is down at once: a command would only wait in ioredis's offline queue.

@@ -4,6 +4,7 @@ import type { AttachmentRecords } from '../attachments/attachment-records.js'
 import type { ThumbnailProcessor, ThumbnailQueue } from '../attachments/thumbnail-jobs.js'
 import type { Bus } from '../bus/bus.js'
 import type { Probe } from '../health/store-health.js'
+import type { RateLimiter } from '../limits/rate-limiter.js'
 import type { MessageStore } from '../messages/message-store.js'
 import type { PresenceStore } from '../presence/presence-store.js'
 import type { RankingProcessor, RankingScheduler } from '../ranking/ranking-scheduler.js'
@@ -36,6 +37,8 @@ export interface Drivers {
   webhookDeliveries: DeliveryStore
   /** Starts the queue whose jobs attempt webhook deliveries with `processor` (on whichever node). */
   webhookQueue(processor: DeliveryProcessor, options: DeliveryQueueOptions): DeliveryQueue
+  /** Rate-limit counters; in production shared by every node. */
+  limiter: RateLimiter
   /** One quick check per backing service, by name (`mysql`, `redis`), for the health monitor
    * behind /readyz; none in embedded mode. */
   probes: Record<string, Probe>

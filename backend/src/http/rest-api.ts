@@ -1,5 +1,6 @@
 import { bodySchemas, DEFAULT_HISTORY_PAGE, modelSchemas as models } from '@roomful/sdk/protocol'
 import type { AuthService } from '../auth/auth-service.js'
+import type { AuthLimits } from '../limits/auth-limits.js'
 import type { MessagesService } from '../messages/messages-service.js'
 import type { RankingService } from '../ranking/ranking-service.js'
 import type { RoomsService } from '../rooms/rooms-service.js'
@@ -8,6 +9,7 @@ import { appRoute, type Route } from './route.js'
 
 export interface RestApiDeps {
   auth: AuthService
+  authLimits: AuthLimits
   rooms: RoomsService
   messages: MessagesService
   ranking: RankingService
@@ -20,6 +22,14 @@ const pageLimit = (fallback: number) =>
     max: (limits) => limits.maxPageSize,
     fallback,
   })
+const throttled = {
+  rate_limited:
+    'too many attempts from this client address, or for this email, in the window (see `Retry-After`)',
+}
+const hashBusy = {
+  server_busy:
+    'the password-hash queue is full, or this address already has a hash in progress; retry shortly',
+}
 const roomNotFound = {
   room_not_found: 'no such room in this app (also for a room id that is not a valid id)',
 }
@@ -38,8 +48,11 @@ export const restApiRoutes: Route<RestApiDeps>[] = [
     body: jsonBody(bodySchemas.signup),
     status: 201,
     response: { description: 'The account was created; a session started.', schema: models.AuthSession },
-    errors: { email_taken: 'an account with this email exists in this app' },
-    handle: async ({ app, body }, { auth }) => auth.signup(app, body),
+    errors: { email_taken: 'an account with this email exists in this app', ...throttled, ...hashBusy },
+    handle: async ({ app, body, clientAddress }, { auth, authLimits }) => {
+      await authLimits.check('signup', clientAddress, { appId: app.id, email: body.email })
+      return auth.signup(app, body, clientAddress)
+    },
   }),
   appRoute({
     method: 'post',
@@ -51,8 +64,15 @@ export const restApiRoutes: Route<RestApiDeps>[] = [
     body: jsonBody(bodySchemas.login),
     status: 200,
     response: { description: 'A new session.', schema: models.AuthSession },
-    errors: { invalid_credentials: 'unknown email or wrong password (indistinguishable on purpose)' },
-    handle: async ({ app, body }, { auth }) => auth.login(app, body),
+    errors: {
+      invalid_credentials: 'unknown email or wrong password (indistinguishable on purpose)',
+      ...throttled,
+      ...hashBusy,
+    },
+    handle: async ({ app, body, clientAddress }, { auth, authLimits }) => {
+      await authLimits.check('login', clientAddress, { appId: app.id, email: body.email })
+      return auth.login(app, body, clientAddress)
+    },
   }),
   appRoute({
     method: 'post',
@@ -66,8 +86,14 @@ export const restApiRoutes: Route<RestApiDeps>[] = [
     body: jsonBody(bodySchemas.refresh),
     status: 200,
     response: { description: 'A new session, with a new refresh token.', schema: models.AuthSession },
-    errors: { refresh_invalid: 'unknown, used, revoked or expired' },
-    handle: async ({ app, body }, { auth }) => auth.refresh(app, body.refreshToken),
+    errors: {
+      refresh_invalid: 'unknown, used, revoked or expired',
+      rate_limited: 'too many refreshes from this client address in the window (see `Retry-After`)',
+    },
+    handle: async ({ app, body, clientAddress }, { auth, authLimits }) => {
+      await authLimits.check('refresh', clientAddress)
+      return auth.refresh(app, body.refreshToken)
+    },
   }),
   appRoute({
     method: 'post',

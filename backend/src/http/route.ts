@@ -51,6 +51,8 @@ export interface RouteContext<B, P extends string, Q> {
   body: B
   params: Record<P, string>
   query: Q
+  /** The client's address: the socket's peer, or what a trusted proxy forwarded. */
+  clientAddress: string
 }
 
 export interface AppRouteContext<A extends AppAccess, B, P extends string, Q> extends RouteContext<B, P, Q> {

@@ -5,6 +5,7 @@ import { AppService, type ResolvedApp } from '../apps/app-service.js'
 import type { KeyCache } from '../auth/keys.js'
 import { verifyUserToken, type VerifiedIdentity } from '../auth/tokens.js'
 import { RoomfulError, toWireError } from '../errors.js'
+import type { ClientAddress } from '../limits/client-address.js'
 import type { Logger } from '../logger.js'
 import { sendWithoutBody } from './no-body.js'
 import { fullPath, Reply, type AnyRouteContext, type Route } from './route.js'
@@ -14,6 +15,8 @@ export interface RouterDeps {
   keys: KeyCache
   /** Null disables the admin API (its routes answer `not_found`). */
   adminKey: string | null
+  /** Reads the client's address (TRUSTED_PROXIES decides when X-Forwarded-For counts). */
+  clientAddress: ClientAddress
   log: Logger
 }
 
@@ -76,6 +79,12 @@ export function mountRoutes<D>(
   }
 
   const handle = async (route: Route<D>, req: Request, res: Response): Promise<void> => {
+    // Read first: uWS frees the peer address once the request ends. Not `req.ip`, which
+    // believes any X-Forwarded-For.
+    const clientAddress = deps.clientAddress.resolve(
+      Buffer.from(res.raw.getRemoteAddressAsText()).toString(),
+      req.headers['x-forwarded-for'],
+    )
     try {
       let app: ResolvedApp | null = null
       let identity: VerifiedIdentity | null = null
@@ -95,7 +104,7 @@ export function mountRoutes<D>(
       for (const [name, param] of Object.entries(route.query ?? {}))
         query[name] = param.read(req.query_parameters[name], limits)
       const body = route.body ? await route.body.read(req, limits) : undefined
-      const ctx: AnyRouteContext = { req, res, app, identity, params, query, body }
+      const ctx: AnyRouteContext = { req, res, app, identity, params, query, body, clientAddress }
       const result = await route.handle(ctx, services)
       if (res.completed) return
       const reply = result instanceof Reply ? result : new Reply(route.status, result)
@@ -105,8 +114,11 @@ export function mountRoutes<D>(
     } catch (err) {
       if (!(err instanceof RoomfulError))
         deps.log.error({ err, path: clip(req.path) }, 'a REST request failed unexpectedly')
-      if (!res.completed)
+      if (!res.completed) {
+        if (err instanceof RoomfulError)
+          for (const [name, value] of Object.entries(err.headers)) res.header(name, value)
         res.status(err instanceof RoomfulError ? err.status : 500).json({ error: toWireError(err) })
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import { verifyUserToken } from '../auth/tokens.js'
 import { channels, roomEnvelope, type Bus } from '../bus/bus.js'
 import type { TopicRelay } from '../bus/topic-relay.js'
 import { RoomfulError } from '../errors.js'
+import type { SendLimits } from '../limits/send-limits.js'
 import { readJoinBacklog } from '../messages/join-backlog.js'
 import type { MessagesService } from '../messages/messages-service.js'
 import type { PresenceWatch, RoomFeed, RoomFeeds } from '../messages/room-feed.js'
@@ -34,6 +35,8 @@ export interface HandlerDeps {
   feeds: RoomFeeds
   relay: TopicRelay
   ranking: RankingService
+  /** The user's sends counted across nodes. */
+  sendLimits: SendLimits
 }
 
 type Handler<O extends Op> = (
@@ -58,7 +61,7 @@ const pageSize = (conn: Connection, requested: number | undefined) =>
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   // Sends per second are a per-user promise, so the bucket is shared by the user's sockets on
-  // this node (nodes do not coordinate: a user spread over n nodes gets n buckets).
+  // this node; `sendLimits` then bounds the sum over the nodes a user's sockets are spread on.
   const sendBuckets = new Map<string, TokenBucket>()
   const sendAllowed = (conn: Connection, userId: string): boolean => {
     const key = `${conn.app.id}/${userId}`
@@ -169,7 +172,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         )
       if (frame.text.trim() === '' && frame.attachmentId === undefined)
         throw new RoomfulError('bad_request', 'unable to send; the text is blank')
-      if (!sendAllowed(conn, user.id))
+      if (!sendAllowed(conn, user.id) || !(await deps.sendLimits.allowed(conn.app.id, user.id, conn.limits)))
         throw new RoomfulError('rate_limited', 'unable to send; too many messages')
       const attachment =
         frame.attachmentId === undefined

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { spawnCollecting, waitUntilReady } from './processes.js'
+import { TEST_AUTH_ENV } from './auth-env.js'
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url))
 
@@ -48,6 +49,7 @@ export async function startBackend(
     DEMO_PORT: String(demoPort),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    ...TEST_AUTH_ENV,
     ...options.env,
   })
   const { child, output, exited } = spawned

@@ -6,6 +6,7 @@ import { createLogger, type LogLevel } from '../../src/logger.js'
 import type { Drivers } from '../../src/drivers/drivers.js'
 import { createEmbeddedDrivers } from '../../src/drivers/drivers.embedded.js'
 import { createProductionDrivers } from '../../src/drivers/drivers.production.js'
+import { TEST_AUTH_ENV } from './auth-env.js'
 import { freshMysqlDatabase, TEST_REDIS_URL } from './services.js'
 import { mintUserToken } from './tokens.js'
 
@@ -51,7 +52,13 @@ export async function startTestServer(
     })
     cleanup = database.drop
   }
-  const config = readConfig({ PORT: '0', HOST: '127.0.0.1', NODE_TTL_MS: '3000', ...options.env })
+  const config = readConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    NODE_TTL_MS: '3000',
+    ...TEST_AUTH_ENV,
+    ...options.env,
+  })
   const log = createLogger((process.env.TEST_LOG_LEVEL ?? 'silent') as LogLevel)
   const roomful = createApp({ drivers, config, log })
   const suffix = randomBytes(3).toString('hex')

@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   unsupported_media: { status: 415, retryable: false },
   store_unavailable: { status: 503, retryable: true },
   outcome_unknown: { status: 503, retryable: true },
+  server_busy: { status: 503, retryable: true },
   shutting_down: { status: 503, retryable: true },
   timeout: { status: 504, retryable: true },
   disconnected: { status: 503, retryable: true },
@@ -69,6 +70,7 @@ export const ERROR_MESSAGES: { readonly [C in ErrorCode]: string } = {
   store_unavailable: 'the message store is unavailable; nothing was saved',
   outcome_unknown:
     'the message store stopped answering while saving; send again with the same clientId to learn whether it was saved',
+  server_busy: 'the server is busy; try again in a moment',
   shutting_down: 'this node is shutting down; reconnect',
   timeout: 'no reply in time',
   disconnected: 'the connection closed before a reply came',
