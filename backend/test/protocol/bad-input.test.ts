@@ -64,11 +64,18 @@ describe('bad input gets its documented error or close, and costs nobody else an
 
   it.each([
     ['just over the app limit', TEST_LIMITS.maxFrameBytes],
+    ['64 KiB + 1', 64 * 1024 + 1],
     ['far over any limit', 200 * 1024],
   ])('closes with 1009 on an oversize frame (%s)', async (_label, size) => {
     const client = await authed('big')
     client.send(JSON.stringify({ op: 'ping', id: 'big', pad: 'x'.repeat(size) }))
     expect((await client.closed).code).toBe(1009)
+  })
+
+  it('drops a frame over the 1 MiB ceiling without a close frame (1006), as documented', async () => {
+    const client = await authed('huge')
+    client.send(JSON.stringify({ op: 'ping', id: 'huge', pad: 'x'.repeat(1024 * 1024) }))
+    expect((await client.closed).code).toBe(1006)
   })
 
   it('answers a flood with rate-limit errors and then closes it', async () => {
