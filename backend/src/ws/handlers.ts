@@ -22,7 +22,7 @@ import { RoomsService } from '../rooms/rooms-service.js'
 import { followAppFeed, unfollowAppFeed } from './app-feeds.js'
 import type { Connection } from './connection.js'
 import { reauthenticate } from './reauth.js'
-import { TokenBucket } from './token-bucket.js'
+import { TokenBuckets } from './token-bucket.js'
 
 export interface HandlerDeps {
   nodeId: string
@@ -59,17 +59,16 @@ const profile = ({ id, name, avatar }: Identity) => ({ id, name, avatar })
 const pageSize = (conn: Connection, requested: number | undefined) =>
   Math.min(requested ?? DEFAULT_HISTORY_PAGE, conn.limits.maxPageSize)
 
+/** How often idle users' send buckets are looked for. */
+const SEND_BUCKET_SWEEP_MS = 60_000
+
 export function createHandlers(deps: HandlerDeps): Handlers {
   // Sends per second are a per-user promise, so the bucket is shared by the user's sockets on
   // this node; `sendLimits` then bounds the sum over the nodes a user's sockets are spread on.
-  const sendBuckets = new Map<string, TokenBucket>()
-  const sendAllowed = (conn: Connection, userId: string): boolean => {
-    const key = `${conn.app.id}/${userId}`
-    let bucket = sendBuckets.get(key)
-    if (!bucket)
-      sendBuckets.set(key, (bucket = new TokenBucket(conn.limits.sendsPerSecond, conn.limits.sendBurst)))
-    return bucket.take()
-  }
+  // Idle users' buckets are dropped once refilled, so the map holds only recent senders.
+  const sendBuckets = new TokenBuckets(SEND_BUCKET_SWEEP_MS)
+  const sendAllowed = (conn: Connection, userId: string): boolean =>
+    sendBuckets.take(`${conn.app.id}/${userId}`, conn.limits.sendsPerSecond, conn.limits.sendBurst)
 
   return {
     async auth(conn, frame) {

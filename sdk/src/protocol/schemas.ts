@@ -1,4 +1,5 @@
 import type { Op } from './frames.js'
+import { MAX_TOKEN_CHARS } from './limits.js'
 import { boolean, integer, literal, object, optional, string, type Schema } from './schema.js'
 
 /** Ids of rooms, apps and users: short, URL-safe, no separators our keys use. */
@@ -15,7 +16,7 @@ export const clientFrameSchemas = {
   auth: object({
     op: literal('auth'),
     id: requestId,
-    token: optional(string({ min: 1, max: 8192 })),
+    token: optional(string({ min: 1, max: MAX_TOKEN_CHARS })),
     guest: optional(boolean()),
   }),
   join: object({
