@@ -37,3 +37,14 @@ export function backoff(
 ) {
   return Math.min(max, min + random() * Math.min(max, min * 2 ** Math.min(attempt, 30)))
 }
+
+const g = globalThis as {
+  navigator?: { onLine?: boolean }
+  addEventListener?: typeof addEventListener
+}
+
+/** Resolves at once, or when the browser says it is back online: no attempt is made before. */
+export function online(): Promise<void> {
+  if (g.navigator?.onLine !== false || !g.addEventListener) return Promise.resolve()
+  return new Promise((resolve) => g.addEventListener?.('online', () => resolve(), { once: true }))
+}
