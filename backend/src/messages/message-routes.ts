@@ -33,7 +33,7 @@ export const messageRoutes: Route<MessageRouteDeps>[] = [
     tag: 'messages',
     summary: 'Replace the text of your own message',
     description:
-      'The room gets an `edit` entry with the next seq (protocol.md §7); members see it live and on resume.',
+      'The room gets an `edit` entry with the next seq (protocol.md §16); members see it live and on resume.',
     access: 'user',
     params: { roomId: roomIdParam, messageId: messageIdParam },
     body: jsonBody(bodySchemas.editMessage),

@@ -37,8 +37,9 @@ export class MessagesService {
       bus: Bus
       /** This node's room feeds: its own commits go to them at once, not via the bus echo. */
       feeds: Pick<RoomFeeds, 'deliver'>
-      /** Told of every new text or image message, after its commit; never awaited. */
-      webhooks?: Pick<Webhooks, 'emit'>
+      /** Told of every new text or image message, after its commit (never awaited), and of
+       * every delete, so that pending webhook bodies drop the deleted text. */
+      webhooks?: Pick<Webhooks, 'emit' | 'forgetMessage'>
       log: Logger
     },
   ) {
@@ -157,8 +158,15 @@ export class MessagesService {
     })
     // The entry goes through the room feed like a message: same seq order on every node.
     this.deliver(appId, roomId, entry)
-    if (kind === 'delete')
-      this.deps.webhooks?.emit(
+    if (kind === 'delete' && this.deps.webhooks) {
+      // Webhook bodies still to be sent are storage too: they lose the text before the reply.
+      // The delete itself is committed, so a failure here is logged rather than refused.
+      await this.deps.webhooks
+        .forgetMessage(appId, roomId, target.seq)
+        .catch((err: unknown) =>
+          this.deps.log.warn({ err, room: roomId }, 'unable to erase a deleted message from webhook bodies'),
+        )
+      this.deps.webhooks.emit(
         webhookEvent(
           'message.deleted',
           appId,
@@ -166,6 +174,7 @@ export class MessagesService {
           new Date(entry.createdAt),
         ),
       )
+    }
     return target
   }
 

@@ -37,7 +37,7 @@ export interface SendRequest {
   /** An image uploaded by this user to this room (REST `POST …/attachments`): sends `kind: 'image'`. */
   attachmentId?: string
 }
-/** Replace the text of your own message; the room gets an `edit` entry (protocol.md §7). */
+/** Replace the text of your own message; the room gets an `edit` entry (protocol.md §16). */
 export interface EditRequest {
   op: 'edit'
   id: string

@@ -33,7 +33,7 @@ export interface Room {
 /**
  * `edit` and `delete` are changes to an earlier message (its id in `target`), each taking the
  * room's next seq like any message, so they reach every client in order, live and on resume.
- * Clients apply them to the target in place rather than showing them (docs/protocol.md §7).
+ * Clients apply them to the target in place rather than showing them (docs/protocol.md §16).
  */
 export type MessageKind = 'text' | 'notice' | 'image' | 'edit' | 'delete'
 /** The kinds a person sends and may later edit or delete. */
