@@ -76,6 +76,17 @@ export class MysqlMessageStore implements MessageStore {
    */
   async change(change: MessageChange): Promise<ChangeResult> {
     try {
+      return await this.changeOnce(change)
+    } catch (err) {
+      // A lock cycle chose us (another writer of the room): the rollback undid everything, so
+      // once more is safe.
+      if (!isRetryableLock(err)) throw err
+      return this.changeOnce(change)
+    }
+  }
+
+  private async changeOnce(change: MessageChange): Promise<ChangeResult> {
+    try {
       return await this.db.pipelinedTransaction(async (step) => {
         const [bumped, rows] = (await step(
           [

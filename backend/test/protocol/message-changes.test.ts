@@ -63,6 +63,21 @@ describe.each(await modesToTest())('editing and deleting messages (%s)', (mode) 
     expect(await me(await token('p-auth', 'admin'))).not.toHaveProperty('moderator')
   })
 
+  it('takes the role from each fresh token: a re-auth without it withdraws it', async () => {
+    const client = await WsTestClient.authed(server.url, server.app.id, await token('demoted', 'moderator'))
+    clients.push(client)
+    const victim = await connect('victim')
+    const [first, second] = [await say(victim, 'first'), await say(victim, 'second')]
+    expect((await client.request('delete', { room: roomId, messageId: first.id })).error).toBeUndefined()
+    const reauth = await client.request<{ user: Record<string, unknown> }>('auth', {
+      token: await token('demoted'),
+    })
+    expect(reauth.result!.user).not.toHaveProperty('moderator')
+    expect((await client.request('delete', { room: roomId, messageId: second.id })).error?.code).toBe(
+      'forbidden',
+    )
+  })
+
   it('lets a sender edit their message: live for members, after resume, and in history', async () => {
     const alice = await connect('alice')
     const bob = await connect('bob')
