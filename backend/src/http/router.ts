@@ -134,7 +134,7 @@ export function mountRoutes<D>(
     const app = await deps.apps.find(req.path_parameters.appId ?? '').catch(() => null)
     if (!app || !allowCors(req, res, app)) return void res.status(403).send()
     res
-      .header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS')
+      .header('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE, OPTIONS')
       .header('Access-Control-Allow-Headers', 'Authorization, Content-Type')
       .header('Access-Control-Max-Age', '600')
       .status(204)

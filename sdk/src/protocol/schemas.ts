@@ -35,6 +35,14 @@ export const clientFrameSchemas = {
     text: string({ min: 0, max: 1_000_000 }),
     attachmentId: optional(idSchema),
   }),
+  edit: object({
+    op: literal('edit'),
+    id: requestId,
+    room: idSchema,
+    messageId: idSchema,
+    text: string({ min: 0, max: 1_000_000 }),
+  }),
+  delete: object({ op: literal('delete'), id: requestId, room: idSchema, messageId: idSchema }),
   history: object({
     op: literal('history'),
     id: requestId,
@@ -61,6 +69,7 @@ export const bodySchemas = {
   signup: object({ email, password: string({ min: 8, max: 256 }), displayName }),
   login: object({ email, password: string({ min: 1, max: 256 }) }),
   refresh: object({ refreshToken: string({ min: 16, max: 256 }) }),
+  editMessage: object({ text: string({ min: 0, max: 1_000_000 }) }),
   createRoom: object({
     name: string({ min: 1, max: 80, trim: true }),
     topic: optional(string({ min: 0, max: 280, trim: true })),
