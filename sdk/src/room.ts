@@ -5,6 +5,7 @@ import { RoomfulError } from './errors.js'
 import { createOutbox, type Sends, type Upload } from './outbox.js'
 import type { HistoryResult, JoinResult, ServerEvent } from './protocol/frames.js'
 import type { Message, PresenceSnapshot, Room as RoomInfo, UserProfile } from './protocol/models.js'
+import { createChanges, type Changes } from './room-changes.js'
 import { createRoomLog, type RoomOptions } from './room-log.js'
 import { createRoomPresence } from './room-presence.js'
 import type { RoomEvents, RoomStatus, RoomStatusReason } from './room-events.js'
@@ -20,7 +21,7 @@ export interface JoinInfo {
 }
 
 /** One chat room. Get it with `client.room(id)`; the same id gives the same object. */
-export interface Room extends Sends {
+export interface Room extends Sends, Changes {
   readonly id: string
   /** Where the room is in its lifecycle; see `on('status')`. */
   readonly status: RoomStatus
@@ -63,25 +64,6 @@ export interface Room extends Sends {
    * const { messages, hasMore } = await room.history({ before: oldest.seq, limit: 50 })
    */
   history(options?: { before?: number; limit?: number }): Promise<HistoryResult>
-  /**
-   * Replace the text of one of your messages. Resolves with it in its new state; every member
-   * (you included) then gets a `change` event and sees it in `messages`. Rejects with a
-   * `RoomfulError`: `forbidden` (not yours), `not_found` (unknown or deleted),
-   * `message_too_long`.
-   *
-   * @example
-   * await room.edit(message.id, 'fixed the typo')
-   */
-  edit(messageId: string, text: string): Promise<Message>
-  /**
-   * Delete one of your messages, or anyone's as a moderator. Resolves with the tombstone (text
-   * '', `deletedAt`, `deletedBy`); members get a `change` event. Rejects with `forbidden` or
-   * `not_found`.
-   *
-   * @example
-   * await room.delete(message.id)
-   */
-  delete(messageId: string): Promise<Message>
   /**
    * Tell the room you are typing; throttled to the app's typing interval, dropped when offline.
    *
@@ -287,9 +269,7 @@ export function createRoom(
     get total() {
       return presence.total
     },
-    edit: (messageId, text) =>
-      conn.request('edit', { room: id, messageId, text }).then(({ message }) => message),
-    delete: (messageId) => conn.request('delete', { room: id, messageId }).then(({ message }) => message),
+    ...createChanges(conn, id),
     typing() {
       const now = Date.now()
       if (status !== 'joined' || now - lastTyping < conn.limits.typingIntervalMs) return
