@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises'
-import type { Browser, Locator } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBackend, type BackendProcess } from '../../backend/test/support/start-backend.js'
-import { hasBrowser, launchBrowser, openVisitor, type Visitor } from './support/browser.js'
+import type { Locator } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { hasBrowser } from './support/browser.js'
+import { demoVisits } from './support/demo-visits.js'
 import { createRoom, openRoom, say, siteChat } from './support/demo.js'
 
 if (!hasBrowser)
@@ -52,29 +52,9 @@ function layoutOf(target: Locator, word: string): Promise<Layout> {
 const leftToRight = (lefts: number[]) => lefts.every((x, i) => i === 0 || x > (lefts[i - 1] ?? 0))
 
 describe.runIf(hasBrowser)('user text with bidi controls in the widget', () => {
-  let backend: BackendProcess
-  let browser: Browser
-  const visitors: Visitor[] = []
+  const demo = demoVisits()
+  const visit = demo.visit
   const unique = () => Math.random().toString(36).slice(2, 7)
-
-  async function visit(name: string) {
-    const v = await openVisitor(browser, backend.demoUrl, { name })
-    visitors.push(v)
-    return v
-  }
-
-  beforeAll(async () => {
-    ;[backend, browser] = await Promise.all([startBackend({ demo: true }), launchBrowser()])
-  })
-  afterAll(async () => {
-    for (const v of visitors)
-      expect(
-        v.problems.filter((p) => !p.includes('401')),
-        'page errors',
-      ).toEqual([])
-    await browser?.close()
-    await backend?.stop()
-  })
 
   it('keeps "joined" readable when a user named "\\u202Eevil" joins, and their typing line too', async () => {
     const room = `Mirror ${unique()}`
@@ -117,7 +97,7 @@ describe.runIf(hasBrowser)('user text with bidi controls in the widget', () => {
   it('measures a reversal where the name is not isolated (the check above can fail)', async () => {
     // The same sentence without <bdi>, on the same page: the override reverses "joined", and
     // the measurement sees it. Guards against a layout check that passes whatever is drawn.
-    const page = visitors[0]?.page ?? (await visit('Olive')).page
+    const page = demo.visitors[0]?.page ?? (await visit('Olive')).page
     await page.evaluate((rlo) => {
       const p = document.createElement('p')
       p.id = 'bare'
@@ -142,7 +122,7 @@ describe.runIf(hasBrowser)('user text with bidi controls in the widget', () => {
     const room = `Plain mirror ${unique()}`
     const w = await visit('Wanda')
     await createRoom(siteChat(w.page), room)
-    await w.page.goto(`${backend.demoUrl}/custom-ui/`)
+    await w.page.goto(`${demo.backend.demoUrl}/custom-ui/`)
     await w.page.locator('#rooms button', { hasText: room }).click()
     await w.page.locator('#room-title', { hasText: room }).waitFor()
 

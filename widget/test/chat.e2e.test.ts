@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBackend, type BackendProcess } from '../../backend/test/support/start-backend.js'
-import { hasBrowser, launchBrowser, openVisitor, type Visitor } from './support/browser.js'
+import { describe, expect, it } from 'vitest'
+import { hasBrowser } from './support/browser.js'
+import { demoVisits } from './support/demo-visits.js'
 import {
   bubbles,
   createRoom,
@@ -22,33 +21,9 @@ if (!hasBrowser)
 // Two (or three) browser contexts on the demo host page are two (or three) different people:
 // the page's "site session" is a name per tab, and its token server derives the user id from it.
 describe.runIf(hasBrowser)('the widget on the demo host page', () => {
-  let backend: BackendProcess
-  let browser: Browser
-  const visitors: Visitor[] = []
+  const demo = demoVisits()
+  const visit = demo.visit
   const unique = () => Math.random().toString(36).slice(2, 7)
-
-  async function visit(
-    name: string,
-    query: Record<string, string> = {},
-    viewport?: { width: number; height: number },
-  ) {
-    const v = await openVisitor(browser, backend.demoUrl, { name, query, ...(viewport && { viewport }) })
-    visitors.push(v)
-    return v
-  }
-
-  beforeAll(async () => {
-    ;[backend, browser] = await Promise.all([startBackend({ demo: true }), launchBrowser()])
-  })
-  afterAll(async () => {
-    for (const v of visitors)
-      expect(
-        v.problems.filter((p) => !p.includes('401')),
-        'page errors',
-      ).toEqual([])
-    await browser?.close()
-    await backend?.stop()
-  })
 
   it('shows presence, ranking and messages live between two people, and the history to a third', async () => {
     const room = `Ridge walkers ${unique()}`
@@ -234,8 +209,8 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
   })
 
   it('loads older messages on scrolling up without moving what is on screen', async () => {
-    const room = await createRoomViaApi(backend.url, `Archive ${unique()}`)
-    await seedMessages(backend.url, room.id, 90)
+    const room = await createRoomViaApi(demo.backend.url, `Archive ${unique()}`)
+    await seedMessages(demo.backend.url, room.id, 90)
     const v = await visit('Reader')
     const chat = siteChat(v.page)
     await openRoom(chat, room.name)
@@ -275,7 +250,7 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
 
     // Reading old messages, a new one does not yank the view down: a pill offers to jump.
     const top = await log.evaluate((el) => el.scrollTop)
-    await seedMessages(backend.url, room.id, 1, 'fresh news')
+    await seedMessages(demo.backend.url, room.id, 1, 'fresh news')
     const pill = chat.locator('roomful-room button.unseen')
     await pill.waitFor({ timeout: 3000 })
     expect(Math.abs((await log.evaluate((el) => el.scrollTop)) - top)).toBeLessThan(5)
@@ -288,14 +263,14 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
   })
 
   it('says it is offline while the network is gone and catches up when it is back', async () => {
-    const room = await createRoomViaApi(backend.url, `Tunnel ${unique()}`)
+    const room = await createRoomViaApi(demo.backend.url, `Tunnel ${unique()}`)
     const v = await visit('Otto')
     const chat = siteChat(v.page)
     await openRoom(chat, room.name)
     await v.context.setOffline(true)
     const banner = chat.locator('[part="banner"]')
     await banner.filter({ hasText: 'Reconnecting' }).waitFor({ timeout: 5000 })
-    await seedMessages(backend.url, room.id, 3, 'while you were away')
+    await seedMessages(demo.backend.url, room.id, 3, 'while you were away')
     await v.context.setOffline(false)
     await until('back online', async () => !(await banner.textContent())?.includes('Reconnecting'), 30_000)
     await until('missed messages arrive', async () => (await bubbles(chat)).length >= 3, 10_000)
@@ -309,7 +284,7 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
 
   it('speaks Korean, follows the theme attribute, and pages the room list', async () => {
     await Promise.all(
-      Array.from({ length: 22 }, (_, i) => createRoomViaApi(backend.url, `Filler ${i} ${unique()}`)),
+      Array.from({ length: 22 }, (_, i) => createRoomViaApi(demo.backend.url, `Filler ${i} ${unique()}`)),
     )
     const v = await visit('Jiwoo', { locale: 'ko', theme: 'dark' })
     const chat = siteChat(v.page)
@@ -340,7 +315,7 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
     const w = await visit('Wanda')
     await createRoom(siteChat(w.page), room)
     const v = await visit('Sid')
-    await v.page.goto(`${backend.demoUrl}/custom-ui/`)
+    await v.page.goto(`${demo.backend.demoUrl}/custom-ui/`)
     await v.page.locator('#status', { hasText: 'Connected as' }).waitFor()
     await v.page.locator('#rooms button', { hasText: room }).click()
     await v.page.locator('#room-title', { hasText: room }).waitFor()
@@ -356,7 +331,7 @@ describe.runIf(hasBrowser)('the widget on the demo host page', () => {
 
   it('can be used with the keyboard alone', async () => {
     const room = `Keyboard ${unique()}`
-    await createRoomViaApi(backend.url, room)
+    await createRoomViaApi(demo.backend.url, room)
     const v = await visit('Kim')
     const chat = siteChat(v.page)
     await chat.locator('roomful-room-list button.room', { hasText: room }).waitFor()
