@@ -82,6 +82,8 @@ export interface Connection {
 }
 
 const noop = () => {}
+/** Largest delay before reconnecting after a 4103 (lagging) close, in milliseconds. */
+const LAGGING_JITTER_MS = 50
 
 export function createConnection(opts: ConnectionOptions): Connection {
   const events = createEmitter<{ state: StateChange; event: ServerEvent }>()
@@ -162,7 +164,11 @@ export function createConnection(opts: ConnectionOptions): Connection {
         await online()
         if (mine === generation && state === 'reconnecting') open()
       },
-      (answered ? answeredBackoff : backoff)(attempt++, opts.backoff),
+      // 4103: the server is fine, this socket only fell behind; resuming at once loses nothing.
+      // A little jitter keeps a node's lagging sockets from all reconnecting in the same tick.
+      code === CLOSE.lagging
+        ? Math.random() * LAGGING_JITTER_MS
+        : (answered ? answeredBackoff : backoff)(attempt++, opts.backoff),
     )
   }
 
