@@ -18,8 +18,8 @@ export type LagOutcome = 'closed' | 'cut'
 
 /**
  * Slow readers are told, never left silently behind. A socket whose unsent bytes are above the
- * limit and not shrinking (frames come faster than it reads) stops getting frames at once: its
- * topics are dropped, so it costs nothing more. Then, at the next sweeps:
+ * limit at two sweeps in a row and not shrinking (frames come faster than it reads) stops
+ * getting frames at once: its topics are dropped, so it costs nothing more. Then, at the next sweeps:
  *
  * - if it is reading (fewer unsent bytes than at the sweep before), it is closed with 4103: the
  *   close frame queues right behind what it still has to read, so the client reads every frame
@@ -59,7 +59,9 @@ export class LagWatch {
       const previous = conn.lastBuffered
       conn.lastBuffered = buffered
       if (conn.laggingSince === null) {
-        if (buffered > limitBytes && buffered >= previous) conn.stopFeeds(now)
+        // Over the limit at two sweeps in a row, not shrinking between: frames come faster
+        // than it reads. One big reply (a long replay) it is reading shrinks, and is left alone.
+        if (buffered > limitBytes && previous > limitBytes && buffered >= previous) conn.stopFeeds(now)
       } else if (buffered < previous) {
         conn.close(CLOSE.lagging, 'you fell behind; reconnect and resume with sinceSeq')
         this.outcome('closed')
