@@ -67,7 +67,8 @@ export interface Config {
   /** Bytes a socket may have waiting unsent (uWS backpressure), and not shrinking, before it is
    * closed with 4103. */
   wsLagLimitBytes: number
-  /** How long a lagging socket that reads nothing gets before it is cut without a close frame. */
+  /** How long a lagging socket gets to drain under half that limit before it is cut without a
+   * close frame. */
   wsLagCutMs: number
 }
 

@@ -10,7 +10,8 @@ export const LAG_SWEEP_MS = 100
 export interface LagLimits {
   /** Unsent bytes a socket may hold before it counts as lagging (if they are not shrinking). */
   limitBytes: number
-  /** How long a lagging socket may read nothing before it is cut without a close frame. */
+  /** How long a lagging socket may take to drain under half the limit before it is cut without
+   * a close frame (it is not reading, or far too slowly to catch up). */
   cutMs: number
 }
 
@@ -21,11 +22,13 @@ export type LagOutcome = 'closed' | 'cut'
  * limit at two sweeps in a row and not shrinking (frames come faster than it reads) stops
  * getting frames at once: its topics are dropped, so it costs nothing more. Then, at the next sweeps:
  *
- * - if it is reading (fewer unsent bytes than at the sweep before), it is closed with 4103: the
- *   close frame queues right behind what it still has to read, so the client reads every frame
- *   it was sent, in order, then learns it must resume with `sinceSeq`;
- * - if it reads nothing for `cutMs`, it would not take a close frame either: it is cut (the
- *   client sees 1006 when it looks again, and reconnects the same way).
+ * - once it has read its way back under half the limit, it is closed with 4103: the close frame
+ *   queues right behind what it still has to read, so the client reads every frame it was
+ *   sent, in order, then learns it must resume with `sinceSeq`. (Half, not merely "fewer bytes
+ *   than before": the kernel's socket buffers still take some bytes from a client that reads
+ *   nothing, and that must not pass for reading);
+ * - if it has not got there after `cutMs`, it would not take a close frame either: it is cut
+ *   (the client sees 1006 when it looks again, and reconnects the same way).
  *
  * A socket reading a large reply (a long replay) shrinks from sweep to sweep and is left alone,
  * so a resume bigger than the limit does not close the socket it is meant to restore. uWS's own
@@ -62,7 +65,7 @@ export class LagWatch {
         // Over the limit at two sweeps in a row, not shrinking between: frames come faster
         // than it reads. One big reply (a long replay) it is reading shrinks, and is left alone.
         if (buffered > limitBytes && previous > limitBytes && buffered >= previous) conn.stopFeeds(now)
-      } else if (buffered < previous) {
+      } else if (buffered <= limitBytes / 2) {
         conn.close(CLOSE.lagging, 'you fell behind; reconnect and resume with sinceSeq')
         this.outcome('closed')
       } else if (now - conn.laggingSince >= cutMs) {
