@@ -2,7 +2,7 @@
 #
 #   docker build -t roomful-backend .
 #   docker run -p 8080:8080 roomful-backend                       # embedded mode, to try it
-#   docker run -e MYSQL_URL=… -e REDIS_URL=… -e METRICS_PORT=9090 roomful-backend
+#   docker run -e MYSQL_URL=… -e REDIS_URL=… -e PUBLIC_URL=https://… -e METRICS_PORT=9090 roomful-backend
 #
 # A glibc base on purpose: uWebSockets.js ships binaries built against glibc, and they do not
 # load on musl (Alpine). Node 20, because the binary in use is the one for Node 20's ABI.

@@ -150,7 +150,7 @@ const preflight = (operationId) => ({
   responses: {
     204: {
       description:
-        'The Origin is allowed (or absent): `Access-Control-Allow-Origin` echoes it, with `Access-Control-Allow-Methods: GET, POST, OPTIONS`, `Access-Control-Allow-Headers: Authorization, Content-Type`, `Access-Control-Max-Age: 600`, `Vary: Origin`.',
+        'The Origin is allowed (or absent): `Access-Control-Allow-Origin` echoes it, with `Access-Control-Allow-Methods: GET, POST, PATCH, DELETE, OPTIONS`, `Access-Control-Allow-Headers: Authorization, Content-Type`, `Access-Control-Max-Age: 600`, `Vary: Origin`.',
     },
     403: { description: 'Unknown app, or the Origin is not allowed. Empty body.' },
   },

@@ -48,10 +48,11 @@ export interface RoomfulApp {
 }
 
 /**
- * HyperExpress answers a larger body with a bare 413 before any route runs; bodies up to this
- * reach the routes, which refuse oversize JSON (64 KiB) and oversize uploads (the app's
- * `maxAttachmentBytes`) with the usual error shape and CORS headers. So this caps what an app's
- * attachment limit can usefully be raised to.
+ * HyperExpress answers a larger declared body with a bare 413 before any route runs; bodies up
+ * to this reach the routes, which refuse oversize JSON (64 KiB) and oversize uploads (the app's
+ * `maxAttachmentBytes`) with the usual error shape and CORS headers, from Content-Length before
+ * reading and while streaming a chunked one (http/bounded-body.ts), so a refused body is never
+ * held in memory. This caps what an app's attachment limit can usefully be raised to.
  */
 const MAX_BODY_BYTES = 32 * 1024 * 1024
 
@@ -242,6 +243,7 @@ export function createApp(deps: {
       ranking,
       attachments,
       publicUrl: config.publicUrl,
+      trustedHosts: config.trustedHosts,
       admin: appAdmin,
       webhookAdmin: webhooks.admin,
       health,

@@ -16,6 +16,9 @@ export interface Config {
   attachmentsDir: string | null
   /** The backend's public base URL, used in attachment URLs; null: the upload request's Host. */
   publicUrl: string | null
+  /** Without `publicUrl`, the Host values (host[:port], lower case) an upload may name in the
+   * attachment URLs it stores; null: any (embedded mode only). */
+  trustedHosts: string[] | null
   nodeId: string
   /** Secret of the seeded `demo` app; null means the well-known one in embedded mode and a
    * random one in production, so a production database never holds a published secret. */
@@ -82,6 +85,8 @@ export class ConfigError extends Error {
 const NODE_ID = /^[A-Za-z0-9._-]{1,64}$/
 /** An IPv4/IPv6 address or a host name; uWS would otherwise fail late with a bare "listen failed". */
 const HOST = /^[A-Za-z0-9.:_-]{1,253}$/
+/** A Host header value: a name or IPv4 address, or a bracketed IPv6 one, and maybe a port. */
+const TRUSTED_HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/
 
 /**
  * Reads and validates the environment once, reporting every problem together. Nothing below
@@ -146,6 +151,16 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     return entries.filter((entry) => ClientAddress.valid(entry))
   }
 
+  const hostList = (name: string): string[] | null => {
+    const raw = env[name]
+    if (raw === undefined || raw.trim() === '') return null
+    const hosts = raw.split(',').map((h) => h.trim().toLowerCase())
+    const bad = hosts.filter((h) => !TRUSTED_HOST.test(h))
+    if (bad.length > 0)
+      problems.push(`${name} must list host[:port] values separated by commas, got "${bad.join('", "')}"`)
+    return hosts
+  }
+
   const mysqlUrl = url('MYSQL_URL', ['mysql:', 'mariadb:'])
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'])
   if ((mysqlUrl === null) !== (redisUrl === null))
@@ -164,6 +179,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     redisPrefix: env.REDIS_PREFIX || 'rf:',
     attachmentsDir: env.ATTACHMENTS_DIR || null,
     publicUrl: url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? null,
+    trustedHosts: hostList('TRUSTED_HOSTS'),
     nodeId: matching(
       'NODE_ID',
       NODE_ID,
@@ -203,6 +219,12 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   if (config.heartbeatIntervalMs >= config.nodeTtlMs)
     problems.push(
       `HEARTBEAT_INTERVAL_MS (${config.heartbeatIntervalMs}) must be below NODE_TTL_MS (${config.nodeTtlMs}), or live nodes look dead`,
+    )
+  // Attachment URLs are stored and loaded by other members' browsers: in production they must
+  // not name whatever host an uploader put in its Host header.
+  if (mysqlUrl !== null && redisUrl !== null && config.publicUrl === null && config.trustedHosts === null)
+    problems.push(
+      'production mode needs PUBLIC_URL (the public base URL of attachment links), or TRUSTED_HOSTS (the Host values uploads may use)',
     )
   if (config.adminKey !== null && config.adminKey.length < 16)
     problems.push('ADMIN_KEY must be at least 16 characters (or unset to disable the admin API)')

@@ -3,11 +3,17 @@ import { adminRoutes, type AdminRouteDeps } from './http/admin-routes.js'
 import { adminModels } from './http/admin-schemas.js'
 import { healthRoutes, type HealthDeps } from './http/health-routes.js'
 import { restApiRoutes, type RestApiDeps } from './http/rest-api.js'
+import { messageRoutes, type MessageRouteDeps } from './messages/message-routes.js'
 import type { Route } from './http/route.js'
 import { webhookRoutes, type WebhookRouteDeps } from './webhooks/webhook-routes.js'
 import { webhookModels } from './webhooks/webhook-schemas.js'
 
-export type RouteDeps = RestApiDeps & AttachmentRouteDeps & AdminRouteDeps & WebhookRouteDeps & HealthDeps
+export type RouteDeps = RestApiDeps &
+  MessageRouteDeps &
+  AttachmentRouteDeps &
+  AdminRouteDeps &
+  WebhookRouteDeps &
+  HealthDeps
 
 /**
  * Every HTTP route of the backend, described once: `createApp` mounts this table through the
@@ -15,6 +21,7 @@ export type RouteDeps = RestApiDeps & AttachmentRouteDeps & AdminRouteDeps & Web
  */
 export const routes: readonly Route<RouteDeps>[] = [
   ...restApiRoutes,
+  ...messageRoutes,
   ...attachmentRoutes,
   ...adminRoutes,
   ...webhookRoutes,

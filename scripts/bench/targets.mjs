@@ -105,7 +105,14 @@ export async function startRoomful(mode, { nodeArgs = [], env: extraEnv = {} } =
     const admin = await mysql.createConnection(MYSQL_URL)
     await admin.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
     await admin.end()
-    Object.assign(env, { MYSQL_URL: `${MYSQL_URL}/${database}`, REDIS_URL: REDIS_URL, REDIS_PREFIX: prefix })
+    // Production refuses to start without a public URL for attachment links.
+    Object.assign(env, {
+      MYSQL_URL: `${MYSQL_URL}/${database}`,
+      REDIS_URL: REDIS_URL,
+      REDIS_PREFIX: prefix,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ...extraEnv,
+    })
   } else Object.assign(env, { MYSQL_URL: '', REDIS_URL: '' })
 
   const child = spawnWithFiles([process.execPath, ...nodeArgs, 'backend/dist/main.js'], env)

@@ -10,7 +10,8 @@ export const ANSWERED_MAX_MS = 1_000
 export interface BackoffOptions {
   /** Smallest delay (default 500). */
   min?: number
-  /** Largest delay (default 20,000). */
+  /** Largest delay (default 2,000: a client is back within about 2 s of its server, however
+   * long the outage; raise it to spread a very large crowd's reconnects further). */
   max?: number
 }
 
@@ -21,6 +22,7 @@ export interface BackoffOptions {
  * @example
  * backoff(0) // somewhere in 500..1000 ms
  * backoff(10, { min: 100, max: 5000 }) // somewhere in 100..5000 ms
+ * backoff(10) // somewhere in 500..2000 ms: the default ceiling
  */
 /** The backoff after a retryable answer from a live server: capped at `ANSWERED_MAX_MS`. */
 export function answeredBackoff(attempt: number, options: BackoffOptions = {}, random = Math.random) {
@@ -30,8 +32,19 @@ export function answeredBackoff(attempt: number, options: BackoffOptions = {}, r
 
 export function backoff(
   attempt: number,
-  { min = 500, max = 20_000 }: BackoffOptions = {},
+  { min = 500, max = 2_000 }: BackoffOptions = {},
   random = Math.random,
 ) {
   return Math.min(max, min + random() * Math.min(max, min * 2 ** Math.min(attempt, 30)))
+}
+
+const g = globalThis as {
+  navigator?: { onLine?: boolean }
+  addEventListener?: typeof addEventListener
+}
+
+/** Resolves at once, or when the browser says it is back online: no attempt is made before. */
+export function online(): Promise<void> {
+  if (g.navigator?.onLine !== false || !g.addEventListener) return Promise.resolve()
+  return new Promise((resolve) => g.addEventListener?.('online', () => resolve(), { once: true }))
 }

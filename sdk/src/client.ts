@@ -31,7 +31,7 @@ export interface ClientOptions extends RoomOptions, AuthOptions {
   WebSocket?: WebSocketConstructor
   /** Defaults to `globalThis.fetch`. */
   fetch?: typeof fetch
-  /** Reconnect delays (full-jitter exponential, default 500 ms to 20 s). */
+  /** Reconnect delays (full-jitter exponential, default 500 ms to 2 s). */
   backoff?: BackoffOptions
   /** Milliseconds to wait for a reply before rejecting with `timeout`, and for a socket to open (default 10,000). */
   timeout?: number

@@ -1,4 +1,4 @@
-import { answeredBackoff, backoff, type BackoffOptions } from './backoff.js'
+import { answeredBackoff, backoff, online, type BackoffOptions } from './backoff.js'
 import { createEmitter, type Unsubscribe } from './emitter.js'
 import { RoomfulError, fromWire } from './errors.js'
 import { nextId } from './ids.js'
@@ -300,10 +300,4 @@ const g = globalThis as {
   navigator?: { onLine?: boolean }
   addEventListener?: typeof addEventListener
   removeEventListener?: typeof removeEventListener
-}
-
-/** Resolves at once, or when the browser says it is back online. */
-function online(): Promise<void> {
-  if (g.navigator?.onLine !== false || !g.addEventListener) return Promise.resolve()
-  return new Promise((resolve) => g.addEventListener?.('online', () => resolve(), { once: true }))
 }

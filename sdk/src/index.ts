@@ -15,7 +15,7 @@ export type {
   RoomStatusReason,
   PresenceChange,
 } from './room-events.js'
-export type { GapReset, RoomOptions } from './room-log.js'
+export type { GapReset, MessageChange, RoomOptions } from './room-log.js'
 export type { PendingSend, Sends } from './outbox.js'
 export type {
   ConnectionState,

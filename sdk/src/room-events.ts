@@ -2,7 +2,7 @@ import type { RoomfulError } from './errors.js'
 import type { PendingSend } from './outbox.js'
 import type { ErrorCode } from './protocol/errors.js'
 import type { Message, UserProfile } from './protocol/models.js'
-import type { GapReset } from './room-log.js'
+import type { GapReset, MessageChange } from './room-log.js'
 
 /** Everything a room reports, by event name: see `room.on()`. */
 export interface RoomEvents {
@@ -10,6 +10,12 @@ export interface RoomEvents {
   message: Message
   /** Join/leave notices only (also emitted as `message`). */
   notice: Message
+  /**
+   * A message was edited or deleted (by anyone, you included), in seq order with messages,
+   * live and on resume. `messages` already holds its new state: re-render `message`, or show
+   * a tombstone when `action` is `delete`.
+   */
+  change: MessageChange
   presence: PresenceChange
   /** Someone (not you) is typing. */
   typing: { user: UserProfile }

@@ -9,10 +9,24 @@ export interface GapReset {
   to: number
 }
 
+/** An edit or delete that reached the log, in seq order (see `RoomEvents.change`). */
+export interface MessageChange {
+  action: 'edit' | 'delete'
+  /** Id of the message changed. */
+  messageId: string
+  /** The message in its new state, as `messages` now holds it; null when it is not loaded
+   * (older than what the log holds). */
+  message: Message | null
+  /** The change's own log entry: `user` made it at `createdAt`. */
+  entry: Message
+}
+
 /** What the log reports, on the room's emitter. */
 export interface LogEvents {
-  /** A new entry, in seq order, once. */
+  /** A new entry, in seq order, once (never an edit or delete: those are `change`). */
   message: Message
+  /** An edit or delete, applied to `messages` in place. */
+  change: MessageChange
   /** A new join/leave notice (also a `message`). */
   notice: Message
   /** The log skipped `from..to` and starts afresh after `to`. */
@@ -29,14 +43,25 @@ export interface RoomOptions {
 /** Fetches up to `count` messages before seq `before`, ascending. */
 export type PageFetch = (before: number, count: number) => Promise<HistoryResult>
 
+/** Log entries that change an earlier message rather than being shown themselves. */
+const isChange = (m: Message) => m.kind === 'edit' || m.kind === 'delete'
+
+/** `target` after `entry`: an edit's new text, or a delete's tombstone (no text, no attachment). */
+function applied(target: Message, entry: Message): Message {
+  if (entry.kind === 'edit') return { ...target, text: entry.text, editedAt: entry.createdAt }
+  const { attachment: _, ...rest } = target
+  return { ...rest, text: '', deletedAt: entry.createdAt, deletedBy: entry.user.id }
+}
+
 /**
  * One room's log, the single owner of its messages: the ordered list a UI renders (the join
- * page, then live messages, with older pages from history in front), each seq once. A later
- * change to a stored message (an edit or a delete, once the server sends them) belongs here
- * too, as one method that replaces the entry with the same seq in `messages` and emits it.
+ * page, then live messages, with older pages from history in front), each seq once. Edit and
+ * delete entries take seqs like messages (so they arrive in order, live and on resume) but are
+ * not shown: each replaces its target in `messages` with the target's new state and emits
+ * `change`.
  */
 export interface RoomLog {
-  /** Ascending by seq, without repeats or holes. */
+  /** Ascending by seq, without repeats; holes only where edit and delete entries were. */
   readonly messages: readonly Message[]
   /** Older messages exist before `messages[0]`. */
   readonly hasMore: boolean
@@ -64,6 +89,8 @@ export function createRoomLog(
   // Messages that arrived but do not continue the log yet, by seq.
   const held = new Map<number, Message>()
   let list: Message[] = []
+  // The lowest seq the log covers (its first entry may be a change, which `list` leaves out).
+  let floor = 0
   let hasMore = false
   let last = -1
   let flowing = false
@@ -79,12 +106,30 @@ export function createRoomLog(
     for (let m; (m = held.get(last + 1));) {
       held.delete(m.seq)
       last = m.seq
+      if (isChange(m)) {
+        apply(m)
+        continue
+      }
       list.push(m)
       if (m.kind === 'notice') emit('notice', m)
       emit('message', m)
     }
     for (const seq of held.keys()) if (seq <= last) held.delete(seq)
     if (held.size && !timer) timer = setTimeout(fill, opts.gapWait ?? 250)
+  }
+
+  const apply = (entry: Message) => {
+    const i = list.findIndex((m) => m.id === entry.target)
+    const target = list[i]
+    // A deleted message stays deleted: an older edit replayed after it changes nothing.
+    const next = target && target.deletedAt === undefined ? applied(target, entry) : (target ?? null)
+    if (target && next) list[i] = next
+    emit('change', {
+      action: entry.kind as MessageChange['action'],
+      messageId: entry.target ?? '',
+      message: next,
+      entry,
+    })
   }
 
   /** Fetch the messages between the last emitted one and the first held one. */
@@ -97,6 +142,7 @@ export function createRoomLog(
     try {
       if (top - last - 1 > (opts.maxRefill ?? 500)) {
         list = []
+        floor = top
         hasMore = true
         emit('reset', { from: last + 1, to: top - 1 })
       } else {
@@ -151,9 +197,11 @@ export function createRoomLog(
       return last
     },
     start(page, more, lastSeq) {
-      list = [...page]
+      // The page shows each message in its current state already: its changes are not replayed.
+      list = page.filter((m) => !isChange(m))
       hasMore = more
       last = page.at(-1)?.seq ?? lastSeq
+      floor = page[0]?.seq ?? last + 1
     },
     add,
     flow(messages) {
@@ -163,17 +211,19 @@ export function createRoomLog(
     pause,
     older(page, before) {
       if (last < 0) return
-      const top = list[0]?.seq ?? last + 1
+      const top = floor
       const older = page.messages.filter((m) => m.seq < top)
       const end = older.at(-1)
       if (end ? end.seq !== top - 1 : page.messages.length || (before ?? top) < top) return
-      list.unshift(...older)
+      list.unshift(...older.filter((m) => !isChange(m)))
+      floor = older[0]?.seq ?? floor
       hasMore = page.hasMore
     },
     clear() {
       pause()
       held.clear()
       list = []
+      floor = 0
       hasMore = false
       last = -1
     },

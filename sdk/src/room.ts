@@ -64,6 +64,25 @@ export interface Room extends Sends {
    */
   history(options?: { before?: number; limit?: number }): Promise<HistoryResult>
   /**
+   * Replace the text of one of your messages. Resolves with it in its new state; every member
+   * (you included) then gets a `change` event and sees it in `messages`. Rejects with a
+   * `RoomfulError`: `forbidden` (not yours), `not_found` (unknown or deleted),
+   * `message_too_long`.
+   *
+   * @example
+   * await room.edit(message.id, 'fixed the typo')
+   */
+  edit(messageId: string, text: string): Promise<Message>
+  /**
+   * Delete one of your messages, or anyone's as a moderator. Resolves with the tombstone (text
+   * '', `deletedAt`, `deletedBy`); members get a `change` event. Rejects with `forbidden` or
+   * `not_found`.
+   *
+   * @example
+   * await room.delete(message.id)
+   */
+  delete(messageId: string): Promise<Message>
+  /**
    * Tell the room you are typing; throttled to the app's typing interval, dropped when offline.
    *
    * @example
@@ -71,7 +90,7 @@ export interface Room extends Sends {
    */
   typing(): void
   /**
-   * Listen to `message`, `notice`, `presence`, `typing`, `reset`, `status` or `pending`; returns
+   * Listen to `message`, `change`, `notice`, `presence`, `typing`, `reset`, `status` or `pending`; returns
    * an unsubscribe function.
    *
    * @example
@@ -268,6 +287,9 @@ export function createRoom(
     get total() {
       return presence.total
     },
+    edit: (messageId, text) =>
+      conn.request('edit', { room: id, messageId, text }).then(({ message }) => message),
+    delete: (messageId) => conn.request('delete', { room: id, messageId }).then(({ message }) => message),
     typing() {
       const now = Date.now()
       if (status !== 'joined' || now - lastTyping < conn.limits.typingIntervalMs) return

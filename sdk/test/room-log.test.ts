@@ -163,3 +163,53 @@ describe('the room log', () => {
     expect(emitted).toEqual([])
   })
 })
+
+describe('edits and deletes in the room log', () => {
+  const change = (seq: number, kind: 'edit' | 'delete', target: number, text = ''): Message => ({
+    ...msg(seq, kind),
+    user: { id: 'mod', name: 'Mod', avatar: null },
+    text,
+    target: `m${target}`,
+    createdAt: new Date(seq * 1000).toISOString(),
+  })
+
+  it('applies a change in place, in seq order, without showing the entry as a message', () => {
+    const { log, emitted } = started(3)
+    // The delete (seq 5) overtakes the edit (seq 4): nothing applies until the edit arrives.
+    log.add([change(5, 'delete', 1)])
+    expect(log.messages[0]).toMatchObject({ text: 'text 1' })
+    log.add([change(4, 'edit', 2, 'two, fixed')])
+    expect(log.messages.map((m) => m.text)).toEqual(['', 'two, fixed', 'text 3'])
+    expect(log.messages[0]).toMatchObject({ deletedBy: 'mod', deletedAt: new Date(5000).toISOString() })
+    expect(log.messages[1]).toMatchObject({ editedAt: new Date(4000).toISOString() })
+    expect(emitted).toEqual([])
+    expect(log.last).toBe(5)
+  })
+
+  it('emits change with the new state, and null for a target older than the log', () => {
+    const events = createEmitter<LogEvents>()
+    const seen: LogEvents['change'][] = []
+    events.on('change', (c) => seen.push(c))
+    const log = createRoomLog(history(1000), events.emit, { gapWait: 0 })
+    log.start(msgs(10, 12), true, 12)
+    log.flow([change(13, 'delete', 11), change(14, 'edit', 2, 'old one')])
+    expect(seen.map((c) => [c.action, c.messageId, c.message?.text ?? null])).toEqual([
+      ['delete', 'm11', ''],
+      ['edit', 'm2', null],
+    ])
+    // A replayed edit of a message deleted since does not bring text back.
+    log.add([change(15, 'edit', 11, 'back?')])
+    expect(log.messages.find((m) => m.id === 'm11')?.text).toBe('')
+  })
+
+  it('keeps change entries out of the list on join and in older pages, and still pages back', () => {
+    const log = createRoomLog(history(1000), createEmitter<LogEvents>().emit, { gapWait: 0 })
+    log.start([msg(5), change(6, 'edit', 5, 'five'), msg(7)], true, 7)
+    expect(seqs([...log.messages])).toEqual([5, 7])
+    log.older({ messages: [msg(3), change(4, 'delete', 1)], hasMore: true }, 5)
+    expect(seqs([...log.messages])).toEqual([3, 5, 7])
+    log.older({ messages: [msg(1), msg(2)], hasMore: false }, 3)
+    expect(seqs([...log.messages])).toEqual([1, 2, 3, 5, 7])
+    expect(log.hasMore).toBe(false)
+  })
+})

@@ -2,8 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { DEFAULT_LIMITS, idSchema, type Limits } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
 import type { AppRecord, AppStore } from './app-store.js'
+import { LruCache } from './lru-cache.js'
 
 const CACHE_MS = 5_000
+/** Unknown ids are cached too (a flood of them must not reach the database one by one), but
+ * briefly, so an app created on another node is found soon. */
+const MISSING_CACHE_MS = 1_000
+/** Far above the apps one node serves at once; ids anyone may invent must not grow memory. */
+const CACHE_ENTRIES = 2_000
 
 export interface ResolvedApp extends AppRecord {
   /** Defaults with this app's overrides applied. */
@@ -11,11 +17,11 @@ export interface ResolvedApp extends AppRecord {
 }
 
 /**
- * Looks apps up for every request. A short cache keeps the hot path off the database; a
- * disabled app or a changed origin list takes effect within CACHE_MS on every node.
+ * Looks apps up for every request. A short, bounded cache keeps the hot path off the database;
+ * a disabled app or a changed origin list takes effect within CACHE_MS on every node.
  */
 export class AppService {
-  private readonly cache = new Map<string, { app: ResolvedApp | null; at: number }>()
+  private readonly cache = new LruCache<string, ResolvedApp | null>(CACHE_ENTRIES)
 
   constructor(private readonly store: AppStore) {}
 
@@ -25,10 +31,10 @@ export class AppService {
     // any anonymous client could then produce error logs and retryable failures at will.
     if (!idSchema.parse(appId).ok) return null
     const hit = this.cache.get(appId)
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.app
+    if (hit !== undefined) return hit
     const record = await this.store.get(appId)
     const app = record && { ...record, effectiveLimits: { ...DEFAULT_LIMITS, ...record.limits } }
-    this.cache.set(appId, { app, at: Date.now() })
+    this.cache.set(appId, app, app ? CACHE_MS : MISSING_CACHE_MS)
     return app
   }
 

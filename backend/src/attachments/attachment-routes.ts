@@ -8,6 +8,8 @@ import type { AttachmentsService } from './attachments-service.js'
 export interface AttachmentRouteDeps {
   attachments: AttachmentsService
   publicUrl: string | null
+  /** Without `publicUrl`, the Host values uploads may use (null: any, embedded mode only). */
+  trustedHosts: string[] | null
 }
 
 const attachmentId = idParam('The attachment id.', 'not_found')
@@ -64,12 +66,12 @@ export const attachmentRoutes: Route<AttachmentRouteDeps>[] = [
       room_not_found: 'no such room in this app',
       unsupported_media: 'not a png, jpeg, gif or webp image (SVG, HTML, …)',
     },
-    handle: async ({ app, identity, params, body, req }, { attachments, publicUrl }) =>
+    handle: async ({ app, identity, params, body, req }, { attachments, publicUrl, trustedHosts }) =>
       attachments.upload({
         appId: app.id,
         roomId: params.roomId,
         uploaderId: identity.id,
-        origin: publicUrl ?? requestOrigin(req),
+        origin: publicUrl ?? requestOrigin(req, trustedHosts),
         body,
       }),
   }),
@@ -108,13 +110,19 @@ export const attachmentRoutes: Route<AttachmentRouteDeps>[] = [
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
 
 /**
- * Used only when PUBLIC_URL is unset (development; production must set it, docs/self-hosting.md).
- * The Host header is the client's, so it is held to a bare host[:port]: nothing it says can add
- * a path, query or credentials to the URLs other members' browsers will load.
+ * Used only when PUBLIC_URL is unset (development, or production with TRUSTED_HOSTS; see
+ * docs/self-hosting.md). The Host header is the client's, so it is held to a bare host[:port]:
+ * nothing it says can add a path, query or credentials to the URLs other members' browsers will
+ * load; with `trustedHosts` it must also be one of them, so it cannot point them elsewhere.
  */
-function requestOrigin(req: Request): string {
+function requestOrigin(req: Request, trustedHosts: string[] | null): string {
   const host = req.headers.host ?? ''
   if (!HOST.test(host))
     throw new RoomfulError('bad_request', 'unable to accept the upload; the Host header is not a host name')
+  if (trustedHosts && !trustedHosts.includes(host.toLowerCase()))
+    throw new RoomfulError(
+      'bad_request',
+      'unable to accept the upload; the Host header is not one of TRUSTED_HOSTS',
+    )
   return `${req.protocol === 'https' ? 'https' : 'http'}://${host}`
 }

@@ -107,7 +107,7 @@ export async function verifyUserToken(
         ;({ payload } = await jwtVerify(token, remote, { ...options, algorithms: [...KEY_ALGORITHMS] }))
       }
     } else throw invalid('the token uses a refused algorithm')
-    return toIdentity(payload)
+    return toIdentity(payload, !hosted)
   } catch (err) {
     if (err instanceof RoomfulError) throw err
     if (err instanceof joseErrors.JWTExpired) throw new RoomfulError('token_expired')
@@ -136,12 +136,18 @@ async function verifyWithAny(
   }
 }
 
-function toIdentity(payload: JWTPayload): VerifiedIdentity {
+/**
+ * `role: 'moderator'` counts only in tokens the host site minted with its own key or secret:
+ * the host decides who moderates its site. Hosted-account tokens never carry a role.
+ */
+function toIdentity(payload: JWTPayload, hostMinted: boolean): VerifiedIdentity {
   const sub = payload.sub as string
   if (sub.length > 128) throw invalid('`sub` is longer than 128')
   const name =
     typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 64) : sub
   const avatar =
     typeof payload.avatar === 'string' && /^https?:\/\//.test(payload.avatar) ? payload.avatar : null
-  return { id: sub, name, avatar, guest: false, expiresAt: payload.exp as number }
+  const identity: VerifiedIdentity = { id: sub, name, avatar, guest: false, expiresAt: payload.exp as number }
+  if (hostMinted && payload.role === 'moderator') identity.moderator = true
+  return identity
 }

@@ -72,7 +72,10 @@ export class StoreHealth {
   }
 
   private async probe(store: string, probe: Probe): Promise<void> {
-    const { timeoutMs } = this.options
+    // While a store is down, a probe stuck on the dead path gives up sooner (after one interval),
+    // so the next one, on a fresh connection, finds the store back within about a second.
+    const { intervalMs } = this.options
+    const timeoutMs = this.isUp(store) ? this.options.timeoutMs : Math.min(this.options.timeoutMs, intervalMs)
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)

@@ -8,6 +8,7 @@ import {
   type Schema,
 } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
+import { readBoundedBody } from './bounded-body.js'
 
 /**
  * The parts of a request a route declares (path parameters, query parameters, body), each
@@ -120,12 +121,7 @@ export function jsonBody<T>(schema: Schema<T>): BodySpec<T> {
       payload_too_large: `JSON bodies are limited to ${MAX_JSON_BYTES / 1024} KiB`,
     },
     async read(req) {
-      const text = await req.text()
-      if (Buffer.byteLength(text) > MAX_JSON_BYTES)
-        throw new RoomfulError(
-          'payload_too_large',
-          `unable to read the body; JSON bodies are limited to ${MAX_JSON_BYTES} bytes`,
-        )
+      const text = (await readBoundedBody(req, MAX_JSON_BYTES)).toString('utf8')
       let raw: unknown
       try {
         raw = JSON.parse(text || '{}')
@@ -145,16 +141,8 @@ export function bytesBody(max: (limits: Limits) => number, limit: string): BodyS
     contentType: 'application/octet-stream',
     schema: { type: 'string', format: 'binary' },
     errors: { payload_too_large: `over ${limit}` },
-    async read(req, limits) {
-      const most = max(limits)
-      const tooLarge = () =>
-        new RoomfulError('payload_too_large', `unable to read the body; it is limited to ${most} bytes`)
-      // Refused before reading when the client says so up front; checked again after, since a
-      // chunked body has no length.
-      if (Number(req.headers['content-length'] ?? 0) > most) throw tooLarge()
-      const buffer = await req.buffer()
-      if (buffer.length > most) throw tooLarge()
-      return buffer
+    read(req, limits) {
+      return readBoundedBody(req, max(limits))
     },
   }
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Request, Response, Server } from 'hyper-express'
-import { clip, DEFAULT_LIMITS } from '@roomful/sdk/protocol'
+import { clip, DEFAULT_LIMITS, MAX_TOKEN_CHARS } from '@roomful/sdk/protocol'
 import { AppService, type ResolvedApp } from '../apps/app-service.js'
 import type { KeyCache } from '../auth/keys.js'
 import { verifyUserToken, type VerifiedIdentity } from '../auth/tokens.js'
@@ -24,8 +24,16 @@ export interface RouterDeps {
 // whatever the presented key's length.
 const digest = (text: string) => createHash('sha256').update(text).digest()
 
+/** The bearer token, or null without one. Longer than any token we issue or accept on the
+ * WebSocket: refused before it is split, hashed or parsed. */
 const bearer = (req: Request): string | null => {
-  const [scheme, token] = (req.headers.authorization ?? '').split(' ')
+  const header = req.headers.authorization ?? ''
+  if (header.length > MAX_TOKEN_CHARS + 'Bearer '.length)
+    throw new RoomfulError(
+      'token_invalid',
+      `unable to authorize; the token is longer than ${MAX_TOKEN_CHARS} characters`,
+    )
+  const [scheme, token] = header.split(' ')
   return scheme?.toLowerCase() === 'bearer' && token ? token : null
 }
 
@@ -126,7 +134,7 @@ export function mountRoutes<D>(
     const app = await deps.apps.find(req.path_parameters.appId ?? '').catch(() => null)
     if (!app || !allowCors(req, res, app)) return void res.status(403).send()
     res
-      .header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS')
+      .header('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE, OPTIONS')
       .header('Access-Control-Allow-Headers', 'Authorization, Content-Type')
       .header('Access-Control-Max-Age', '600')
       .status(204)

@@ -3,7 +3,8 @@ import { RoomfulError } from '../errors.js'
 import type { MemoryRoomStore } from '../rooms/room-store.memory.js'
 import { AppendPlan } from './append-plan.js'
 import { idempotencyKey } from './message-record.js'
-import type { AppendResult, MessageStore, NewMessage } from './message-store.js'
+import { changedTarget, changeEntry, checkChangeable } from './message-change.js'
+import type { AppendResult, ChangeResult, MessageChange, MessageStore, NewMessage } from './message-store.js'
 
 /**
  * Messages in process memory (embedded mode). Seqs come from the room store's `lastSeq`, as
@@ -13,6 +14,8 @@ export class MemoryMessageStore implements MessageStore {
   /** Per room, messages by seq: index i holds seq i + 1. */
   private readonly logs = new Map<string, Message[]>()
   private readonly byClientId = new Map<string, Message>()
+  /** Per room and message id, its seq: where a change finds its target. */
+  private readonly seqById = new Map<string, number>()
 
   constructor(private readonly rooms: MemoryRoomStore) {}
 
@@ -30,9 +33,33 @@ export class MemoryMessageStore implements MessageStore {
       // Stored apart from the returned object, which the caller owns; never mutated here.
       const kept = structuredClone(message)
       this.log(logKey(input.appId, input.roomId)).push(kept)
+      this.seqById.set(idKey(input.appId, input.roomId, message.id), message.seq)
       const key = idempotencyKey(input)
       if (key !== null) this.byClientId.set(key, kept)
     })
+  }
+
+  async change(change: MessageChange): Promise<ChangeResult> {
+    const log = this.log(logKey(change.appId, change.roomId))
+    const seq = this.seqById.get(idKey(change.appId, change.roomId, change.targetId))
+    const found = seq === undefined ? undefined : log[seq - 1]
+    const stored = found === undefined ? undefined : clone(found)
+    checkChangeable(stored, change)
+    // Nothing awaits from here on, so no append can take a seq in between, as the row lock does in MySQL.
+    const next = this.rooms.bumpSeq(change.appId, change.roomId, 1) as number
+    const entry = changeEntry(change, next)
+    const target = changedTarget(stored, change)
+    log[target.seq - 1] = structuredClone(target)
+    if (change.kind === 'delete') {
+      // Earlier edits carry texts of the deleted message: they go too.
+      for (let i = target.seq; i < log.length; i++) {
+        const m = log[i] as Message
+        if (m.kind === 'edit' && m.target === change.targetId) log[i] = { ...m, text: '' }
+      }
+    }
+    log.push(structuredClone(entry))
+    this.seqById.set(idKey(change.appId, change.roomId, entry.id), entry.seq)
+    return { entry, target }
   }
 
   async history(appId: string, roomId: string, page: { before?: number; limit: number }): Promise<Message[]> {
@@ -58,6 +85,7 @@ export class MemoryMessageStore implements MessageStore {
 }
 
 const logKey = (appId: string, roomId: string) => `${appId}\u0000${roomId}`
+const idKey = (appId: string, roomId: string, id: string) => `${appId}\u0000${roomId}\u0000${id}`
 
 // structuredClone keeps callers from editing stored messages, as a database round trip would.
 const clone = (message: Message): Message => structuredClone(message)

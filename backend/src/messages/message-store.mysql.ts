@@ -11,10 +11,13 @@ import {
 } from '../storage/mysql.js'
 import { AppendPlan, type RoomReservation } from './append-plan.js'
 import { idempotencyKey } from './message-record.js'
-import type { AppendResult, MessageStore, NewMessage } from './message-store.js'
+import { changedTarget, changeEntry, checkChangeable } from './message-change.js'
+import type { AppendResult, ChangeResult, MessageChange, MessageStore, NewMessage } from './message-store.js'
 
-const COLUMNS =
+const INSERTED =
   'app_id, room_id, seq, id, kind, user_id, user_name, user_avatar, text, client_id, notice, attachment, created_at'
+/** What reads return: the inserted columns and a message's later state (see `change`). */
+const COLUMNS = `${INSERTED}, target_id, edited_at, deleted_at, deleted_by`
 
 const roomNotFound = (roomId: string) =>
   new RoomfulError('room_not_found', `unable to store messages; no room ${roomId}`)
@@ -65,6 +68,70 @@ export class MysqlMessageStore implements MessageStore {
     }
   }
 
+  /**
+   * Three round trips: reserve the seq (locking the room row first, in the same order as
+   * appends, so the two cannot deadlock) and read the target under a row lock; then, once
+   * `authorize` passes, insert the entry, store the target's state and commit. A refusal rolls
+   * back, which also gives the seq back.
+   */
+  async change(change: MessageChange): Promise<ChangeResult> {
+    try {
+      return await this.changeOnce(change)
+    } catch (err) {
+      // A lock cycle chose us (another writer of the room): the rollback undid everything, so
+      // once more is safe.
+      if (!isRetryableLock(err)) throw err
+      return this.changeOnce(change)
+    }
+  }
+
+  private async changeOnce(change: MessageChange): Promise<ChangeResult> {
+    try {
+      return await this.db.pipelinedTransaction(async (step) => {
+        const [bumped, rows] = (await step(
+          [
+            'UPDATE rooms SET last_seq = LAST_INSERT_ID(last_seq + 1) WHERE app_id = ? AND id = ?',
+            `SELECT ${COLUMNS} FROM messages WHERE app_id = ? AND room_id = ? AND id = ? FOR UPDATE`,
+          ],
+          [change.appId, change.roomId, change.appId, change.roomId, change.targetId],
+        )) as [ResultHeader, Row[]]
+        const row = rows[0]
+        const stored = row === undefined ? undefined : fromRow(row)
+        checkChangeable(stored, change)
+        if (bumped.affectedRows !== 1) throw roomNotFound(change.roomId)
+        const entry = changeEntry(change, Number(bumped.insertId))
+        const target = changedTarget(stored, change)
+        const statements = [
+          `INSERT INTO messages (${INSERTED}, target_id) VALUES (?)`,
+          change.kind === 'edit'
+            ? 'UPDATE messages SET text = ?, edited_at = ? WHERE app_id = ? AND room_id = ? AND seq = ?'
+            : "UPDATE messages SET text = '', attachment = NULL, deleted_at = ?, deleted_by = ? WHERE app_id = ? AND room_id = ? AND seq = ?",
+        ]
+        const values: unknown[] = [
+          [...toRow({ ...change, user: change.actor, clientId: null }, entry.seq), change.targetId],
+          ...(change.kind === 'edit' ? [change.text, change.createdAt] : [change.createdAt, change.actor.id]),
+          change.appId,
+          change.roomId,
+          target.seq,
+        ]
+        if (change.kind === 'delete') {
+          // The texts of its earlier edits are the deleted message's texts too.
+          statements.push(
+            "UPDATE messages SET text = '' WHERE app_id = ? AND room_id = ? AND target_id = ? AND kind = 'edit'",
+          )
+          values.push(change.appId, change.roomId, change.targetId)
+        }
+        await step(statements, values, { commit: true })
+        return { entry, target }
+      })
+    } catch (err) {
+      // A retry would find the change applied (and answer not_found for a delete): say so.
+      if (err instanceof CommitOutcomeUnknown)
+        throw new RoomfulError('outcome_unknown', undefined, { cause: err })
+      throw err
+    }
+  }
+
   async history(appId: string, roomId: string, page: { before?: number; limit: number }): Promise<Message[]> {
     if (page.limit <= 0) return []
     const rows =
@@ -97,7 +164,7 @@ export class MysqlMessageStore implements MessageStore {
     const values: unknown[][] = []
     const results = plan.results((input, message) => values.push(toRow(input, message.seq)))
     if (values.length > 0)
-      await step([`INSERT INTO messages (${COLUMNS}) VALUES ?`], [values], { commit: true })
+      await step([`INSERT INTO messages (${INSERTED}) VALUES ?`], [values], { commit: true })
     return results
   }
 
@@ -170,7 +237,13 @@ export class MysqlMessageStore implements MessageStore {
   }
 }
 
-function toRow(m: NewMessage, seq: number): unknown[] {
+function toRow(
+  m: Pick<
+    NewMessage,
+    'appId' | 'roomId' | 'id' | 'kind' | 'user' | 'text' | 'clientId' | 'notice' | 'attachment' | 'createdAt'
+  >,
+  seq: number,
+): unknown[] {
   return [
     m.appId,
     m.roomId,
@@ -201,5 +274,9 @@ function fromRow(row: Row): Message {
   }
   if (row.notice !== null) message.notice = row.notice as NoticeKind
   if (row.attachment !== null) message.attachment = JSON.parse(row.attachment) as Attachment
+  if (row.target_id !== null) message.target = row.target_id
+  if (row.edited_at !== null) message.editedAt = (row.edited_at as Date).toISOString()
+  if (row.deleted_at !== null) message.deletedAt = (row.deleted_at as Date).toISOString()
+  if (row.deleted_by !== null) message.deletedBy = row.deleted_by
   return message
 }

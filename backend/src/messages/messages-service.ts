@@ -1,4 +1,5 @@
 import type { Attachment, HistoryResult, Message, NoticeKind, UserProfile } from '@roomful/sdk/protocol'
+import { RoomfulError } from '../errors.js'
 import { channels, type Bus } from '../bus/bus.js'
 import { newSortableId } from '../ids.js'
 import type { Logger } from '../logger.js'
@@ -6,10 +7,19 @@ import type { PresenceStore } from '../presence/presence-store.js'
 import { webhookEvent } from '../webhooks/webhook-payloads.js'
 import type { Webhooks } from '../webhooks/webhooks.js'
 import { envelope, messageFrame } from './frames.js'
-import type { MessageStore, NewMessage } from './message-store.js'
+import type { MessageChange, MessageStore, NewMessage } from './message-store.js'
 import { RoomActivity } from './room-activity.js'
 import type { RoomFeeds } from './room-feed.js'
 import type { WriteBatcher } from './write-batcher.js'
+
+/** Who edits or deletes: a user (perhaps a moderator), or the operator's admin key over REST. */
+export interface Actor extends UserProfile {
+  moderator?: boolean
+  admin?: boolean
+}
+
+/** The actor the admin REST API acts as; `deletedBy` of what it deletes. */
+export const ADMIN_ACTOR: Actor = { id: 'admin', name: 'Admin', avatar: null, admin: true }
 
 /**
  * The write path: persist (batched) → deliver to this node's members and publish once to the
@@ -27,8 +37,9 @@ export class MessagesService {
       bus: Bus
       /** This node's room feeds: its own commits go to them at once, not via the bus echo. */
       feeds: Pick<RoomFeeds, 'deliver'>
-      /** Told of every new text or image message, after its commit; never awaited. */
-      webhooks?: Pick<Webhooks, 'emit'>
+      /** Told of every new text or image message, after its commit (never awaited), and of
+       * every delete, so that pending webhook bodies drop the deleted text. */
+      webhooks?: Pick<Webhooks, 'emit' | 'forgetMessage'>
       log: Logger
     },
   ) {
@@ -55,6 +66,31 @@ export class MessagesService {
   /** Join/leave lines in the room's log; stored like messages so history shows them too. */
   async notice(appId: string, roomId: string, user: UserProfile, notice: NoticeKind): Promise<Message> {
     return this.store({ appId, roomId, kind: 'notice', user, text: '', clientId: null, notice })
+  }
+
+  /**
+   * Replaces the text of `actor`'s own message (nobody edits another's, moderators included).
+   * Resolves with the message in its new state, after the change's entry is committed.
+   */
+  edit(appId: string, roomId: string, actor: Actor, messageId: string, text: string): Promise<Message> {
+    return this.change(appId, roomId, actor, messageId, 'edit', text, (target) => {
+      if (actor.admin || target.user.id !== actor.id)
+        throw new RoomfulError('forbidden', 'unable to edit the message; only its sender may')
+      if (text.trim() === '' && target.attachment === undefined)
+        throw new RoomfulError('bad_request', 'unable to edit the message; the text is blank')
+    })
+  }
+
+  /** Deletes a message: its sender's own, or anyone's for a moderator or the admin key. Its text
+   * and attachment are erased from storage; a tombstone stays. */
+  delete(appId: string, roomId: string, actor: Actor, messageId: string): Promise<Message> {
+    return this.change(appId, roomId, actor, messageId, 'delete', '', (target) => {
+      if (!actor.admin && !actor.moderator && target.user.id !== actor.id)
+        throw new RoomfulError(
+          'forbidden',
+          'unable to delete the message; only its sender or a moderator may',
+        )
+    })
   }
 
   history(appId: string, roomId: string, page: { before?: number; limit: number }): Promise<Message[]> {
@@ -98,6 +134,48 @@ export class MessagesService {
         )
     }
     return message
+  }
+
+  private async change(
+    appId: string,
+    roomId: string,
+    actor: Actor,
+    targetId: string,
+    kind: MessageChange['kind'],
+    text: string,
+    authorize: MessageChange['authorize'],
+  ): Promise<Message> {
+    const { entry, target } = await this.deps.messages.change({
+      id: newSortableId('m'),
+      appId,
+      roomId,
+      kind,
+      actor: { id: actor.id, name: actor.name, avatar: actor.avatar },
+      targetId,
+      text,
+      createdAt: new Date(),
+      authorize,
+    })
+    // The entry goes through the room feed like a message: same seq order on every node.
+    this.deliver(appId, roomId, entry)
+    if (kind === 'delete' && this.deps.webhooks) {
+      // Webhook bodies still to be sent are storage too: they lose the text before the reply.
+      // The delete itself is committed, so a failure here is logged rather than refused.
+      await this.deps.webhooks
+        .forgetMessage(appId, roomId, target.seq)
+        .catch((err: unknown) =>
+          this.deps.log.warn({ err, room: roomId }, 'unable to erase a deleted message from webhook bodies'),
+        )
+      this.deps.webhooks.emit(
+        webhookEvent(
+          'message.deleted',
+          appId,
+          { appId, roomId, seq: entry.seq, message: target },
+          new Date(entry.createdAt),
+        ),
+      )
+    }
+    return target
   }
 
   private deliver(appId: string, roomId: string, message: Message): void {

@@ -168,7 +168,35 @@ export const migrations: Migration[] = [
       ) ${TABLE}`,
     ],
   },
+  {
+    version: 5,
+    name: 'message-changes',
+    // Edits and deletes are rows of the log (kind edit/delete, target_id naming the message
+    // changed); the target keeps its current state in place, so history reads stay one range
+    // scan. The two keys find a change's target and a deleted message's earlier edits.
+    statements: [
+      ...addColumn('messages', 'target_id', `${ID} NULL`),
+      ...addColumn('messages', 'edited_at', 'DATETIME(3) NULL'),
+      ...addColumn('messages', 'deleted_at', 'DATETIME(3) NULL'),
+      ...addColumn('messages', 'deleted_by', `${USER_ID} NULL`),
+      ...addIndex('messages', 'messages_id', '(app_id, room_id, id)'),
+      ...addIndex('messages', 'messages_target', '(app_id, room_id, target_id)'),
+    ],
+  },
 ]
+
+/** `ALTER TABLE … ADD KEY` that can run twice, looked up first like `addColumn`. */
+function addIndex(table: string, index: string, columns: string): string[] {
+  return [
+    `SET @roomful_ddl = (SELECT IF(COUNT(*) = 0,
+      'ALTER TABLE ${table} ADD KEY ${index} ${columns}', 'DO 0')
+      FROM information_schema.statistics
+      WHERE table_schema = DATABASE() AND table_name = '${table}' AND index_name = '${index}')`,
+    'PREPARE roomful_ddl FROM @roomful_ddl',
+    'EXECUTE roomful_ddl',
+    'DEALLOCATE PREPARE roomful_ddl',
+  ]
+}
 
 /**
  * `ALTER TABLE … ADD COLUMN` that can run twice. MariaDB has `ADD COLUMN IF NOT EXISTS` but

@@ -103,7 +103,7 @@ export class Gateway {
     this.appSweep = setInterval(() => void this.sweepApps(), APP_SWEEP_MS)
     this.appSweep.unref()
     this.lagWatch.start()
-    server.upgrade('/v1/ws', (req: Request, res: Response) => this.upgrade(req, res))
+    server.upgrade('/v1/ws', (req: Request, res: Response) => void this.upgrade(req, res))
     server.ws(
       '/v1/ws',
       {
@@ -144,15 +144,26 @@ export class Gateway {
     for (const conn of this.connections) if (conn.app.id === appId) conn.close(code, reason)
   }
 
-  private upgrade(req: Request, res: Response): void {
+  /**
+   * A page from an origin the app does not allow gets 403 here, so no socket is ever opened for
+   * it. The app is looked up only to answer that: an unknown or disabled app, or a store that
+   * cannot answer now, is upgraded and then closed by `open` with its close code (4003, 4004,
+   * 4500), which clients act on and an HTTP status cannot carry through a browser's WebSocket.
+   */
+  private async upgrade(req: Request, res: Response): Promise<void> {
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
     if (this.draining) return void res.status(503).send('shutting down')
     if (!protocols.includes(SUBPROTOCOL))
       return void res.status(400).send(`use the ${SUBPROTOCOL} subprotocol`)
-    res.upgrade({
-      appId: String(req.query_parameters.app ?? ''),
-      origin: req.headers.origin ?? '',
-    } satisfies UpgradeContext)
+    const appId = String(req.query_parameters.app ?? '')
+    const origin = req.headers.origin ?? ''
+    if (origin) {
+      const app = await this.deps.apps.find(appId).catch(() => null)
+      if (res.completed) return
+      if (app && !app.disabled && !AppService.originAllowed(app, origin))
+        return void res.status(403).send(`origin ${origin} is not allowed for app ${appId}`)
+    }
+    res.upgrade({ appId, origin } satisfies UpgradeContext)
   }
 
   private async open(ws: Websocket): Promise<void> {
@@ -173,6 +184,8 @@ export class Gateway {
       return ws.close(err.code === 'app_disabled' ? CLOSE.appDisabled : CLOSE.forbidden, err.message)
     }
     if (ws.closed) return
+    // Normally refused at the upgrade already; this catches an upgrade whose app lookup failed,
+    // or an origin list changed in between.
     if (!AppService.originAllowed(app, origin || undefined))
       return ws.close(CLOSE.originNotAllowed, `origin ${origin} is not allowed for app ${appId}`)
 

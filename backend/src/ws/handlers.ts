@@ -14,7 +14,7 @@ import type { TopicRelay } from '../bus/topic-relay.js'
 import { RoomfulError } from '../errors.js'
 import type { SendLimits } from '../limits/send-limits.js'
 import { readJoinBacklog } from '../messages/join-backlog.js'
-import type { MessagesService } from '../messages/messages-service.js'
+import type { Actor, MessagesService } from '../messages/messages-service.js'
 import type { PresenceWatch, RoomFeed, RoomFeeds } from '../messages/room-feed.js'
 import type { PresenceService } from '../presence/presence-service.js'
 import type { RankingService } from '../ranking/ranking-service.js'
@@ -22,7 +22,7 @@ import { RoomsService } from '../rooms/rooms-service.js'
 import { followAppFeed, unfollowAppFeed } from './app-feeds.js'
 import type { Connection } from './connection.js'
 import { reauthenticate } from './reauth.js'
-import { TokenBucket } from './token-bucket.js'
+import { TokenBuckets } from './token-bucket.js'
 
 export interface HandlerDeps {
   nodeId: string
@@ -55,20 +55,30 @@ const sender = (conn: Connection): Identity => {
   return identity
 }
 const profile = ({ id, name, avatar }: Identity) => ({ id, name, avatar })
+/** The role comes from the verified token on every request, never from the frame. */
+const actor = (identity: Identity): Actor => ({
+  ...profile(identity),
+  moderator: identity.moderator === true,
+})
 /** The page size a request asked for, capped by the app's limit. */
 const pageSize = (conn: Connection, requested: number | undefined) =>
   Math.min(requested ?? DEFAULT_HISTORY_PAGE, conn.limits.maxPageSize)
 
+/** How often idle users' send buckets are looked for. */
+const SEND_BUCKET_SWEEP_MS = 60_000
+
 export function createHandlers(deps: HandlerDeps): Handlers {
   // Sends per second are a per-user promise, so the bucket is shared by the user's sockets on
   // this node; `sendLimits` then bounds the sum over the nodes a user's sockets are spread on.
-  const sendBuckets = new Map<string, TokenBucket>()
-  const sendAllowed = (conn: Connection, userId: string): boolean => {
-    const key = `${conn.app.id}/${userId}`
-    let bucket = sendBuckets.get(key)
-    if (!bucket)
-      sendBuckets.set(key, (bucket = new TokenBucket(conn.limits.sendsPerSecond, conn.limits.sendBurst)))
-    return bucket.take()
+  // Idle users' buckets are dropped once refilled, so the map holds only recent senders.
+  const sendBuckets = new TokenBuckets(SEND_BUCKET_SWEEP_MS)
+  const sendAllowed = (conn: Connection, userId: string): boolean =>
+    sendBuckets.take(`${conn.app.id}/${userId}`, conn.limits.sendsPerSecond, conn.limits.sendBurst)
+
+  // Edits and deletes write to the log like sends, so they draw on the same allowance.
+  const changeAllowed = async (conn: Connection, userId: string) => {
+    if (!sendAllowed(conn, userId) || !(await deps.sendLimits.allowed(conn.app.id, userId, conn.limits)))
+      throw new RoomfulError('rate_limited', 'unable to change the message; too many messages')
   }
 
   return {
@@ -186,6 +196,31 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         frame.text,
         attachment,
       )
+      return { message }
+    },
+
+    async edit(conn, frame) {
+      const user = sender(conn)
+      if (frame.text.length > conn.limits.maxMessageLength)
+        throw new RoomfulError(
+          'message_too_long',
+          `unable to edit the message; the limit is ${conn.limits.maxMessageLength} characters`,
+        )
+      await changeAllowed(conn, user.id)
+      const message = await deps.messages.edit(
+        conn.app.id,
+        frame.room,
+        actor(user),
+        frame.messageId,
+        frame.text,
+      )
+      return { message }
+    },
+
+    async delete(conn, frame) {
+      const user = sender(conn)
+      await changeAllowed(conn, user.id)
+      const message = await deps.messages.delete(conn.app.id, frame.room, actor(user), frame.messageId)
       return { message }
     },
 

@@ -24,7 +24,9 @@ export async function reauthenticate(
       'bad_request',
       'unable to re-authenticate as another user; open a new connection to switch users',
     )
-  conn.identity = { ...current, expiresAt: identity.expiresAt }
+  // The fresh token's role replaces the old one: a host can grant or withdraw it this way.
+  const { moderator: _role, ...rest } = current
+  conn.identity = { ...rest, expiresAt: identity.expiresAt, ...(identity.moderator && { moderator: true }) }
   const { expiresAt: _, ...user } = conn.identity
   return { user, connectionId: conn.id, limits: conn.limits }
 }

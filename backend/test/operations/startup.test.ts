@@ -68,11 +68,31 @@ describe('start-up: configuration and failures are reported as JSON', () => {
     ])
   })
 
+  it('refuses production mode without PUBLIC_URL or TRUSTED_HOSTS, with the config report', async () => {
+    const production = { MYSQL_URL: 'mysql://db/roomful', REDIS_URL: 'redis://cache:6379' }
+    const started = Date.now()
+    const { code, lines } = await runToExit(production)
+    console.log(`production without PUBLIC_URL: exit ${code} after ${Date.now() - started} ms`)
+    expect(code).toBe(78)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatchObject({ level: 60 })
+    expect(lines[0]!.problems).toEqual([
+      'production mode needs PUBLIC_URL (the public base URL of attachment links), or TRUSTED_HOSTS (the Host values uploads may use)',
+    ])
+
+    const badHosts = await runToExit({ ...production, TRUSTED_HOSTS: 'chat.example.com, evil.test/x' })
+    expect(badHosts.code).toBe(78)
+    expect(badHosts.lines[0]!.problems).toEqual([
+      'TRUSTED_HOSTS must list host[:port] values separated by commas, got "evil.test/x"',
+    ])
+  })
+
   it.runIf(available)('logs an unreachable MySQL as one JSON line and exits 1, without a stack', async () => {
     const closed = await freePort()
     const { code, lines } = await runToExit({
       MYSQL_URL: `mysql://roomful:secret@127.0.0.1:${closed}/roomful`,
       REDIS_URL: TEST_REDIS_URL,
+      PUBLIC_URL: 'https://chat.example.com',
     })
     expect(code).toBe(1)
     const fatal = lines.at(-1)!
@@ -91,6 +111,7 @@ describe('start-up: configuration and failures are reported as JSON', () => {
       const { code, lines } = await runToExit({
         MYSQL_URL: database.url,
         REDIS_URL: `redis://127.0.0.1:${closed}`,
+        PUBLIC_URL: 'https://chat.example.com',
         LOG_LEVEL: 'warn',
       })
       expect(code).toBe(1)

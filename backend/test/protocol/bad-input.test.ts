@@ -64,11 +64,18 @@ describe('bad input gets its documented error or close, and costs nobody else an
 
   it.each([
     ['just over the app limit', TEST_LIMITS.maxFrameBytes],
+    ['64 KiB + 1', 64 * 1024 + 1],
     ['far over any limit', 200 * 1024],
   ])('closes with 1009 on an oversize frame (%s)', async (_label, size) => {
     const client = await authed('big')
     client.send(JSON.stringify({ op: 'ping', id: 'big', pad: 'x'.repeat(size) }))
     expect((await client.closed).code).toBe(1009)
+  })
+
+  it('drops a frame over the 1 MiB ceiling without a close frame (1006), as documented', async () => {
+    const client = await authed('huge')
+    client.send(JSON.stringify({ op: 'ping', id: 'huge', pad: 'x'.repeat(1024 * 1024) }))
+    expect((await client.closed).code).toBe(1006)
   })
 
   it('answers a flood with rate-limit errors and then closes it', async () => {
@@ -130,9 +137,11 @@ describe('bad input gets its documented error or close, and costs nobody else an
     }
   })
 
-  it('closes a socket from a foreign origin, and refuses CORS to it, but serves the allowed origin', async () => {
-    const foreign = await WsTestClient.connect(server.url, server.app.id, { origin: 'https://evil.example' })
-    expect((await foreign.closed).code).toBe(4005)
+  it('refuses the upgrade from a foreign origin, and CORS to it, but serves the allowed origin', async () => {
+    // 403 before any socket exists (close 4005 is left for a lookup that fails at the upgrade).
+    await expect(
+      WsTestClient.connect(server.url, server.app.id, { origin: 'https://evil.example' }),
+    ).rejects.toThrow('Unexpected server response: 403')
     const allowed = await WsTestClient.connect(server.url, server.app.id, { origin: ALLOWED_ORIGIN })
     expect((await allowed.request('auth', { token: await server.token('friend') })).error).toBeUndefined()
     await allowed.close()

@@ -37,7 +37,7 @@ describe('204 No Content on the wire', () => {
         `Origin: ${ALLOWED_ORIGIN}\r\nAccess-Control-Request-Method: POST\r\n\r\n`,
     )
     expect(header(response, 'access-control-allow-origin')).toBe(ALLOWED_ORIGIN)
-    expect(header(response, 'access-control-allow-methods')).toBe('GET, POST, OPTIONS')
+    expect(header(response, 'access-control-allow-methods')).toBe('GET, POST, PATCH, DELETE, OPTIONS')
     expect(header(response, 'content-length')).toBeUndefined()
   })
 

@@ -29,11 +29,13 @@ describe.each(await modesToTest())('strict input at the edges (%s mode)', (mode)
   afterAll(async () => server?.stop())
 
   // A valid frame of every op (the type makes a new op need one here).
-  const validFrames = (token: string): { [O in Op]: Record<string, unknown> } => ({
+  const validFrames = (token: string, messageId: string): { [O in Op]: Record<string, unknown> } => ({
     auth: { token },
     join: { room: roomId },
     leave: { room: roomId },
     send: { room: roomId, clientId: 'c1', text: 'hello' },
+    edit: { room: roomId, messageId, text: 'hello again' },
+    delete: { room: roomId, messageId },
     history: { room: roomId },
     typing: { room: roomId },
     'ranking.subscribe': {},
@@ -49,7 +51,13 @@ describe.each(await modesToTest())('strict input at the edges (%s mode)', (mode)
       const token = await server.token(`proto-${op}`)
       const client = await WsTestClient.authed(server.url, server.app.id, token)
       if (op !== 'join') await client.request('join', { room: roomId })
-      const fields = validFrames(token)[op]
+      // Edit and delete need a message of this user's to act on.
+      const own =
+        op === 'edit' || op === 'delete'
+          ? await client.request('send', { room: roomId, clientId: `own-${op}`, text: 'mine' })
+          : null
+      const ownId = (own?.result as { message: { id: string } } | undefined)?.message.id ?? 'none'
+      const fields = validFrames(token, ownId)[op]
       for (const [n, key] of PROTOTYPE_KEYS.entries()) {
         const id = `k${n}`
         client.send(withKey({ op, id, ...fields }, key))

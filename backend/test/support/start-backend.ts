@@ -43,7 +43,7 @@ export async function startBackend(
   const port = options.port ?? (await freePort())
   const demoPort = options.demoPort ?? (await freePort())
   const args = ['--enable-source-maps', MAIN, ...(options.demo ? ['--demo'] : [])]
-  const spawned = spawnCollecting(process.execPath, args, {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
     DEMO_PORT: String(demoPort),
@@ -51,7 +51,10 @@ export async function startBackend(
     LOG_LEVEL: 'warn',
     ...TEST_AUTH_ENV,
     ...options.env,
-  })
+  }
+  // Production refuses to start without one of these; a test that cares passes its own.
+  if (env.MYSQL_URL && !env.PUBLIC_URL && !env.TRUSTED_HOSTS) env.PUBLIC_URL = `http://127.0.0.1:${port}`
+  const spawned = spawnCollecting(process.execPath, args, env)
   const { child, output, exited } = spawned
   const url = `http://127.0.0.1:${port}`
   await waitUntilReady(spawned, 'backend', async () => (await fetch(`${url}/readyz`)).status === 200)

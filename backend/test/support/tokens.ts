@@ -4,10 +4,10 @@ import { SignJWT } from 'jose'
 export async function mintUserToken(
   appId: string,
   secret: string,
-  user: { sub: string; name?: string },
+  user: { sub: string; name?: string; role?: string },
   options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
 ): Promise<string> {
-  return new SignJWT({ name: user.name ?? user.sub })
+  return new SignJWT({ name: user.name ?? user.sub, ...(user.role !== undefined && { role: user.role }) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user.sub)
     .setIssuer(options.issuer ?? appId)

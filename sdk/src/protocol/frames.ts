@@ -37,6 +37,21 @@ export interface SendRequest {
   /** An image uploaded by this user to this room (REST `POST …/attachments`): sends `kind: 'image'`. */
   attachmentId?: string
 }
+/** Replace the text of your own message; the room gets an `edit` entry (protocol.md §16). */
+export interface EditRequest {
+  op: 'edit'
+  id: string
+  room: string
+  messageId: string
+  text: string
+}
+/** Delete your own message, or anyone's as a moderator: its text and attachment are erased. */
+export interface DeleteRequest {
+  op: 'delete'
+  id: string
+  room: string
+  messageId: string
+}
 export interface HistoryRequest {
   op: 'history'
   id: string
@@ -77,6 +92,8 @@ export type ClientFrame =
   | JoinRequest
   | LeaveRequest
   | SendRequest
+  | EditRequest
+  | DeleteRequest
   | HistoryRequest
   | TypingRequest
   | RankingSubscribeRequest
@@ -113,6 +130,10 @@ export interface HistoryResult {
 export interface SendResult {
   message: Message
 }
+/** The changed message in its new state (for a delete: the tombstone). */
+export interface ChangeResult {
+  message: Message
+}
 export interface RankingSubscribeResult {
   board: RankingBoard
 }
@@ -123,6 +144,8 @@ export interface ResultMap {
   join: JoinResult
   leave: EmptyResult
   send: SendResult
+  edit: ChangeResult
+  delete: ChangeResult
   history: HistoryResult
   typing: EmptyResult
   'ranking.subscribe': RankingSubscribeResult

@@ -12,6 +12,7 @@ export {
   DEFAULT_RANKING_SIZE,
   SUBPROTOCOL,
   AUTH_TIMEOUT_MS,
+  MAX_TOKEN_CHARS,
 } from './limits.js'
 export type { Limits } from './limits.js'
 export type * from './models.js'

@@ -51,5 +51,8 @@ export const DEFAULT_HISTORY_PAGE = 50
 export const DEFAULT_RANKING_SIZE = 10
 /** The WebSocket subprotocol of this version of the wire protocol. */
 export const SUBPROTOCOL = 'roomful.v1'
+/** Longest user token accepted, in characters, on the WebSocket and on every REST route:
+ * anything longer is refused before it is parsed. */
+export const MAX_TOKEN_CHARS = 8192
 /** Seconds a connection has to send its auth frame after the upgrade. */
 export const AUTH_TIMEOUT_MS = 10_000

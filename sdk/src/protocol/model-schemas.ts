@@ -84,13 +84,27 @@ const message = {
     id,
     roomId: id,
     seq: { type: 'integer', minimum: 1, description: 'Strictly increasing per room, no gaps.' },
-    kind: { type: 'string', enum: ['text', 'notice', 'image'] },
+    kind: {
+      type: 'string',
+      enum: ['text', 'notice', 'image', 'edit', 'delete'],
+      description: '`edit` and `delete` are changes to the message named by `target`, in seq order.',
+    },
     user: userProfile,
     text: { type: 'string', description: 'Empty for notices. Render as text, never as HTML.' },
     clientId: { type: ['string', 'null'], description: "The sender's idempotency key; null for notices." },
     createdAt: time,
     notice: { type: 'string', enum: ['join', 'leave'], description: 'Only on notices.' },
     attachment,
+    target: { ...id, description: 'Only on `edit` and `delete`: the id of the message changed.' },
+    editedAt: { ...time, description: 'Present once the message was edited: when it last was.' },
+    deletedAt: {
+      ...time,
+      description: 'Present on a deleted message (a tombstone: text empty, no attachment).',
+    },
+    deletedBy: {
+      type: 'string',
+      description: 'On a deleted message: who deleted it (a user id, or `admin`).',
+    },
   },
 } satisfies ModelSchema<Message>
 
@@ -130,7 +144,11 @@ export const modelSchemas = {
   Identity: {
     type: 'object',
     required: ['id', 'name', 'avatar', 'guest'],
-    properties: { ...userProfile.properties, guest: { type: 'boolean' } },
+    properties: {
+      ...userProfile.properties,
+      guest: { type: 'boolean' },
+      moderator: { type: 'boolean', enum: [true], description: 'Present (true) for a moderator of the app.' },
+    },
   } satisfies ModelSchema<Identity>,
   AuthSession: {
     type: 'object',

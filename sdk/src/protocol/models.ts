@@ -9,6 +9,9 @@ export interface UserProfile {
 export interface Identity extends UserProfile {
   /** Guests may read (lobby, ranking, history) but not send. */
   guest: boolean
+  /** Present (and true) for a moderator of the app (a host token with `role: 'moderator'`):
+   * may delete anyone's message. */
+  moderator?: true
 }
 
 export interface Room {
@@ -27,7 +30,14 @@ export interface Room {
   lastSeq: number
 }
 
-export type MessageKind = 'text' | 'notice' | 'image'
+/**
+ * `edit` and `delete` are changes to an earlier message (its id in `target`), each taking the
+ * room's next seq like any message, so they reach every client in order, live and on resume.
+ * Clients apply them to the target in place rather than showing them (docs/protocol.md §16).
+ */
+export type MessageKind = 'text' | 'notice' | 'image' | 'edit' | 'delete'
+/** The kinds a person sends and may later edit or delete. */
+export type ChangeKind = 'edit' | 'delete'
 export type NoticeKind = 'join' | 'leave'
 
 export interface Attachment {
@@ -56,6 +66,15 @@ export interface Message {
   /** For `kind: 'notice'`: what happened. */
   notice?: NoticeKind
   attachment?: Attachment
+  /** For `kind: 'edit' | 'delete'`: the id of the message changed. `user` is who changed it,
+   * `createdAt` when, and for an edit `text` is the new text. */
+  target?: string
+  /** The message was edited (its `text` is the latest); when it last was. */
+  editedAt?: string
+  /** The message was deleted: a tombstone, its text '' and its attachment gone from storage. */
+  deletedAt?: string
+  /** Who deleted it (the sender, a moderator, or `admin` for the operator's admin key). */
+  deletedBy?: string
 }
 
 export interface PresenceSnapshot {

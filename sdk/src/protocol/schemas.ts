@@ -1,4 +1,5 @@
 import type { Op } from './frames.js'
+import { MAX_TOKEN_CHARS } from './limits.js'
 import { boolean, integer, literal, object, optional, string, type Schema } from './schema.js'
 
 /** Ids of rooms, apps and users: short, URL-safe, no separators our keys use. */
@@ -15,7 +16,7 @@ export const clientFrameSchemas = {
   auth: object({
     op: literal('auth'),
     id: requestId,
-    token: optional(string({ min: 1, max: 8192 })),
+    token: optional(string({ min: 1, max: MAX_TOKEN_CHARS })),
     guest: optional(boolean()),
   }),
   join: object({
@@ -34,6 +35,14 @@ export const clientFrameSchemas = {
     text: string({ min: 0, max: 1_000_000 }),
     attachmentId: optional(idSchema),
   }),
+  edit: object({
+    op: literal('edit'),
+    id: requestId,
+    room: idSchema,
+    messageId: idSchema,
+    text: string({ min: 0, max: 1_000_000 }),
+  }),
+  delete: object({ op: literal('delete'), id: requestId, room: idSchema, messageId: idSchema }),
   history: object({
     op: literal('history'),
     id: requestId,
@@ -60,6 +69,7 @@ export const bodySchemas = {
   signup: object({ email, password: string({ min: 8, max: 256 }), displayName }),
   login: object({ email, password: string({ min: 1, max: 256 }) }),
   refresh: object({ refreshToken: string({ min: 16, max: 256 }) }),
+  editMessage: object({ text: string({ min: 0, max: 1_000_000 }) }),
   createRoom: object({
     name: string({ min: 1, max: 80, trim: true }),
     topic: optional(string({ min: 0, max: 280, trim: true })),

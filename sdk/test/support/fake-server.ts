@@ -118,6 +118,31 @@ export async function startFakeServer(): Promise<FakeServer> {
     return m
   }
 
+  /** The server's change rule in small: the sender edits or deletes; a new log entry says so. */
+  const change = (
+    room: string,
+    id: string,
+    user: UserProfile,
+    kind: 'edit' | 'delete',
+    text: string,
+  ): HookReply => {
+    const r = roomOf(room)
+    const i = r.log.findIndex((m) => m.id === id && m.deletedAt === undefined)
+    const target = r.log[i]
+    if (!target) return { error: { code: 'not_found', message: 'no such message' } }
+    if (target.user.id !== user.id) return { error: { code: 'forbidden', message: 'not yours' } }
+    const entry = { ...store(room, text, user, null), kind, target: id }
+    r.log[entry.seq - 1] = entry
+    const at = entry.createdAt
+    const next: Message =
+      kind === 'edit'
+        ? { ...target, text, editedAt: at }
+        : { ...target, text: '', deletedAt: at, deletedBy: user.id }
+    r.log[i] = next
+    publish(room, { type: 'message', room, message: entry })
+    return { result: { message: next } }
+  }
+
   const publish = (room: string, event: ServerEvent) => {
     for (const c of conns) if (c.rooms.has(room)) c.push(event)
   }
@@ -187,6 +212,12 @@ export async function startFakeServer(): Promise<FakeServer> {
       const m = store(f.room, f.text, conn.user!, f.clientId)
       publish(f.room, { type: 'message', room: f.room, message: m })
       return { result: { message: m } }
+    },
+    edit(f, conn) {
+      return change(f.room, f.messageId, conn.user!, 'edit', f.text)
+    },
+    delete(f, conn) {
+      return change(f.room, f.messageId, conn.user!, 'delete', '')
     },
     history(f) {
       const r = roomOf(f.room)

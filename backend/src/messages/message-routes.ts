@@ -1,0 +1,89 @@
+import { bodySchemas, modelSchemas as models } from '@roomful/sdk/protocol'
+import { RoomfulError } from '../errors.js'
+import { idParam, jsonBody, roomIdParam } from '../http/request-parts.js'
+import { adminRoute, appRoute, type Route } from '../http/route.js'
+import type { VerifiedIdentity } from '../auth/tokens.js'
+import { ADMIN_ACTOR, type Actor, type MessagesService } from './messages-service.js'
+
+export interface MessageRouteDeps {
+  messages: MessagesService
+}
+
+const messageIdParam = idParam('The message id.', 'not_found')
+const changed = { description: 'The message in its new state.', schema: models.Message }
+const refusals = {
+  forbidden: 'the message is not yours (and, for a delete, you are not a moderator)',
+  not_found: 'no such message in this room, or it was already deleted (also for a notice or a change entry)',
+}
+
+/** The role is read from the verified token, as on the socket. */
+const actor = ({ id, name, avatar, moderator }: VerifiedIdentity): Actor => ({
+  id,
+  name,
+  avatar,
+  moderator: moderator === true,
+})
+
+/** Editing and deleting messages over REST; the same rules and entries as the socket ops. */
+export const messageRoutes: Route<MessageRouteDeps>[] = [
+  appRoute({
+    method: 'patch',
+    path: '/rooms/:roomId/messages/:messageId',
+    operationId: 'editMessage',
+    tag: 'messages',
+    summary: 'Replace the text of your own message',
+    description:
+      'The room gets an `edit` entry with the next seq (protocol.md §16); members see it live and on resume.',
+    access: 'user',
+    params: { roomId: roomIdParam, messageId: messageIdParam },
+    body: jsonBody(bodySchemas.editMessage),
+    status: 200,
+    response: changed,
+    errors: {
+      ...refusals,
+      message_too_long: "the new text is longer than the app's maxMessageLength",
+      bad_request: 'the new text is blank and the message has no attachment',
+    },
+    handle: async ({ app, identity, params, body }, { messages }) => {
+      if (body.text.length > app.effectiveLimits.maxMessageLength)
+        throw new RoomfulError(
+          'message_too_long',
+          `unable to edit the message; the limit is ${app.effectiveLimits.maxMessageLength} characters`,
+        )
+      return messages.edit(app.id, params.roomId, actor(identity), params.messageId, body.text)
+    },
+  }),
+  appRoute({
+    method: 'delete',
+    path: '/rooms/:roomId/messages/:messageId',
+    operationId: 'deleteMessage',
+    tag: 'messages',
+    summary: 'Delete your own message, or anyone’s as a moderator',
+    description:
+      'Its text and attachment are erased from storage; history shows a tombstone. The room gets a `delete` entry with the next seq.',
+    access: 'user',
+    params: { roomId: roomIdParam, messageId: messageIdParam },
+    status: 200,
+    response: { ...changed, description: 'The tombstone.' },
+    errors: refusals,
+    handle: async ({ app, identity, params }, { messages }) =>
+      messages.delete(app.id, params.roomId, actor(identity), params.messageId),
+  }),
+  adminRoute({
+    method: 'delete',
+    path: '/apps/:appId/rooms/:roomId/messages/:messageId',
+    operationId: 'adminDeleteMessage',
+    tag: 'admin',
+    summary: 'Delete any message of an app (as `deletedBy: "admin"`)',
+    params: {
+      appId: idParam('The app id.', 'app_not_found'),
+      roomId: roomIdParam,
+      messageId: messageIdParam,
+    },
+    status: 200,
+    response: { ...changed, description: 'The tombstone.' },
+    errors: { not_found: refusals.not_found },
+    handle: async ({ params }, { messages }) =>
+      messages.delete(params.appId, params.roomId, ADMIN_ACTOR, params.messageId),
+  }),
+]
