@@ -1,4 +1,4 @@
-import { answeredBackoff, backoff, online, type BackoffOptions } from './backoff.js'
+import { answeredBackoff, backoff, laggingDelay, online, type BackoffOptions } from './backoff.js'
 import { createEmitter, type Unsubscribe } from './emitter.js'
 import { RoomfulError, fromWire } from './errors.js'
 import { nextId } from './ids.js'
@@ -82,8 +82,6 @@ export interface Connection {
 }
 
 const noop = () => {}
-/** Largest delay before reconnecting after a 4103 (lagging) close, in milliseconds. */
-const LAGGING_JITTER_MS = 50
 
 export function createConnection(opts: ConnectionOptions): Connection {
   const events = createEmitter<{ state: StateChange; event: ServerEvent }>()
@@ -164,10 +162,8 @@ export function createConnection(opts: ConnectionOptions): Connection {
         await online()
         if (mine === generation && state === 'reconnecting') open()
       },
-      // 4103: the server is fine, this socket only fell behind; resuming at once loses nothing.
-      // A little jitter keeps a node's lagging sockets from all reconnecting in the same tick.
       code === CLOSE.lagging
-        ? Math.random() * LAGGING_JITTER_MS
+        ? laggingDelay()
         : (answered ? answeredBackoff : backoff)(attempt++, opts.backoff),
     )
   }
