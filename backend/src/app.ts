@@ -198,7 +198,14 @@ export function createApp(deps: {
     sendLimits: new SendLimits(drivers.limiter, limiterError),
   }
   const gateway = new Gateway(
-    { ...handlerDeps, apps, log, metrics, tokenRefreshWindowMs: config.tokenRefreshWindowMs },
+    {
+      ...handlerDeps,
+      apps,
+      log,
+      metrics,
+      tokenRefreshWindowMs: config.tokenRefreshWindowMs,
+      lag: { limitBytes: config.wsLagLimitBytes, cutMs: config.wsLagCutMs },
+    },
     createHandlers(handlerDeps),
   )
   gateway.mount(server)

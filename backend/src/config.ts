@@ -67,6 +67,12 @@ export interface Config {
   hashConcurrency: number
   hashQueueDepth: number
   hashPerAddress: number
+  /** Bytes a socket may have waiting unsent (uWS backpressure), and not shrinking, before it is
+   * closed with 4103. */
+  wsLagLimitBytes: number
+  /** How long a lagging socket gets to drain under half that limit before it is cut without a
+   * close frame. */
+  wsLagCutMs: number
 }
 
 export class ConfigError extends Error {
@@ -205,6 +211,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     hashConcurrency: int('HASH_CONCURRENCY', 1, 1, 64),
     hashQueueDepth: int('HASH_QUEUE_DEPTH', 4, 0, 10_000),
     hashPerAddress: int('HASH_PER_ADDRESS', 1, 1, 10_000),
+    wsLagLimitBytes: int('WS_LAG_LIMIT_BYTES', 1024 * 1024, 64 * 1024, 16 * 1024 * 1024),
+    wsLagCutMs: int('WS_LAG_CUT_MS', 3_000, 100, 60_000),
   }
   if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port)
     problems.push('METRICS_PORT must differ from PORT: metrics are never served on the public port')

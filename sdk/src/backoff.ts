@@ -6,6 +6,16 @@
  */
 export const ANSWERED_MAX_MS = 1_000
 
+/**
+ * The longest wait before reconnecting after close 4103 (lagging): the server is fine, only that
+ * socket fell behind. A little jitter keeps a node's lagging sockets from all coming back in
+ * the same tick.
+ */
+export const LAGGING_MAX_MS = 50
+
+/** The delay before reconnecting after 4103: somewhere in `[0, LAGGING_MAX_MS)`. */
+export const laggingDelay = (random = Math.random) => random() * LAGGING_MAX_MS
+
 /** Reconnect delay bounds, in milliseconds. */
 export interface BackoffOptions {
   /** Smallest delay (default 500). */

@@ -1,4 +1,4 @@
-import { answeredBackoff, backoff, online, type BackoffOptions } from './backoff.js'
+import { answeredBackoff, backoff, laggingDelay, online, type BackoffOptions } from './backoff.js'
 import { createEmitter, type Unsubscribe } from './emitter.js'
 import { RoomfulError, fromWire } from './errors.js'
 import { nextId } from './ids.js'
@@ -162,7 +162,9 @@ export function createConnection(opts: ConnectionOptions): Connection {
         await online()
         if (mine === generation && state === 'reconnecting') open()
       },
-      (answered ? answeredBackoff : backoff)(attempt++, opts.backoff),
+      code === CLOSE.lagging
+        ? laggingDelay()
+        : (answered ? answeredBackoff : backoff)(attempt++, opts.backoff),
     )
   }
 

@@ -67,6 +67,25 @@ describe('connection state machine', () => {
     await server.until(() => server.authCount === 4 && client!.state === 'connected')
   })
 
+  it('reconnects at once after 4103 (lagging), where other reconnect codes wait out a backoff', async () => {
+    // Backoff after a server's answer is at least 250 ms with these options; 4103 skips it.
+    client = connectTo(server, { backoff: { min: 5_000, max: 20_000 } })
+    client.connect()
+    await reach(client, 'connected')
+    const reconnectAfter = async (code: number) => {
+      const before = server.authCount
+      const started = performance.now()
+      server.last!.close(code, 'test')
+      await server.until(() => server.authCount === before + 1 && client!.state === 'connected')
+      return performance.now() - started
+    }
+    const lagging = await reconnectAfter(CLOSE.lagging)
+    const flood = await reconnectAfter(CLOSE.flood)
+    expect(flood).toBeGreaterThanOrEqual(250)
+    expect(lagging).toBeLessThan(flood)
+    expect(lagging).toBeLessThan(250)
+  })
+
   it('stops instead of reconnecting when the server refused a binary frame with 1003', async () => {
     client = connectTo(server)
     const changes: StateChange[] = []

@@ -49,6 +49,8 @@ export class Metrics implements JobQueueRegistry {
   readonly storeErrors: Counter<'store'>
   /** Webhook events lost because deliveries could not be stored as fast as they came. */
   readonly webhookEventsDropped: Counter
+  /** Sockets closed for falling behind: `closed` got the 4103 close frame, `cut` could not take it. */
+  readonly laggingSockets: Counter<'outcome'>
   private readonly sendsAcked: Counter
   private readonly sendsRefused: Counter<'code'>
   private readonly ackSeconds: Histogram
@@ -154,6 +156,12 @@ export class Metrics implements JobQueueRegistry {
     this.webhookEventsDropped = new Counter({
       name: 'roomful_webhook_events_dropped_total',
       help: 'Webhook events lost because their deliveries could not be stored as fast as they came.',
+      registers,
+    })
+    this.laggingSockets = new Counter({
+      name: 'roomful_ws_lagging_closes_total',
+      help: 'Sockets closed for falling behind (4103 sent: closed; no room even for that: cut).',
+      labelNames: ['outcome'],
       registers,
     })
     const storeErrors = this.storeErrors

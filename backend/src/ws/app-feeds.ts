@@ -21,7 +21,7 @@ export async function followAppFeed(deps: AppFeedDeps, conn: Connection, feed: A
   const observe = feed === 'ranking' ? (payload: string) => deps.ranking.remember(appId, payload) : undefined
   await deps.relay.attach(FEEDS[feed].channel(appId), FEEDS[feed].topic(appId), observe)
   conn.appFeeds.add(feed)
-  conn.socket.subscribe(FEEDS[feed].topic(appId))
+  conn.subscribe(FEEDS[feed].topic(appId))
 }
 
 export function unfollowAppFeed(deps: AppFeedDeps, conn: Connection, feed: AppFeed): void {

@@ -21,6 +21,10 @@ export class Connection {
   readonly appFeeds = new Set<AppFeed>()
   strikes = 0
   closed = false
+  /** When the socket passed the unsent-bytes limit (see lag-watch.ts); null while it keeps up. */
+  laggingSince: number | null = null
+  /** Unsent bytes at the last lag sweep. */
+  lastBuffered = 0
   authTimer: NodeJS.Timeout | null = null
   readonly frames: TokenBucket
 
@@ -52,7 +56,7 @@ export class Connection {
   }
 
   raw(frame: string): void {
-    if (this.closed) return
+    if (this.closed || this.laggingSince !== null) return
     this.socket.send(frame)
     this.sent.inc()
   }
@@ -61,5 +65,26 @@ export class Connection {
     if (this.closed) return
     this.closed = true
     this.socket.close(code, reason)
+  }
+
+  /** Subscribes to a uWS topic, unless the socket fell behind (see `stopFeeds`). */
+  subscribe(topic: string): void {
+    if (this.laggingSince === null) this.socket.subscribe(topic)
+  }
+
+  /**
+   * The socket fell behind: nothing more is written to it (no topic, no reply) until it is
+   * closed, so what it already holds ends at a frame it will read in order.
+   */
+  stopFeeds(now: number): void {
+    this.laggingSince = now
+    for (const topic of this.socket.topics) this.socket.unsubscribe(topic)
+  }
+
+  /** Closes at once without a close frame, for a socket that cannot take even that. */
+  cut(): void {
+    if (this.closed) return
+    this.closed = true
+    this.socket.destroy()
   }
 }

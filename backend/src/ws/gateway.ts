@@ -15,12 +15,21 @@ import type { Metrics, SocketCensus } from '../metrics/metrics.js'
 import { unfollowAppFeed } from './app-feeds.js'
 import { Connection } from './connection.js'
 import { leaveRoomLocally, NO_REPLY, type HandlerDeps, type Handlers } from './handlers.js'
+import { LagWatch, type LagLimits } from './lag-watch.js'
 
 /**
  * uWS drops a socket whose frame exceeds this without a close frame (the client sees 1006), so
  * it is set well above any per-app limit and the limit itself is enforced here, with 1009.
  */
 export const MAX_FRAME_CEILING = 1024 * 1024
+
+/**
+ * uWS silently skips a socket whose unsent bytes pass `maxBackpressure` (publishes and sends
+ * alike, the close frame too). The lag watch stops feeding a socket within one sweep of it
+ * passing `WS_LAG_LIMIT_BYTES` (16 MiB at most), so this ceiling leaves room for what a busy
+ * room adds in that sweep plus the close frame: uWS never drops before the client is told.
+ */
+export const MAX_BACKPRESSURE_CEILING = 256 * 1024 * 1024
 
 /** Close codes that follow an error reply, for errors that make the connection useless. */
 const CLOSE_AFTER: Partial<Record<ErrorCode, number>> = {
@@ -51,6 +60,7 @@ export class Gateway {
   /** Per authenticated connection, the timer that closes it once its token's refresh window ends. */
   private readonly expiryTimers = new Map<Connection, NodeJS.Timeout>()
   private appSweep: NodeJS.Timeout | undefined
+  private readonly lagWatch: LagWatch
   draining = false
 
   constructor(
@@ -59,9 +69,14 @@ export class Gateway {
       log: Logger
       metrics: Metrics
       tokenRefreshWindowMs: number
+      lag: LagLimits
     },
     private readonly handlers: Handlers,
-  ) {}
+  ) {
+    this.lagWatch = new LagWatch(this.connections, deps.lag, (outcome) =>
+      deps.metrics.laggingSockets.inc({ outcome }),
+    )
+  }
 
   get size(): number {
     return this.connections.size
@@ -87,6 +102,7 @@ export class Gateway {
     // socket's app up again now and then, and close those of apps disabled or deleted since.
     this.appSweep = setInterval(() => void this.sweepApps(), APP_SWEEP_MS)
     this.appSweep.unref()
+    this.lagWatch.start()
     server.upgrade('/v1/ws', (req: Request, res: Response) => void this.upgrade(req, res))
     server.ws(
       '/v1/ws',
@@ -94,7 +110,7 @@ export class Gateway {
         message_type: 'String',
         max_payload_length: MAX_FRAME_CEILING,
         idle_timeout: 60,
-        max_backpressure: 1024 * 1024,
+        max_backpressure: MAX_BACKPRESSURE_CEILING,
       },
       (ws: Websocket) => void this.open(ws),
     )
@@ -110,6 +126,7 @@ export class Gateway {
   closeAll(): void {
     this.draining = true
     clearInterval(this.appSweep)
+    this.lagWatch.stop()
     for (const conn of this.connections) conn.close(CLOSE.goingAway, 'server shutting down')
   }
 
@@ -184,7 +201,8 @@ export class Gateway {
 
   private async onFrame(conn: Connection, raw: string, binary: boolean): Promise<void> {
     this.deps.metrics.framesReceived.inc()
-    if (conn.closed) return
+    // A lagging socket is about to be told to reconnect; its requests will be made again then.
+    if (conn.closed || conn.laggingSince !== null) return
     // The protocol is JSON text. A binary frame is a client that speaks something else: it is
     // refused as such rather than decoded as if it were text.
     if (binary) return conn.close(CLOSE.unsupportedData, 'binary frames are not supported; send JSON text')

@@ -144,7 +144,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         const room = RoomsService.toRoom({ ...record, lastSeq }, presence.total)
         backlog.goLive(() => {
           conn.rooms.set(frame.room, joined)
-          conn.socket.subscribe(joined.topic)
+          conn.subscribe(joined.topic)
           conn.reply(frame.id, { room, messages, replay, hasMore, presence } satisfies JoinResult)
           for (const delta of missedPresence.since()) conn.raw(delta)
         })

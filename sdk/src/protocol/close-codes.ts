@@ -24,6 +24,11 @@ export const CLOSE = {
   tokenExpired: 4100,
   flood: 4101,
   tooManyConnections: 4102,
+  /**
+   * The socket fell behind: more than the server's buffer limit waited unsent for it, so live
+   * frames stopped. Reconnect at once and resume each room with `sinceSeq`.
+   */
+  lagging: 4103,
 } as const
 
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE]
