@@ -31,6 +31,18 @@ function loggedAt(output: string, prefix: string, fields: Record<string, string>
   return null
 }
 
+/** The lines of a node's output an operator's log pipeline could not parse as JSON. */
+function notJson(output: string): string[] {
+  return output.split('\n').filter((line) => {
+    if (line.trim() === '') return false
+    try {
+      return typeof JSON.parse(line) !== 'object'
+    } catch {
+      return true
+    }
+  })
+}
+
 describe.runIf(available)('degraded, not down', () => {
   const cleanups: Array<() => Promise<void>> = []
   afterAll(async () => {
@@ -80,6 +92,7 @@ describe.runIf(available)('degraded, not down', () => {
       10_000,
       50,
     )
+    expect(notJson(node!.output()), 'log lines that are not JSON').toEqual([])
   }, 90_000)
 
   it('turns /readyz non-200 within 100 ms of the prober finding MySQL partitioned, answering from cache', async () => {
@@ -157,5 +170,6 @@ describe.runIf(available)('degraded, not down', () => {
         `the leave notice made while it was away stored ${Date.now() - restoredAt} ms after`,
     )
     expect(leaves).toHaveLength(1)
+    expect(notJson(node!.output()), 'log lines that are not JSON').toEqual([])
   }, 90_000)
 })
