@@ -34,18 +34,20 @@ export interface BackoffOptions {
  * backoff(10, { min: 100, max: 5000 }) // somewhere in 100..5000 ms
  * backoff(10) // somewhere in 500..2000 ms: the default ceiling
  */
-/** The backoff after a retryable answer from a live server: capped at `ANSWERED_MAX_MS`. */
-export function answeredBackoff(attempt: number, options: BackoffOptions = {}, random = Math.random) {
-  const min = Math.min(options.min ?? 250, ANSWERED_MAX_MS / 4)
-  return backoff(attempt, { min, max: Math.min(options.max ?? ANSWERED_MAX_MS, ANSWERED_MAX_MS) }, random)
-}
-
 export function backoff(
   attempt: number,
   { min = 500, max = 2_000 }: BackoffOptions = {},
   random = Math.random,
 ) {
   return Math.min(max, min + random() * Math.min(max, min * 2 ** Math.min(attempt, 30)))
+}
+
+/** The backoff after a retryable answer from a live server: the options, held under
+ * `ANSWERED_MAX_MS` (and its quarter for the minimum). */
+export function answeredBackoff(attempt: number, options: BackoffOptions = {}, random = Math.random) {
+  const under = (value: number | undefined, ceiling: number) => Math.min(value ?? ceiling, ceiling)
+  const max = under(options.max, ANSWERED_MAX_MS)
+  return backoff(attempt, { min: under(options.min, ANSWERED_MAX_MS / 4), max }, random)
 }
 
 const g = globalThis as {

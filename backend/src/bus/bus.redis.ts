@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { onReadyAfterLoss } from '../storage/redis-retry.js'
 import type { Bus } from './bus.js'
 
 export interface RedisBusOptions {
@@ -67,15 +68,8 @@ export class RedisBus implements Bus {
   }
 
   onReconnect(listener: () => void): void {
-    for (const connection of [this.publisher, this.subscriber]) {
-      let lost = false
-      connection.on('close', () => (lost = true))
-      connection.on('ready', () => {
-        if (!lost) return
-        lost = false
-        listener()
-      })
-    }
+    onReadyAfterLoss(this.publisher, listener)
+    onReadyAfterLoss(this.subscriber, listener)
   }
 
   async subscribe(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>> {

@@ -1,5 +1,4 @@
 import { bodySchemas, modelSchemas as models } from '@roomful/sdk/protocol'
-import { RoomfulError } from '../errors.js'
 import { idParam, jsonBody, roomIdParam } from '../http/request-parts.js'
 import { adminRoute, appRoute, type Route } from '../http/route.js'
 import type { VerifiedIdentity } from '../auth/tokens.js'
@@ -44,14 +43,15 @@ export const messageRoutes: Route<MessageRouteDeps>[] = [
       message_too_long: "the new text is longer than the app's maxMessageLength",
       bad_request: 'the new text is blank and the message has no attachment',
     },
-    handle: async ({ app, identity, params, body }, { messages }) => {
-      if (body.text.length > app.effectiveLimits.maxMessageLength)
-        throw new RoomfulError(
-          'message_too_long',
-          `unable to edit the message; the limit is ${app.effectiveLimits.maxMessageLength} characters`,
-        )
-      return messages.edit(app.id, params.roomId, actor(identity), params.messageId, body.text)
-    },
+    handle: async ({ app, identity, params, body }, { messages }) =>
+      messages.edit(
+        app.id,
+        params.roomId,
+        actor(identity),
+        params.messageId,
+        body.text,
+        app.effectiveLimits.maxMessageLength,
+      ),
   }),
   appRoute({
     method: 'delete',

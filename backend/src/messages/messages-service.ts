@@ -72,7 +72,19 @@ export class MessagesService {
    * Replaces the text of `actor`'s own message (nobody edits another's, moderators included).
    * Resolves with the message in its new state, after the change's entry is committed.
    */
-  edit(appId: string, roomId: string, actor: Actor, messageId: string, text: string): Promise<Message> {
+  edit(
+    appId: string,
+    roomId: string,
+    actor: Actor,
+    messageId: string,
+    text: string,
+    maxLength: number,
+  ): Promise<Message> {
+    if (text.length > maxLength)
+      throw new RoomfulError(
+        'message_too_long',
+        `unable to edit the message; the limit is ${maxLength} characters`,
+      )
     return this.change(appId, roomId, actor, messageId, 'edit', text, (target) => {
       if (actor.admin || target.user.id !== actor.id)
         throw new RoomfulError('forbidden', 'unable to edit the message; only its sender may')

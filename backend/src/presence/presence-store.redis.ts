@@ -1,5 +1,6 @@
 import type { PresenceSnapshot, UserProfile } from '@roomful/sdk/protocol'
 import type { ChainableCommander, Redis } from 'ioredis'
+import { onReadyAfterLoss } from '../storage/redis-retry.js'
 import { loadLua } from './lua.js'
 import { byRank } from './presence-store.memory.js'
 import type {
@@ -213,13 +214,7 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   onReconnect(listener: () => void): void {
-    let lost = false
-    this.redis.on('close', () => (lost = true))
-    this.redis.on('ready', () => {
-      if (!lost) return
-      lost = false
-      listener()
-    })
+    onReadyAfterLoss(this.redis, listener)
   }
 
   async reapDeadNodes(selfId: string): Promise<PresenceChange[]> {

@@ -187,29 +187,35 @@ export const migrations: Migration[] = [
 
 /** `ALTER TABLE … ADD KEY` that can run twice, looked up first like `addColumn`. */
 function addIndex(table: string, index: string, columns: string): string[] {
-  return [
-    `SET @roomful_ddl = (SELECT IF(COUNT(*) = 0,
-      'ALTER TABLE ${table} ADD KEY ${index} ${columns}', 'DO 0')
-      FROM information_schema.statistics
-      WHERE table_schema = DATABASE() AND table_name = '${table}' AND index_name = '${index}')`,
-    'PREPARE roomful_ddl FROM @roomful_ddl',
-    'EXECUTE roomful_ddl',
-    'DEALLOCATE PREPARE roomful_ddl',
-  ]
+  return unlessPresent(
+    `ALTER TABLE ${table} ADD KEY ${index} ${columns}`,
+    'statistics',
+    table,
+    `index_name = '${index}'`,
+  )
 }
 
 /**
  * `ALTER TABLE … ADD COLUMN` that can run twice. MariaDB has `ADD COLUMN IF NOT EXISTS` but
- * MySQL 8.0 does not, so the column is looked up first and the ALTER prepared only when it is
- * missing (migrate.ts runs a migration's statements on one connection, so the session variable
- * carries over).
+ * MySQL 8.0 does not, so the column is looked up first.
  */
 function addColumn(table: string, column: string, definition: string): string[] {
+  return unlessPresent(
+    `ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`,
+    'columns',
+    table,
+    `column_name = '${column}'`,
+  )
+}
+
+/** `ddl`, prepared only when `information_schema.<view>` has no row of `table` matching
+ * `match` (migrate.ts runs a migration's statements on one connection, so the session
+ * variable carries over). */
+function unlessPresent(ddl: string, view: 'columns' | 'statistics', table: string, match: string): string[] {
   return [
-    `SET @roomful_ddl = (SELECT IF(COUNT(*) = 0,
-      'ALTER TABLE ${table} ADD COLUMN ${column} ${definition}', 'DO 0')
-      FROM information_schema.columns
-      WHERE table_schema = DATABASE() AND table_name = '${table}' AND column_name = '${column}')`,
+    `SET @roomful_ddl = (SELECT IF(COUNT(*) = 0, '${ddl}', 'DO 0')
+      FROM information_schema.${view}
+      WHERE table_schema = DATABASE() AND table_name = '${table}' AND ${match})`,
     'PREPARE roomful_ddl FROM @roomful_ddl',
     'EXECUTE roomful_ddl',
     'DEALLOCATE PREPARE roomful_ddl',

@@ -72,13 +72,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   // this node; `sendLimits` then bounds the sum over the nodes a user's sockets are spread on.
   // Idle users' buckets are dropped once refilled, so the map holds only recent senders.
   const sendBuckets = new TokenBuckets(SEND_BUCKET_SWEEP_MS)
-  const sendAllowed = (conn: Connection, userId: string): boolean =>
-    sendBuckets.take(`${conn.app.id}/${userId}`, conn.limits.sendsPerSecond, conn.limits.sendBurst)
-
   // Edits and deletes write to the log like sends, so they draw on the same allowance.
-  const changeAllowed = async (conn: Connection, userId: string) => {
-    if (!sendAllowed(conn, userId) || !(await deps.sendLimits.allowed(conn.app.id, userId, conn.limits)))
-      throw new RoomfulError('rate_limited', 'unable to change the message; too many messages')
+  const spendSend = async (conn: Connection, userId: string, what: string): Promise<void> => {
+    const { sendsPerSecond, sendBurst } = conn.limits
+    if (
+      !sendBuckets.take(`${conn.app.id}/${userId}`, sendsPerSecond, sendBurst) ||
+      !(await deps.sendLimits.allowed(conn.app.id, userId, conn.limits))
+    )
+      throw new RoomfulError('rate_limited', `unable to ${what}; too many messages`)
   }
 
   return {
@@ -127,7 +128,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         feed = await deps.feeds.attach(appId, frame.room)
         const joined = feed
         if (!user.guest) await deps.presence.join(appId, frame.room, conn.id, profile(user))
-        const missedPresence = (presenceWatch = joined.watchPresence())
+        const missedPresence = joined.watchPresence()
+        presenceWatch = missedPresence
         const presence = await deps.presence.snapshot(appId, frame.room)
         const backlog = await readJoinBacklog(deps.messages, joined, {
           appId,
@@ -182,8 +184,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         )
       if (frame.text.trim() === '' && frame.attachmentId === undefined)
         throw new RoomfulError('bad_request', 'unable to send; the text is blank')
-      if (!sendAllowed(conn, user.id) || !(await deps.sendLimits.allowed(conn.app.id, user.id, conn.limits)))
-        throw new RoomfulError('rate_limited', 'unable to send; too many messages')
+      await spendSend(conn, user.id, 'send')
       const attachment =
         frame.attachmentId === undefined
           ? undefined
@@ -201,25 +202,21 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     async edit(conn, frame) {
       const user = sender(conn)
-      if (frame.text.length > conn.limits.maxMessageLength)
-        throw new RoomfulError(
-          'message_too_long',
-          `unable to edit the message; the limit is ${conn.limits.maxMessageLength} characters`,
-        )
-      await changeAllowed(conn, user.id)
+      await spendSend(conn, user.id, 'change the message')
       const message = await deps.messages.edit(
         conn.app.id,
         frame.room,
         actor(user),
         frame.messageId,
         frame.text,
+        conn.limits.maxMessageLength,
       )
       return { message }
     },
 
     async delete(conn, frame) {
       const user = sender(conn)
-      await changeAllowed(conn, user.id)
+      await spendSend(conn, user.id, 'change the message')
       const message = await deps.messages.delete(conn.app.id, frame.room, actor(user), frame.messageId)
       return { message }
     },

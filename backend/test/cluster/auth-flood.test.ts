@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { residentBytes } from '../support/processes.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_LIMITS, type SendResult } from '@roomful/sdk/protocol'
 import { readConfig } from '../../src/config.js'
@@ -22,10 +22,7 @@ const LIMITS_ENV = {
 }
 const FLOOD = 200
 
-const rssMb = (pid: number) => {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
-  return Number(kb) / 1024
-}
+const rssMb = (pid: number) => residentBytes(pid) / (1024 * 1024)
 
 describe.runIf(available)('account endpoints and sends under a flood (production, two nodes)', () => {
   let cluster: Cluster

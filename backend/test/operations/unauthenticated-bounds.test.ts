@@ -1,5 +1,4 @@
 import { request } from 'node:http'
-import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SUBPROTOCOL } from '@roomful/sdk/protocol'
 import { createAppWithCli } from '../support/admin-cli.js'
@@ -10,6 +9,7 @@ import {
   TEST_REDIS_URL,
   uniquePrefix,
 } from '../support/services.js'
+import { residentBytes } from '../support/processes.js'
 import { startBackend, type BackendProcess } from '../support/start-backend.js'
 import { exchange } from '../support/strict-http.js'
 import { mintUserToken } from '../support/tokens.js'
@@ -26,12 +26,7 @@ const available = await servicesAvailable()
 const GOOD_ORIGIN = 'https://good.example'
 const MB = 1024 * 1024
 
-async function rssBytes(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]
-  if (!kb) throw new Error(`no VmRSS in /proc/${pid}/status`)
-  return Number(kb) * 1024
-}
+const rssBytes = async (pid: number) => residentBytes(pid)
 
 /** The lowest of a few readings a second apart: a baseline that a passing spike (a pool
  * filling, a GC not yet returning pages) cannot inflate, which would make any growth look small. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { spawn, type ChildProcess } from 'node:child_process'
 
 export interface Spawned {
@@ -38,4 +39,11 @@ export async function waitUntilReady(
     }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+}
+
+/** A process's resident set (VmRSS) in bytes, read from /proc. */
+export function residentBytes(pid: number): number {
+  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+  if (!kb) throw new Error(`no VmRSS in /proc/${pid}/status`)
+  return Number(kb) * 1024
 }
