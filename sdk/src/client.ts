@@ -14,6 +14,7 @@ import type { AuthSession, Page, RankingBoard, Room as RoomInfo, Identity } from
 import type { Ranking } from './ranking.js'
 import { createRest } from './rest.js'
 import { createRoom, type Room } from './room.js'
+import { createRoomModeration, type RoomModeration } from './room-moderation.js'
 import type { RoomOptions } from './room-log.js'
 import type { LobbyEvent, Rooms } from './rooms.js'
 
@@ -67,6 +68,8 @@ export interface Client {
   readonly auth: Auth
   readonly rooms: Rooms
   readonly ranking: Ranking
+  /** Moderators' tools: room settings, room deletion, reports. */
+  readonly moderation: RoomModeration
   /**
    * The room with this id (the same object each time). Nothing is sent until `join()`.
    *
@@ -136,7 +139,7 @@ export function createClient(options: ClientOptions): Client {
     if (e.type === 'ranking') ranking.push(e.board)
     else if (e.type === 'room.created' || e.type === 'occupancy') lobby.push(e)
     else if (e.type === 'error') events.emit('error', e.error)
-    else rooms.get(e.room)?.handle(e)
+    else rooms.get(typeof e.room === 'string' ? e.room : e.room.id)?.handle(e)
   })
 
   const room = (id: string) => {
@@ -174,6 +177,7 @@ export function createClient(options: ClientOptions): Client {
       watch: lobby.subscribe,
     },
     ranking: { subscribe: ranking.subscribe },
+    moderation: createRoomModeration(conn),
     room,
     on: events.on,
     connect: conn.connect,

@@ -281,7 +281,11 @@ export function createRoom(
       if (!wanted) return
       if (e.type === 'message') log.add([e.message])
       else if (e.type === 'presence') presence.delta(e, status === 'joined')
-      else if (status !== 'joined') return
+      else if (e.type === 'room.updated') events.emit('settings', (info = e.room))
+      else if (e.type === 'room.deleted') {
+        fail(new RoomfulError('room_not_found', 'the room was deleted'))
+        events.emit('deleted', undefined)
+      } else if (status !== 'joined') return
       else if (e.type === 'typing' && e.user.id !== conn.user?.id) events.emit('typing', { user: e.user })
     },
   }
