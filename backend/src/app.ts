@@ -29,7 +29,12 @@ import { NodeLiveness } from './presence/node-liveness.js'
 import { PresenceHealer } from './presence/presence-healer.js'
 import { PresenceService } from './presence/presence-service.js'
 import { RankingService } from './ranking/ranking-service.js'
+import { ReportsService } from './reports/reports-service.js'
+import { RoomControl } from './rooms/room-control.js'
+import { RoomModeration } from './rooms/room-moderation.js'
+import { RoomSettingsCache } from './rooms/room-settings-cache.js'
 import { RoomsService } from './rooms/rooms-service.js'
+import { SendPolicy } from './rooms/send-policy.js'
 import { routes } from './routes.js'
 import type { Drivers } from './drivers/drivers.js'
 import { createWebhooks } from './webhooks/webhooks-module.js'
@@ -184,6 +189,28 @@ export function createApp(deps: {
   })
   presence.useRegistration(() => liveness.check())
 
+  const roomSettings = new RoomSettingsCache(drivers.rooms)
+  // `gateway` is built below; a delete only ever arrives once the node is listening.
+  const roomControl = new RoomControl({
+    nodeId: config.nodeId,
+    bus: drivers.bus,
+    settings: roomSettings,
+    publish,
+    evict: (appId, roomId, frame) => gateway.evictRoom(appId, roomId, frame),
+    log,
+  })
+  const roomModeration = new RoomModeration({
+    rooms: drivers.rooms,
+    service: rooms,
+    control: roomControl,
+    ranking: scheduler,
+  })
+  const reports = new ReportsService({
+    reports: drivers.reports,
+    messages: drivers.messages,
+    webhooks: webhooks.webhooks,
+  })
+
   const handlerDeps = {
     nodeId: config.nodeId,
     keys,
@@ -196,6 +223,14 @@ export function createApp(deps: {
     relay,
     ranking,
     sendLimits: new SendLimits(drivers.limiter, limiterError),
+    roomSettings,
+    sendPolicy: new SendPolicy({
+      settings: roomSettings,
+      limiter: drivers.limiter,
+      onLimiterError: limiterError,
+    }),
+    roomModeration,
+    reports,
   }
   const gateway = new Gateway(
     {
@@ -242,6 +277,8 @@ export function createApp(deps: {
       messages,
       ranking,
       attachments,
+      roomModeration,
+      reports,
       publicUrl: config.publicUrl,
       trustedHosts: config.trustedHosts,
       admin: appAdmin,
@@ -256,6 +293,7 @@ export function createApp(deps: {
     apps,
     async listen(port, host) {
       await liveness.start()
+      await roomControl.start()
       storeHealth.start()
       if (deps.metrics)
         stopBusEcho = await startBusEcho(drivers.bus, config.nodeId, (s) => metrics.busEchoSeconds.observe(s))

@@ -5,11 +5,13 @@ import { healthRoutes, type HealthDeps } from './http/health-routes.js'
 import { restApiRoutes, type RestApiDeps } from './http/rest-api.js'
 import { messageRoutes, type MessageRouteDeps } from './messages/message-routes.js'
 import type { Route } from './http/route.js'
+import { roomRoutes, type RoomRouteDeps } from './rooms/room-routes.js'
 import { webhookRoutes, type WebhookRouteDeps } from './webhooks/webhook-routes.js'
 import { webhookModels } from './webhooks/webhook-schemas.js'
 
 export type RouteDeps = RestApiDeps &
   MessageRouteDeps &
+  RoomRouteDeps &
   AttachmentRouteDeps &
   AdminRouteDeps &
   WebhookRouteDeps &
@@ -22,6 +24,7 @@ export type RouteDeps = RestApiDeps &
 export const routes: readonly Route<RouteDeps>[] = [
   ...restApiRoutes,
   ...messageRoutes,
+  ...roomRoutes,
   ...attachmentRoutes,
   ...adminRoutes,
   ...webhookRoutes,

@@ -133,7 +133,17 @@ const message = {
 
 const report = {
   type: 'object',
-  required: ['id', 'roomId', 'messageId', 'reportedBy', 'reason', 'status', 'createdAt', 'resolvedBy', 'resolvedAt'],
+  required: [
+    'id',
+    'roomId',
+    'messageId',
+    'reportedBy',
+    'reason',
+    'status',
+    'createdAt',
+    'resolvedBy',
+    'resolvedAt',
+  ],
   properties: {
     id,
     roomId: id,

@@ -1,0 +1,49 @@
+import type { Room } from '@roomful/sdk/protocol'
+import { RoomfulError } from '../errors.js'
+import type { Actor } from '../messages/messages-service.js'
+import type { RankingScheduler } from '../ranking/ranking-scheduler.js'
+import type { RoomControl } from './room-control.js'
+import type { RoomSettingsPatch, RoomStore } from './room-store.js'
+import { RoomsService } from './rooms-service.js'
+
+/** Refuses anyone but a moderator or the admin key. */
+export function requireModerator(actor: Actor, what: string): void {
+  if (!actor.moderator && !actor.admin)
+    throw new RoomfulError('forbidden', `unable to ${what}; only moderators may`)
+}
+
+/** Moderators' changes to rooms: settings (slow mode, read-only, archive) and deletion. */
+export class RoomModeration {
+  constructor(
+    private readonly deps: {
+      rooms: RoomStore
+      service: Pick<RoomsService, 'view'>
+      control: Pick<RoomControl, 'announce'>
+      ranking: Pick<RankingScheduler, 'request'>
+    },
+  ) {}
+
+  /** Stores the new settings and applies them live on every node; the room as it is now. */
+  async update(appId: string, roomId: string, actor: Actor, patch: RoomSettingsPatch): Promise<Room> {
+    requireModerator(actor, 'change the room')
+    const record = await this.deps.rooms.update(appId, roomId, patch)
+    if (!record) throw new RoomfulError('room_not_found', `unable to change the room; no room ${roomId}`)
+    const room = await this.deps.service.view(record)
+    await this.deps.control.announce({ type: 'room.updated', appId, room })
+    // Archiving takes a room off the board, unarchiving may put it back.
+    if (patch.archived !== undefined) this.deps.ranking.request(appId)
+    return room
+  }
+
+  /** Removes the room with its messages; every node takes its members out of it. */
+  async delete(appId: string, roomId: string, actor: Actor): Promise<Room> {
+    requireModerator(actor, 'delete the room')
+    const record = await this.deps.rooms.get(appId, roomId)
+    if (!record || !(await this.deps.rooms.delete(appId, roomId)))
+      throw new RoomfulError('room_not_found', `unable to delete the room; no room ${roomId}`)
+    const room = RoomsService.toRoom(record, 0)
+    await this.deps.control.announce({ type: 'room.deleted', appId, room })
+    this.deps.ranking.request(appId)
+    return room
+  }
+}
