@@ -22,6 +22,7 @@ import { onceInAWhile, type Logger } from './logger.js'
 import { startBusEcho } from './metrics/bus-echo.js'
 import { instrumentDrivers } from './metrics/instrument-drivers.js'
 import { Metrics } from './metrics/metrics.js'
+import { createAuditLog } from './moderation/audit-log.js'
 import { MessagesService } from './messages/messages-service.js'
 import { RoomFeeds } from './messages/room-feed.js'
 import { WriteBatcher } from './messages/write-batcher.js'
@@ -116,6 +117,7 @@ export function createApp(deps: {
     setTimeout(() => void feeds.reconcile(), 1_000).unref()
   })
   const webhooks = createWebhooks({ drivers, config, metrics, log })
+  const audit = createAuditLog(drivers.audit)
   const messages = new MessagesService({
     batcher,
     messages: drivers.messages,
@@ -123,6 +125,7 @@ export function createApp(deps: {
     bus: drivers.bus,
     feeds,
     webhooks: webhooks.webhooks,
+    audit,
     log,
   })
   const storeHealth = new StoreHealth(drivers.probes, {
@@ -283,6 +286,7 @@ export function createApp(deps: {
       trustedHosts: config.trustedHosts,
       admin: appAdmin,
       webhookAdmin: webhooks.admin,
+      audit,
       health,
     },
     { apps, keys, adminKey: config.adminKey, clientAddress: new ClientAddress(config.trustedProxies), log },
