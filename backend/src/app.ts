@@ -207,11 +207,15 @@ export function createApp(deps: {
     service: rooms,
     control: roomControl,
     ranking: scheduler,
+    audit,
+    log,
   })
   const reports = new ReportsService({
     reports: drivers.reports,
     messages: drivers.messages,
     webhooks: webhooks.webhooks,
+    audit,
+    log,
   })
 
   const handlerDeps = {

@@ -1,6 +1,9 @@
 import type { Message, Page, Report } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
 import { newSortableId } from '../ids.js'
+import type { Logger } from '../logger.js'
+import type { AuditLog } from '../moderation/audit-log.js'
+import { recordAction } from '../moderation/record-action.js'
 import type { MessageStore } from '../messages/message-store.js'
 import type { Actor } from '../messages/messages-service.js'
 import { requireModerator } from '../rooms/room-moderation.js'
@@ -31,6 +34,8 @@ export class ReportsService {
       reports: ReportStore
       messages: Pick<MessageStore, 'get'>
       webhooks?: Pick<Webhooks, 'emit'>
+      audit?: Pick<AuditLog, 'record'>
+      log: Logger
     },
   ) {}
 
@@ -107,8 +112,21 @@ export class ReportsService {
 
   async resolve(appId: string, actor: Actor, reportId: string): Promise<Report> {
     requireModerator(actor, 'resolve reports')
-    const record = await this.deps.reports.resolve(appId, reportId, actor.id, new Date())
+    const at = new Date()
+    const record = await this.deps.reports.resolve(appId, reportId, actor.id, at)
     if (!record) throw new RoomfulError('not_found', `unable to resolve; no report ${reportId}`)
+    // Resolving a resolved report changes nothing, so it is no action to record.
+    if (record.resolvedBy === actor.id && record.resolvedAt?.getTime() === at.getTime())
+      await recordAction(this.deps.audit, this.deps.log, {
+        appId,
+        actor: actor.id,
+        action: 'report.resolve',
+        roomId: record.roomId,
+        targetUserId: record.reportedBy,
+        targetMessageId: record.messageId,
+        reason: record.reason,
+        details: { reportId: record.id },
+      })
     return toReport(record)
   }
 }

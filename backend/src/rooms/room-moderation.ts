@@ -1,5 +1,8 @@
 import type { Room } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
+import type { Logger } from '../logger.js'
+import type { AuditLog } from '../moderation/audit-log.js'
+import { recordAction } from '../moderation/record-action.js'
 import type { Actor } from '../messages/messages-service.js'
 import type { RankingScheduler } from '../ranking/ranking-scheduler.js'
 import type { RoomControl } from './room-control.js'
@@ -20,6 +23,8 @@ export class RoomModeration {
       service: Pick<RoomsService, 'view'>
       control: Pick<RoomControl, 'announce'>
       ranking: Pick<RankingScheduler, 'request'>
+      audit?: Pick<AuditLog, 'record'>
+      log: Logger
     },
   ) {}
 
@@ -32,6 +37,9 @@ export class RoomModeration {
     await this.deps.control.announce({ type: 'room.updated', appId, room })
     // Archiving takes a room off the board, unarchiving may put it back.
     if (patch.archived !== undefined) this.deps.ranking.request(appId)
+    await this.audited(appId, roomId, actor, 'room.update', {
+      settings: Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+    })
     return room
   }
 
@@ -44,6 +52,26 @@ export class RoomModeration {
     const room = RoomsService.toRoom(record, 0)
     await this.deps.control.announce({ type: 'room.deleted', appId, room })
     this.deps.ranking.request(appId)
+    await this.audited(appId, roomId, actor, 'room.delete', { name: record.name, lastSeq: record.lastSeq })
     return room
+  }
+
+  private audited(
+    appId: string,
+    roomId: string,
+    actor: Actor,
+    action: 'room.update' | 'room.delete',
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    return recordAction(this.deps.audit, this.deps.log, {
+      appId,
+      actor: actor.id,
+      action,
+      roomId,
+      targetUserId: null,
+      targetMessageId: null,
+      reason: null,
+      details,
+    })
   }
 }

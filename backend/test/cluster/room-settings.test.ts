@@ -252,4 +252,27 @@ describe.runIf(available)('room settings, room delete and reports across two pro
     expect((await mod.moderation.reports()).items).toEqual([])
     expect((await carol.report(spam.id, 'spam')).status).toBe('resolved')
   }, 30_000)
+
+  it('every room and report action of this suite is in the audit log, with who did it', async () => {
+    const admin = adminClient(a)
+    const page = await admin<{
+      entries: { action: string; actor: string; roomId: string | null; details: unknown }[]
+    }>('GET', `/apps/${cluster.app.id}/audit?limit=100`)
+    expect(page.status).toBe(200)
+    const seen = page.body.entries.map((e) => `${e.action} by ${e.actor}`)
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'room.update by mod',
+        'room.update by admin',
+        'room.delete by mod',
+        'report.resolve by mod',
+        'report.resolve by admin',
+      ]),
+    )
+    expect(page.body.entries.find((e) => e.action === 'room.update' && e.actor === 'admin')).toMatchObject({
+      details: { settings: { readOnly: false } },
+    })
+    // Refused attempts changed nothing, so they are not there.
+    expect(page.body.entries.filter((e) => e.actor === 'mallory')).toEqual([])
+  })
 })

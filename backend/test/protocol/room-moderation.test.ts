@@ -192,4 +192,21 @@ describe.each(await modesToTest())('room settings, room delete and reports (%s)'
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(receiver.received).toHaveLength(1)
   })
+
+  it('records every room and report action in the audit log', async () => {
+    const page = await adminClient(server.url)<{ entries: { action: string; actor: string }[] }>(
+      'GET',
+      `/apps/${server.app.id}/audit?limit=100`,
+    )
+    const seen = page.body.entries.map((e) => `${e.action} by ${e.actor}`)
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'room.update by mod',
+        'room.delete by mod3',
+        'room.delete by admin',
+        'report.resolve by mod5',
+      ]),
+    )
+    expect(seen.filter((e) => e.endsWith('by plain'))).toEqual([])
+  })
 })
