@@ -200,6 +200,7 @@ export function createApp(deps: {
     settings: roomSettings,
     publish,
     evict: (appId, roomId, frame) => gateway.evictRoom(appId, roomId, frame),
+    rerank: (appId) => scheduler.request(appId),
     log,
   })
   const roomModeration = new RoomModeration({

@@ -8,6 +8,9 @@ import type { RoomSettingsCache } from './room-settings-cache.js'
 export type RoomControlEvent =
   { type: 'room.updated'; appId: string; room: Room } | { type: 'room.deleted'; appId: string; room: Room }
 
+/** The origin of changes the admin CLI publishes (it is no node). */
+export const CLI_ORIGIN = 'cli'
+
 /** The bus payload: the event and who sent it, so the sender's own node does not apply it twice. */
 export const roomControlPayload = (event: RoomControlEvent, origin: string): string =>
   JSON.stringify({ ...event, origin })
@@ -27,6 +30,9 @@ export class RoomControl {
       publish: (topic: string, frame: string) => void
       /** Sends `frame` to this node's members of the room and removes them from it. */
       evict: (appId: string, roomId: string, frame: string) => void
+      /** Asks for the app's ranking again: a change from the CLI, which runs no scheduler, may
+       * have put a room on or off the board (every node asks; the scheduler coalesces). */
+      rerank: (appId: string) => void
       log: Logger
     },
   ) {}
@@ -52,6 +58,7 @@ export class RoomControl {
     const event = JSON.parse(payload) as RoomControlEvent & { origin?: string }
     if (event.origin === this.deps.nodeId) return
     this.apply(event)
+    if (event.origin === CLI_ORIGIN) this.deps.rerank(event.appId)
   }
 
   private apply(event: RoomControlEvent): void {

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import type { RowDataPacket } from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Client, Room, RoomInfo } from '@roomful/sdk'
@@ -9,6 +12,7 @@ import { servicesAvailable, TEST_REDIS_URL } from '../support/services.js'
 import { mintUserToken } from '../support/tokens.js'
 
 const available = await servicesAvailable()
+const ADMIN = fileURLToPath(new URL('../../dist/cli/admin.js', import.meta.url))
 
 describe.runIf(available)('room settings, room delete and reports across two production nodes', () => {
   let cluster: Cluster
@@ -251,6 +255,47 @@ describe.runIf(available)('room settings, room delete and reports across two pro
     expect(adminResolved).toMatchObject({ status: 200, body: { status: 'resolved', resolvedBy: 'admin' } })
     expect((await mod.moderation.reports()).items).toEqual([])
     expect((await carol.report(spam.id, 'spam')).status).toBe('resolved')
+  }, 30_000)
+
+  it('the admin CLI changes a room live on every node, lists and resolves reports, and deletes the room', async () => {
+    const cli = async (...args: string[]) =>
+      (
+        await promisify(execFile)(process.execPath, [ADMIN, ...args], {
+          env: {
+            ...process.env,
+            MYSQL_URL: cluster.databaseUrl,
+            REDIS_URL: TEST_REDIS_URL,
+            REDIS_PREFIX: cluster.env.REDIS_PREFIX,
+          },
+        })
+      ).stdout
+    const info = await newRoom('operated')
+    const onA = await joined(await cluster.client(a, 'ivan', { backoff }), info.id)
+    const onB = await joined(await cluster.client(b, 'judy', { backoff }), info.id)
+    const spam = await onA.send({ text: 'report me' })
+    const report = await onB.report(spam.id, 'rude')
+
+    const printed = JSON.parse(
+      await cli('update-room', cluster.app.id, info.id, '--slow-mode', '30', '--read-only'),
+    )
+    expect(printed).toMatchObject({ id: info.id, slowModeSeconds: 30, readOnly: true, archived: false })
+    await timeUntil(() => onA.info?.readOnly === true && onB.info?.slowModeSeconds === 30, 2_000)
+    await expect(onB.send({ text: 'hello?' })).rejects.toMatchObject({ code: 'read_only' })
+    await cli('update-room', cluster.app.id, info.id, '--no-read-only', '--slow-mode', '0')
+    await timeUntil(() => onB.info?.readOnly === false, 2_000)
+    await expect(onB.send({ text: 'hello!' })).resolves.toMatchObject({ text: 'hello!' })
+
+    expect(await cli('list-reports', cluster.app.id)).toContain(`${report.id}\topen`)
+    expect(JSON.parse(await cli('resolve-report', cluster.app.id, report.id))).toMatchObject({
+      status: 'resolved',
+      resolvedBy: 'admin',
+    })
+    expect(await cli('list-reports', cluster.app.id, '--resolved')).toContain(report.id)
+
+    expect(await cli('delete-room', cluster.app.id, info.id)).toContain(`deleted ${info.id}`)
+    await timeUntil(() => onA.status === 'failed' && onB.status === 'failed', 2_000)
+    expect((await cluster.get(b, `/rooms/${info.id}`)).status).toBe(404)
+    await expect(cli('update-room', cluster.app.id, info.id, '--archive')).rejects.toThrow(/no room/)
   }, 30_000)
 
   it('every room and report action of this suite is in the audit log, with who did it', async () => {
