@@ -187,6 +187,7 @@ export function createApp(deps: {
   })
   presence.useRegistration(() => liveness.check())
 
+  const sendLimits = new SendLimits(drivers.limiter, limiterError)
   const handlerDeps = {
     nodeId: config.nodeId,
     keys,
@@ -198,7 +199,7 @@ export function createApp(deps: {
     feeds,
     relay,
     ranking,
-    sendLimits: new SendLimits(drivers.limiter, limiterError),
+    sendLimits,
   }
   const gateway = new Gateway(
     {
@@ -243,6 +244,7 @@ export function createApp(deps: {
       authLimits,
       rooms,
       messages,
+      sendLimits,
       ranking,
       attachments,
       publicUrl: config.publicUrl,
