@@ -219,6 +219,7 @@ export function createApp(deps: {
     log,
   })
 
+  const sendLimits = new SendLimits(drivers.limiter, limiterError)
   const handlerDeps = {
     nodeId: config.nodeId,
     keys,
@@ -230,7 +231,7 @@ export function createApp(deps: {
     feeds,
     relay,
     ranking,
-    sendLimits: new SendLimits(drivers.limiter, limiterError),
+    sendLimits,
     roomSettings,
     sendPolicy: new SendPolicy({
       settings: roomSettings,
@@ -283,6 +284,7 @@ export function createApp(deps: {
       authLimits,
       rooms,
       messages,
+      sendLimits,
       ranking,
       attachments,
       roomModeration,

@@ -215,6 +215,34 @@ describe.each(await modesToTest())('editing and deleting messages (%s)', (mode) 
     expect((await audit('Bearer wrong-key', adminPath)).status).toBe(403)
   })
 
+  it('spends the sender allowance on REST edits and deletes too: past it, 429 with Retry-After', async () => {
+    // The other app keeps the product's limits: 20 sends, edits and deletes a second per user.
+    const other = server.other
+    const userToken = await mintUserToken(other.id, other.secret, { sub: 'hasty', name: 'hasty' })
+    const otherRoom = (await createRoom(server.url, other.id, userToken, 'hasty edits')).id
+    const client = await WsTestClient.authed(server.url, other.id, userToken)
+    clients.push(client)
+    await client.request('join', { room: otherRoom })
+    const sent = (await client.request<SendResult>('send', { room: otherRoom, clientId: 'h1', text: 'v0' }))
+      .result!.message
+    const edits = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        fetch(`${server.url}/v1/apps/${other.id}/rooms/${otherRoom}/messages/${sent.id}`, {
+          method: 'PATCH',
+          headers: { Authorization: `Bearer ${userToken}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ text: `v${i + 1}` }),
+        }),
+      ),
+    )
+    const statuses = edits.map((r) => r.status)
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(20)
+    const refused = edits.find((r) => r.status === 429)!
+    expect(refused).toBeDefined()
+    expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited' } })
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true)
+  })
+
   it('edits over REST with the same rules: own message, length limit, unknown ids', async () => {
     const gina = await connect('gina')
     const m = await say(gina, 'first')
