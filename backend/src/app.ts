@@ -209,6 +209,7 @@ export function createApp(deps: {
     control: roomControl,
     ranking: scheduler,
     audit,
+    webhooks: webhooks.webhooks,
     log,
   })
   const reports = new ReportsService({

@@ -5,6 +5,7 @@ import type { AuditLog } from '../moderation/audit-log.js'
 import { recordAction } from '../moderation/record-action.js'
 import type { Actor } from '../messages/messages-service.js'
 import type { RankingScheduler } from '../ranking/ranking-scheduler.js'
+import type { Webhooks } from '../webhooks/webhooks.js'
 import type { RoomControl } from './room-control.js'
 import type { RoomSettingsPatch, RoomStore } from './room-store.js'
 import { RoomsService } from './rooms-service.js'
@@ -24,6 +25,8 @@ export class RoomModeration {
       control: Pick<RoomControl, 'announce'>
       ranking: Pick<RankingScheduler, 'request'>
       audit?: Pick<AuditLog, 'record'>
+      /** Webhook bodies still to be sent hold the room's texts: they lose them with the room. */
+      webhooks?: Pick<Webhooks, 'forgetRoom'>
       log: Logger
     },
   ) {}
@@ -51,6 +54,12 @@ export class RoomModeration {
       throw new RoomfulError('room_not_found', `unable to delete the room; no room ${roomId}`)
     const room = RoomsService.toRoom(record, 0)
     await this.deps.control.announce({ type: 'room.deleted', appId, room })
+    // The room is gone either way: a failure here is logged rather than refused.
+    await this.deps.webhooks
+      ?.forgetRoom(appId, roomId)
+      .catch((err: unknown) =>
+        this.deps.log.warn({ err, room: roomId }, 'unable to erase a deleted room from webhook bodies'),
+      )
     this.deps.ranking.request(appId)
     await this.audited(appId, roomId, actor, 'room.delete', { name: record.name, lastSeq: record.lastSeq })
     return room

@@ -108,10 +108,18 @@ describe.each(await modesToTest())('room settings, room delete and reports (%s)'
   })
 
   it('deletes a room: members get deleted and leave it, its history is gone, joins get room_not_found; admin REST deletes too', async () => {
+    // A host endpoint that is down keeps the room's message bodies waiting for a retry.
+    const down = await WebhookReceiver.start(() => ({ status: 503 }))
+    const endpoint = await adminClient(server.url)('POST', `/apps/${server.app.id}/webhooks/endpoints`, {
+      url: down.url,
+      events: ['message.created'],
+    })
     const info = await newRoom('doomed')
     const mod = await client('mod3', 'moderator')
     const user = await joined(await client('user3'), info.id)
     await user.send({ text: 'soon gone' })
+    const bodies = () => server.drivers.webhookDeliveries.listForMessage(server.app.id, info.id)
+    await timeUntil(async () => (await bodies()).some((d) => d.payload?.includes('soon gone')), 10_000)
     let deleted = 0
     user.on('deleted', () => deleted++)
     await mod.moderation.deleteRoom(info.id)
@@ -120,6 +128,12 @@ describe.each(await modesToTest())('room settings, room delete and reports (%s)'
     await expect(joined(await client('user4'), info.id)).rejects.toMatchObject({ code: 'room_not_found' })
     await expect(mod.moderation.deleteRoom(info.id)).rejects.toMatchObject({ code: 'room_not_found' })
     expect(await server.drivers.messages.history(server.app.id, info.id, { limit: 10 })).toEqual([])
+    // The bodies still to be sent lost the text too.
+    const waiting = await bodies()
+    expect(waiting.length).toBeGreaterThan(0)
+    expect(waiting.filter((d) => d.payload?.includes('soon gone'))).toEqual([])
+    await adminClient(server.url)('DELETE', `/apps/${server.app.id}/webhooks/endpoints/${endpoint.body.id}`)
+    await down.stop()
 
     const other = await newRoom('admin deletes')
     const admin = adminClient(server.url)
