@@ -9,6 +9,7 @@ import { adminClient, TEST_ADMIN_KEY } from '../support/admin-client.js'
 import { startCluster, timeUntil, type Cluster } from '../support/cluster.js'
 import { createRoom } from '../support/rooms.js'
 import { servicesAvailable, TEST_REDIS_URL } from '../support/services.js'
+import { WsTestClient } from '../support/ws-client.js'
 import { mintUserToken } from '../support/tokens.js'
 
 const available = await servicesAvailable()
@@ -135,6 +136,11 @@ describe.runIf(available)('room settings, room delete and reports across two pro
     expect(history.status).toBe(200)
     expect(history.body.messages.map((m) => m.text)).toContain('before the archive')
     expect((await cluster.get<RoomInfo>(a, `/rooms/${info.id}`)).body).toMatchObject({ archived: true })
+    // A newcomer can still join the archived room and read it.
+    const reader = (await cluster.client(a, 'reader', { backoff })).room(info.id)
+    const page = await reader.join()
+    expect(page.room).toMatchObject({ archived: true })
+    expect(page.messages.map((m) => m.text)).toContain('before the archive')
 
     await mod.moderation.updateRoom(info.id, { archived: false })
     await timeUntil(() => dave.info?.archived === false, 2_000)
@@ -237,6 +243,12 @@ describe.runIf(available)('room settings, room delete and reports across two pro
     )
     expect(viaRest).toMatchObject({ status: 200, body: { messageId: other.id } })
     await expect(carol.report(spam.id, 'x'.repeat(501))).rejects.toMatchObject({ code: 'bad_request' })
+    // Guests read (this app allows them) but do not report.
+    const guest = await WsTestClient.connect(b, cluster.app.id)
+    expect((await guest.request('auth', { guest: true })).error).toBeUndefined()
+    const refused = await guest.request('report', { room: info.id, messageId: spam.id, reason: 'spam' })
+    expect(refused.error).toMatchObject({ code: 'guest_read_only' })
+    await guest.close()
     await expect(carol.report('m_missing', 'spam')).rejects.toMatchObject({ code: 'not_found' })
 
     const mod = await moderator(a)
