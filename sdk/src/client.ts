@@ -133,13 +133,21 @@ export function createClient(options: ClientOptions): Client {
   const rooms = new Map<string, ReturnType<typeof createRoom>>()
   const ranking = createFeed<RankingBoard>(conn, 'ranking', true)
   const lobby = createFeed<LobbyEvent>(conn, 'rooms', false)
+  const lastChange = new Map<string, string>()
 
   conn.on('state', (change) => events.emit('state', change))
   conn.on('event', (e) => {
     if (e.type === 'ranking') ranking.push(e.board)
     else if (e.type === 'room.created' || e.type === 'occupancy') lobby.push(e)
     else if (e.type === 'error') events.emit('error', e.error)
-    else rooms.get(typeof e.room === 'string' ? e.room : e.room.id)?.handle(e)
+    else if (e.type === 'room.updated' || e.type === 'room.deleted') {
+      // Members hear it through the room, lobby watchers through the lobby: a socket that is
+      // both gets the same frame twice, which the room and the lobby each take once.
+      rooms.get(e.room.id)?.handle(e)
+      const frame = JSON.stringify(e)
+      if (lastChange.get(e.room.id) !== frame) lobby.push(e)
+      lastChange.set(e.room.id, frame)
+    } else rooms.get(e.room)?.handle(e)
   })
 
   const room = (id: string) => {

@@ -10,7 +10,7 @@ import { createAuditLog } from '../moderation/audit-log.js'
 import { MysqlAuditStore } from '../moderation/audit-store.mysql.js'
 import { MysqlReportStore } from '../reports/report-store.mysql.js'
 import { ReportsService } from '../reports/reports-service.js'
-import { CLI_ORIGIN, roomControlPayload, type RoomControlEvent } from '../rooms/room-control.js'
+import { CLI_ORIGIN, lobbyFrame, roomControlPayload, type RoomControlEvent } from '../rooms/room-control.js'
 import { RoomModeration } from '../rooms/room-moderation.js'
 import { MysqlRoomStore } from '../rooms/room-store.mysql.js'
 import { RoomsService } from '../rooms/rooms-service.js'
@@ -66,10 +66,13 @@ export async function runRoomCommand(
   const announce = async (event: RoomControlEvent) => {
     if (!env.REDIS_URL) return
     redis ??= new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 })
-    await redis.publish(
-      `${env.REDIS_PREFIX || 'rf:'}${channels.roomControl()}`,
-      roomControlPayload(event, CLI_ORIGIN),
-    )
+    const prefix = env.REDIS_PREFIX || 'rf:'
+    // The nodes' settings, and the lobby watchers' room lists.
+    await redis
+      .multi()
+      .publish(`${prefix}${channels.roomControl()}`, roomControlPayload(event, CLI_ORIGIN))
+      .publish(`${prefix}${channels.lobby(appId)}`, lobbyFrame(event))
+      .exec()
   }
   const rooms = new MysqlRoomStore(db)
   const moderation = new RoomModeration({

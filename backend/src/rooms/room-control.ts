@@ -8,6 +8,9 @@ import type { RoomSettingsCache } from './room-settings-cache.js'
 export type RoomControlEvent =
   { type: 'room.updated'; appId: string; room: Room } | { type: 'room.deleted'; appId: string; room: Room }
 
+/** The frame members and lobby watchers get. */
+export const lobbyFrame = ({ type, room }: RoomControlEvent): string => JSON.stringify({ type, room })
+
 /** The origin of changes the admin CLI publishes (it is no node). */
 export const CLI_ORIGIN = 'cli'
 
@@ -47,11 +50,13 @@ export class RoomControl {
    * stored, and other nodes' caches catch up within their TTL. */
   async announce(event: RoomControlEvent): Promise<void> {
     this.apply(event)
-    await this.deps.bus
-      .publish(channels.roomControl(), roomControlPayload(event, this.deps.nodeId))
-      .catch((err: unknown) =>
-        this.deps.log.warn({ err, room: event.room.id }, 'unable to tell the other nodes of a room change'),
-      )
+    await Promise.all([
+      this.deps.bus.publish(channels.roomControl(), roomControlPayload(event, this.deps.nodeId)),
+      // Lobby watchers keep a room list: an archived or deleted room leaves it.
+      this.deps.bus.publish(channels.lobby(event.appId), lobbyFrame(event)),
+    ]).catch((err: unknown) =>
+      this.deps.log.warn({ err, room: event.room.id }, 'unable to tell the other nodes of a room change'),
+    )
   }
 
   private receive(payload: string): void {
@@ -63,7 +68,7 @@ export class RoomControl {
 
   private apply(event: RoomControlEvent): void {
     const { appId, room } = event
-    const frame = JSON.stringify({ type: event.type, room })
+    const frame = lobbyFrame(event)
     if (event.type === 'room.updated') {
       this.deps.settings.set(appId, room.id, room)
       this.deps.publish(roomTopic(appId, room.id), frame)

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import type { RowDataPacket } from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Client, Room, RoomInfo } from '@roomful/sdk'
+import type { Client, LobbyEvent, Room, RoomInfo } from '@roomful/sdk'
 import type { Page, RankingBoard, Report } from '@roomful/sdk/protocol'
 import { adminClient, TEST_ADMIN_KEY } from '../support/admin-client.js'
 import { startCluster, timeUntil, type Cluster } from '../support/cluster.js'
@@ -121,7 +121,13 @@ describe.runIf(available)('room settings, room delete and reports across two pro
   it('archive hides the room from the list and the ranking and refuses sends, history stays readable; unarchive brings it back', async () => {
     const info = await newRoom('old news')
     const mod = await moderator(a)
-    const dave = await joined(await cluster.client(b, 'dave', { backoff }), info.id)
+    const daveClient = await cluster.client(b, 'dave', { backoff })
+    const dave = await joined(daveClient, info.id)
+    // Dave also watches the lobby: he gets each change twice (room and lobby), applies it once.
+    const lobby: LobbyEvent[] = []
+    daveClient.rooms.watch((e) => lobby.push(e))
+    const settings: RoomInfo[] = []
+    dave.on('settings', (room) => settings.push(room))
     await dave.send({ text: 'before the archive' })
     await timeUntil(async () => (await ranked(b)).includes(info.id), 10_000)
     expect(await listed(b)).toContain(info.id)
@@ -147,12 +153,17 @@ describe.runIf(available)('room settings, room delete and reports across two pro
     expect(await listed(b)).toContain(info.id)
     await timeUntil(async () => (await ranked(a)).includes(info.id), 10_000)
     await expect(dave.send({ text: 'back again' })).resolves.toMatchObject({ text: 'back again' })
+    const changes = lobby.filter((e) => e.type === 'room.updated' && e.room.id === info.id)
+    expect(changes.map((e) => (e as { room: RoomInfo }).room.archived)).toEqual([true, false])
+    expect(settings.map((r) => r.archived)).toEqual([true, false])
   }, 40_000)
 
   it('delete removes the room: members on node B get room.deleted, MySQL keeps none of its messages, later joins get room_not_found', async () => {
     const info = await newRoom('doomed')
     const mod = await moderator(a)
     const eve = await joined(await cluster.client(b, 'eve', { backoff }), info.id)
+    const lobby: LobbyEvent[] = []
+    ;(await cluster.client(b, 'lobbyist', { backoff })).rooms.watch((e) => lobby.push(e))
     const frank = await joined(await cluster.client(a, 'frank', { backoff }), info.id)
     const sent = await eve.send({ text: 'soon gone' })
     await eve.report(sent.id, 'spam')
@@ -182,6 +193,7 @@ describe.runIf(available)('room settings, room delete and reports across two pro
     expect(eve.joined).toBe(false)
     expect([await count('messages'), await count('reports'), await count('rooms', 'id')]).toEqual([0, 0, 0])
     expect((await cluster.get(b, `/rooms/${info.id}`)).status).toBe(404)
+    await timeUntil(() => lobby.some((e) => e.type === 'room.deleted' && e.room.id === info.id), 2_000)
     await timeUntil(async () => !(await ranked(b)).includes(info.id), 10_000)
     expect((await cluster.get<{ total: number }>(a, `/rooms/${info.id}/messages`)).status).toBe(404)
     const late = (await cluster.client(b, 'grace', { backoff })).room(info.id)
