@@ -221,6 +221,11 @@ export function createApp(deps: {
   })
 
   const sendLimits = new SendLimits(drivers.limiter, limiterError)
+  const sendPolicy = new SendPolicy({
+    settings: roomSettings,
+    limiter: drivers.limiter,
+    onLimiterError: limiterError,
+  })
   const handlerDeps = {
     nodeId: config.nodeId,
     keys,
@@ -234,11 +239,7 @@ export function createApp(deps: {
     ranking,
     sendLimits,
     roomSettings,
-    sendPolicy: new SendPolicy({
-      settings: roomSettings,
-      limiter: drivers.limiter,
-      onLimiterError: limiterError,
-    }),
+    sendPolicy,
     roomModeration,
     reports,
   }
@@ -286,6 +287,7 @@ export function createApp(deps: {
       rooms,
       messages,
       sendLimits,
+      sendPolicy,
       ranking,
       attachments,
       roomModeration,

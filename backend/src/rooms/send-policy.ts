@@ -32,6 +32,14 @@ export class SendPolicy {
     if (settings.slowModeSeconds > 0) await this.slowMode(appId, roomId, user.id, settings.slowModeSeconds)
   }
 
+  /** An edit writes new text into the room's log: refused in an archived room, as a send is.
+   * (Deletes stay allowed: a sender may still take back, a moderator still clean up.) */
+  async checkEdit(appId: string, roomId: string): Promise<void> {
+    const settings = await this.deps.settings.get(appId, roomId)
+    if (settings?.archived)
+      throw new RoomfulError('room_archived', 'unable to edit the message; the room is archived')
+  }
+
   private async slowMode(appId: string, roomId: string, userId: string, seconds: number): Promise<void> {
     let decision
     try {

@@ -215,6 +215,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     async edit(conn, frame) {
       const user = sender(conn)
+      await deps.sendPolicy.checkEdit(conn.app.id, frame.room)
       await spendSend(conn, user.id, 'change the message')
       const message = await deps.messages.edit(
         conn.app.id,

@@ -88,7 +88,8 @@ describe.each(await modesToTest())('room settings, room delete and reports (%s)'
     const info = await newRoom('archive me')
     const mod = await client('mod2', 'moderator')
     const user = await joined(await client('user2'), info.id)
-    await user.send({ text: 'kept' })
+    const kept = await user.send({ text: 'kept' })
+    const doomed = await user.send({ text: 'to be cleaned up' })
     const listed = async () => (await get<Page<RoomInfo>>('/rooms?limit=100')).body.items.map((r) => r.id)
     const ranked = async () => (await get<RankingBoard>('/ranking')).body.entries.map((e) => e.roomId)
     await timeUntil(async () => (await ranked()).includes(info.id), 10_000)
@@ -98,6 +99,26 @@ describe.each(await modesToTest())('room settings, room delete and reports (%s)'
     await timeUntil(async () => !(await ranked()).includes(info.id), 10_000)
     await timeUntil(() => user.info?.archived === true, 10_000)
     await expect(user.send({ text: 'nope' })).rejects.toMatchObject({ code: 'room_archived' })
+    // No edits either, over the socket or REST; deletes still clean up.
+    await expect(user.edit(kept.id, 'rewritten')).rejects.toMatchObject({ code: 'room_archived' })
+    const restEdit = await fetch(
+      `${server.url}/v1/apps/${server.app.id}/rooms/${info.id}/messages/${kept.id}`,
+      {
+        method: 'PATCH',
+        headers: {
+          Authorization: `Bearer ${await server.token('user2')}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ text: 'rewritten' }),
+      },
+    )
+    expect([restEdit.status, ((await restEdit.json()) as { error: { code: string } }).error.code]).toEqual([
+      403,
+      'room_archived',
+    ])
+    const modRoom = mod.room(info.id)
+    await modRoom.join()
+    await expect(modRoom.delete(doomed.id)).resolves.toMatchObject({ deletedBy: 'mod2' })
     const history = await get<{ messages: Message[] }>(`/rooms/${info.id}/messages`)
     expect(history.body.messages.map((m) => m.text)).toContain('kept')
 
