@@ -210,6 +210,7 @@ export function createApp(deps: {
     ranking: scheduler,
     audit,
     webhooks: webhooks.webhooks,
+    attachments,
     log,
   })
   const reports = new ReportsService({

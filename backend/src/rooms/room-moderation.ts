@@ -1,5 +1,6 @@
 import type { Room } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
+import type { AttachmentsService } from '../attachments/attachments-service.js'
 import type { Logger } from '../logger.js'
 import type { AuditLog } from '../moderation/audit-log.js'
 import { recordAction } from '../moderation/record-action.js'
@@ -27,6 +28,8 @@ export class RoomModeration {
       audit?: Pick<AuditLog, 'record'>
       /** Webhook bodies still to be sent hold the room's texts: they lose them with the room. */
       webhooks?: Pick<Webhooks, 'forgetRoom'>
+      /** The image files of a deleted room's attachments (absent in the CLI, which has none). */
+      attachments?: Pick<AttachmentsService, 'idsInRoom' | 'removeFiles'>
       log: Logger
     },
   ) {}
@@ -50,6 +53,8 @@ export class RoomModeration {
   async delete(appId: string, roomId: string, actor: Actor): Promise<Room> {
     requireModerator(actor, 'delete the room')
     const record = await this.deps.rooms.get(appId, roomId)
+    // Read before: the records go with the room, the files after it.
+    const attachmentIds = record ? ((await this.deps.attachments?.idsInRoom(appId, roomId)) ?? []) : []
     if (!record || !(await this.deps.rooms.delete(appId, roomId)))
       throw new RoomfulError('room_not_found', `unable to delete the room; no room ${roomId}`)
     const room = RoomsService.toRoom(record, 0)
@@ -61,6 +66,11 @@ export class RoomModeration {
         this.deps.log.warn({ err, room: roomId }, 'unable to erase a deleted room from webhook bodies'),
       )
     this.deps.ranking.request(appId)
+    await this.deps.attachments
+      ?.removeFiles(appId, attachmentIds)
+      .catch((err: unknown) =>
+        this.deps.log.warn({ err, room: roomId }, 'unable to remove the image files of a deleted room'),
+      )
     await this.audited(appId, roomId, actor, 'room.delete', { name: record.name, lastSeq: record.lastSeq })
     return room
   }

@@ -1,3 +1,8 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import sharp from 'sharp'
 import { Webhook } from 'standardwebhooks'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -17,9 +22,11 @@ describe.each(await modesToTest())('room settings, room delete and reports (%s)'
   let server: TestServer
   let receiver: WebhookReceiver
   const clients: Client[] = []
+  let attachmentsDir: string
   beforeAll(async () => {
+    attachmentsDir = await mkdtemp(join(tmpdir(), 'roomful-room-delete-'))
     server = await startTestServer(mode, {
-      env: { ADMIN_KEY: TEST_ADMIN_KEY, WEBHOOK_ALLOW_LOOPBACK: 'true' },
+      env: { ADMIN_KEY: TEST_ADMIN_KEY, WEBHOOK_ALLOW_LOOPBACK: 'true', ATTACHMENTS_DIR: attachmentsDir },
     })
     receiver = await WebhookReceiver.start()
   })
@@ -27,6 +34,7 @@ describe.each(await modesToTest())('room settings, room delete and reports (%s)'
     for (const client of clients) client.close()
     await server?.stop()
     await receiver?.stop()
+    await rm(attachmentsDir, { recursive: true, force: true })
   })
 
   const client = async (sub: string, role?: 'moderator') => {
@@ -139,6 +147,18 @@ describe.each(await modesToTest())('room settings, room delete and reports (%s)'
     const mod = await client('mod3', 'moderator')
     const user = await joined(await client('user3'), info.id)
     await user.send({ text: 'soon gone' })
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#c33' } })
+      .png()
+      .toBuffer()
+    const uploaded = await fetch(`${server.url}/v1/apps/${server.app.id}/rooms/${info.id}/attachments`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await server.token('user3')}`, 'Content-Type': 'image/png' },
+      body: new Uint8Array(png),
+    })
+    expect(uploaded.status).toBe(201)
+    const image = (await uploaded.json()) as { id: string }
+    const file = join(attachmentsDir, server.app.id, image.id)
+    expect(existsSync(file)).toBe(true)
     const bodies = () => server.drivers.webhookDeliveries.listForMessage(server.app.id, info.id)
     await timeUntil(async () => (await bodies()).some((d) => d.payload?.includes('soon gone')), 10_000)
     let deleted = 0
@@ -149,7 +169,9 @@ describe.each(await modesToTest())('room settings, room delete and reports (%s)'
     await expect(joined(await client('user4'), info.id)).rejects.toMatchObject({ code: 'room_not_found' })
     await expect(mod.moderation.deleteRoom(info.id)).rejects.toMatchObject({ code: 'room_not_found' })
     expect(await server.drivers.messages.history(server.app.id, info.id, { limit: 10 })).toEqual([])
-    // The bodies still to be sent lost the text too.
+    // The image files went with the room, and the bodies still to be sent lost the text.
+    expect(existsSync(file)).toBe(false)
+    expect((await get(`/attachments/${image.id}`)).status).toBe(404)
     const waiting = await bodies()
     expect(waiting.length).toBeGreaterThan(0)
     expect(waiting.filter((d) => d.payload?.includes('soon gone'))).toEqual([])
