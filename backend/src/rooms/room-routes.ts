@@ -112,33 +112,37 @@ export const roomRoutes: Route<RoomRouteDeps>[] = [
     handle: async ({ app, identity, params }, { reports }) =>
       reports.resolve(app.id, actor(identity), params.reportId),
   }),
+  // The admin rows name the room parameter `room`: with `:roomId` here (the app row's name on
+  // the same shape of path), the unknown-app-ids memory test (operations/unauthenticated-
+  // bounds) kept ~26 MB more after 40,000 requests, twice; with `:room`, ~2 MB, as on main.
+  // The cause is below us (HyperExpress/uWS routing) and not understood yet.
   adminRoute({
     method: 'patch',
-    path: '/apps/:appId/rooms/:roomId',
+    path: '/apps/:appId/rooms/:room',
     operationId: 'adminUpdateRoom',
     tag: 'admin',
     summary: 'Change a room’s slow mode, read-only and archive settings',
     description: settingsDescription,
-    params: { appId, roomId: roomIdParam },
+    params: { appId, room: roomIdParam },
     body: jsonBody(bodySchemas.updateRoom),
     status: 200,
     response: { description: 'The room with its new settings.', schema: models.Room },
     errors: roomNotFound,
     handle: async ({ params, body }, { roomModeration }) =>
-      roomModeration.update(params.appId, params.roomId, ADMIN_ACTOR, body),
+      roomModeration.update(params.appId, params.room, ADMIN_ACTOR, body),
   }),
   adminRoute({
     method: 'delete',
-    path: '/apps/:appId/rooms/:roomId',
+    path: '/apps/:appId/rooms/:room',
     operationId: 'adminDeleteRoom',
     tag: 'admin',
     summary: 'Delete a room with its messages',
-    params: { appId, roomId: roomIdParam },
+    params: { appId, room: roomIdParam },
     status: 204,
     response: { description: 'Deleted.' },
     errors: roomNotFound,
     handle: async ({ params }, { roomModeration }) =>
-      void (await roomModeration.delete(params.appId, params.roomId, ADMIN_ACTOR)),
+      void (await roomModeration.delete(params.appId, params.room, ADMIN_ACTOR)),
   }),
   adminRoute({
     method: 'get',
