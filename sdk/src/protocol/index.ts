@@ -17,7 +17,16 @@ export {
 export type { Limits } from './limits.js'
 export type * from './models.js'
 export type * from './frames.js'
-export { clientFrameSchemas, bodySchemas, idSchema, isOp } from './schemas.js'
+export {
+  clientFrameSchemas,
+  bodySchemas,
+  idSchema,
+  isOp,
+  userIdSchema,
+  sanctionFields,
+  sanctionKindSchema,
+  MAX_SANCTION_SECONDS,
+} from './schemas.js'
 export { clip, ECHO_MAX } from './clip.js'
 export * as s from './schema.js'
 export type { Schema, ParseResult, Infer } from './schema.js'
