@@ -7,6 +7,8 @@ import { RedisBus } from '../bus/bus.redis.js'
 import { RedisRateLimiter } from '../limits/rate-limiter.redis.js'
 import { createLogger, errorFields, onceInAWhile, type Logger } from '../logger.js'
 import { MysqlMessageStore } from '../messages/message-store.mysql.js'
+import { MysqlModeratorStore } from '../moderation/moderator-store.mysql.js'
+import { MysqlSanctionStore } from '../moderation/sanction-store.mysql.js'
 import { RedisPresenceStore } from '../presence/presence-store.redis.js'
 import { BullmqRankingScheduler } from '../ranking/ranking-scheduler.bullmq.js'
 import type { JobQueueRegistry } from '../metrics/metrics.js'
@@ -111,6 +113,8 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       webhookDeliveries: new MysqlDeliveryStore(db),
       webhookQueue: (processor, queueOptions) =>
         started(new BullmqDeliveryQueue(processor, { ...queueOptions, ...jobs })),
+      sanctions: new MysqlSanctionStore(db),
+      moderators: new MysqlModeratorStore(db),
       failFastWhile: (isDown) => db.refuseWhile(() => isDown('mysql')),
       limiter: new RedisRateLimiter(commands, prefix),
       probes: {

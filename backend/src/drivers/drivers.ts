@@ -6,6 +6,8 @@ import type { Bus } from '../bus/bus.js'
 import type { Probe } from '../health/store-health.js'
 import type { RateLimiter } from '../limits/rate-limiter.js'
 import type { MessageStore } from '../messages/message-store.js'
+import type { ModeratorStore } from '../moderation/moderator-store.js'
+import type { SanctionStore } from '../moderation/sanction-store.js'
 import type { PresenceStore } from '../presence/presence-store.js'
 import type { RankingProcessor, RankingScheduler } from '../ranking/ranking-scheduler.js'
 import type { RoomStore } from '../rooms/room-store.js'
@@ -37,6 +39,9 @@ export interface Drivers {
   webhookDeliveries: DeliveryStore
   /** Starts the queue whose jobs attempt webhook deliveries with `processor` (on whichever node). */
   webhookQueue(processor: DeliveryProcessor, options: DeliveryQueueOptions): DeliveryQueue
+  /** Bans and mutes, and the moderators operators granted (both survive restarts in production). */
+  sanctions: SanctionStore
+  moderators: ModeratorStore
   /** Rate-limit counters; in production shared by every node. */
   limiter: RateLimiter
   /** One quick check per backing service, by name (`mysql`, `redis`), for the health monitor
