@@ -4,6 +4,7 @@ import { adminModels } from './http/admin-schemas.js'
 import { healthRoutes, type HealthDeps } from './http/health-routes.js'
 import { restApiRoutes, type RestApiDeps } from './http/rest-api.js'
 import { messageRoutes, type MessageRouteDeps } from './messages/message-routes.js'
+import { moderationRoutes, type ModerationRouteDeps } from './moderation/moderation-routes.js'
 import type { Route } from './http/route.js'
 import { webhookRoutes, type WebhookRouteDeps } from './webhooks/webhook-routes.js'
 import { webhookModels } from './webhooks/webhook-schemas.js'
@@ -13,6 +14,7 @@ export type RouteDeps = RestApiDeps &
   AttachmentRouteDeps &
   AdminRouteDeps &
   WebhookRouteDeps &
+  ModerationRouteDeps &
   HealthDeps
 
 /**
@@ -25,6 +27,7 @@ export const routes: readonly Route<RouteDeps>[] = [
   ...attachmentRoutes,
   ...adminRoutes,
   ...webhookRoutes,
+  ...moderationRoutes,
   ...healthRoutes,
 ]
 

@@ -16,6 +16,8 @@ export const channels = {
   room: (appId: string, roomId: string) => `room:${appId}:${roomId}`,
   ranking: (appId: string) => `ranking:${appId}`,
   lobby: (appId: string) => `lobby:${appId}`,
+  /** Bans and mutes imposed or lifted, every app's: each node keeps its sanction cache by it. */
+  sanctions: () => 'sanctions',
 }
 
 /**

@@ -2,10 +2,12 @@ import { bodySchemas, modelSchemas as models } from '@roomful/sdk/protocol'
 import { idParam, jsonBody, roomIdParam } from '../http/request-parts.js'
 import { adminRoute, appRoute, type Route } from '../http/route.js'
 import type { VerifiedIdentity } from '../auth/tokens.js'
+import type { SanctionChecks } from '../moderation/sanction-checks.js'
 import { ADMIN_ACTOR, type Actor, type MessagesService } from './messages-service.js'
 
 export interface MessageRouteDeps {
   messages: MessagesService
+  checks: SanctionChecks
 }
 
 const messageIdParam = idParam('The message id.', 'not_found')
@@ -42,16 +44,20 @@ export const messageRoutes: Route<MessageRouteDeps>[] = [
       ...refusals,
       message_too_long: "the new text is longer than the app's maxMessageLength",
       bad_request: 'the new text is blank and the message has no attachment',
+      banned: 'you are banned from this room',
+      muted: 'you are muted in this room or app-wide',
     },
-    handle: async ({ app, identity, params, body }, { messages }) =>
-      messages.edit(
+    handle: async ({ app, identity, params, body }, { messages, checks }) => {
+      checks.assertMaySend(app.id, identity.id, params.roomId, 'edit the message')
+      return messages.edit(
         app.id,
         params.roomId,
         actor(identity),
         params.messageId,
         body.text,
         app.effectiveLimits.maxMessageLength,
-      ),
+      )
+    },
   }),
   appRoute({
     method: 'delete',

@@ -7,6 +7,7 @@ import { modesToTest } from '../support/modes.js'
 import { PROTOTYPE_KEYS, withKey } from '../support/prototype-keys.js'
 import { createRoom } from '../support/rooms.js'
 import { startTestServer, type TestServer } from '../support/test-server.js'
+import { mintUserToken } from '../support/tokens.js'
 import { WsTestClient } from '../support/ws-client.js'
 
 const ADMIN_KEY = 'admin-key-for-strict-input-0123456789'
@@ -42,13 +43,21 @@ describe.each(await modesToTest())('strict input at the edges (%s mode)', (mode)
     'ranking.unsubscribe': {},
     'rooms.subscribe': {},
     'rooms.unsubscribe': {},
+    'moderation.ban': { userId: 'strict-target', roomId, durationSeconds: 60, reason: 'spam' },
+    'moderation.mute': { userId: 'strict-target' },
+    'moderation.unban': { userId: 'strict-target', roomId },
+    'moderation.unmute': { userId: 'strict-target' },
+    'moderation.sanctions': { kind: 'ban' },
     ping: {},
   })
 
   it.each(Object.keys(clientFrameSchemas) as Op[])(
     'a %s frame with a prototype-named key is bad_request, and without it passes',
     async (op) => {
-      const token = await server.token(`proto-${op}`)
+      // The moderation ops are refused to plain users: their valid frame is a moderator's.
+      const token = op.startsWith('moderation.')
+        ? await mintUserToken(server.app.id, server.app.secret, { sub: `proto-${op}`, role: 'moderator' })
+        : await server.token(`proto-${op}`)
       const client = await WsTestClient.authed(server.url, server.app.id, token)
       if (op !== 'join') await client.request('join', { room: roomId })
       // Edit and delete need a message of this user's to act on.
