@@ -10,7 +10,15 @@ import { createEmitter, type Unsubscribe } from './emitter.js'
 import { createFeed } from './feed.js'
 import type { WireError } from './protocol/errors.js'
 import type { Limits } from './protocol/limits.js'
-import type { AuthSession, Page, RankingBoard, Room as RoomInfo, Identity } from './protocol/models.js'
+import type {
+  AuthSession,
+  Page,
+  RankingBoard,
+  Room as RoomInfo,
+  Identity,
+  Sanction,
+} from './protocol/models.js'
+import { createModeration, type Moderation } from './moderation.js'
 import type { Ranking } from './ranking.js'
 import { createRest } from './rest.js'
 import { createRoom, type Room } from './room.js'
@@ -49,6 +57,9 @@ export interface ClientEvents {
    * signed in across page loads and pass it back as `createClient({ session })`.
    */
   session: AuthSession | null
+  /** A moderator banned or muted this user, app-wide or in a room (`roomId`). An app-wide ban
+   * is followed by the `closed` state with `reason.code` 4007 (`CLOSE.banned`). */
+  sanctioned: Sanction
 }
 
 export interface Client {
@@ -64,8 +75,18 @@ export interface Client {
    * textarea.maxLength = client.limits.maxMessageLength
    */
   readonly limits: Limits
+  /**
+   * The app-wide ban or mute on this user the server last told of (what, why, until when), or
+   * null. A banned client ends `closed` with `reason.error.code === 'banned'`.
+   *
+   * @example
+   * if (client.sanction?.kind === 'ban') showBanned(client.sanction.expiresAt)
+   */
+  readonly sanction: Sanction | null
   readonly auth: Auth
   readonly rooms: Rooms
+  /** Ban, mute and list sanctions (moderators only). */
+  readonly moderation: Moderation
   readonly ranking: Ranking
   /**
    * The room with this id (the same object each time). Nothing is sent until `join()`.
@@ -131,9 +152,16 @@ export function createClient(options: ClientOptions): Client {
   const ranking = createFeed<RankingBoard>(conn, 'ranking', true)
   const lobby = createFeed<LobbyEvent>(conn, 'rooms', false)
 
+  let sanction: Sanction | null = null
   conn.on('state', (change) => events.emit('state', change))
   conn.on('event', (e) => {
-    if (e.type === 'ranking') ranking.push(e.board)
+    if (e.type === 'sanctioned' || e.type === 'sanction.lifted') {
+      const { roomId, kind } = e.sanction
+      if (roomId) rooms.get(roomId)?.handle(e)
+      else if (e.type === 'sanctioned') sanction = e.sanction
+      else if (sanction?.kind === kind) sanction = null
+      if (e.type === 'sanctioned') events.emit('sanctioned', e.sanction)
+    } else if (e.type === 'ranking') ranking.push(e.board)
     else if (e.type === 'room.created' || e.type === 'occupancy') lobby.push(e)
     else if (e.type === 'error') events.emit('error', e.error)
     else rooms.get(e.room)?.handle(e)
@@ -161,6 +189,10 @@ export function createClient(options: ClientOptions): Client {
     get limits() {
       return conn.limits
     },
+    get sanction() {
+      return sanction
+    },
+    moderation: createModeration(conn),
     auth,
     rooms: {
       list: ({ limit, cursor } = {}) => {

@@ -236,6 +236,12 @@ export async function startFakeServer(): Promise<FakeServer> {
     'rooms.subscribe': () => ({ result: {} }),
     'rooms.unsubscribe': () => ({ result: {} }),
     ping: () => ({ result: { time: new Date().toISOString() } }),
+    // Moderation is the real server's business (sdk/test/integration/sanctions.test.ts).
+    'moderation.ban': () => ({ error: { code: 'forbidden', message: 'not in the fake' } }),
+    'moderation.mute': () => ({ error: { code: 'forbidden', message: 'not in the fake' } }),
+    'moderation.unban': () => ({ error: { code: 'forbidden', message: 'not in the fake' } }),
+    'moderation.unmute': () => ({ error: { code: 'forbidden', message: 'not in the fake' } }),
+    'moderation.sanctions': () => ({ error: { code: 'forbidden', message: 'not in the fake' } }),
   }
 
   const waiters = new Set<() => void>()
