@@ -18,24 +18,28 @@ export interface EnforcerDeps {
  * than after the grace period a dropped connection gets, so the room sees them go.
  */
 export function enforceSanction(connections: Connection[], change: SanctionChange, deps: EnforcerDeps): void {
-  for (const conn of connections) {
-    if (change.action === 'lifted') {
-      conn.event({ type: 'sanction.lifted', sanction: change.sanction })
-      continue
-    }
-    const { sanction } = change
-    conn.event({ type: 'sanctioned', sanction })
-    if (sanction.kind !== 'ban') continue
-    const user = conn.identity!
-    const rooms = [...conn.rooms].filter(([roomId]) => sanction.roomId === null || roomId === sanction.roomId)
-    for (const [roomId, feed] of rooms) {
-      leaveRoomLocally(deps, conn, roomId, feed)
-      deps.presence
-        .leave(conn.app.id, roomId, conn.id, user.id)
-        .catch((err: unknown) =>
-          deps.log.warn({ err, room: roomId }, 'unable to remove a banned user from presence'),
-        )
-    }
-    if (sanction.roomId === null) conn.close(CLOSE.banned, 'banned from this app')
+  // Heard from the bus, outside any uWS callback: corked, so what is written goes out now
+  // rather than with the socket's next activity.
+  for (const conn of connections) conn.socket.atomic(() => enforceOn(conn, change, deps))
+}
+
+function enforceOn(conn: Connection, change: SanctionChange, deps: EnforcerDeps): void {
+  if (change.action === 'lifted') {
+    conn.event({ type: 'sanction.lifted', sanction: change.sanction })
+    return
   }
+  const { sanction } = change
+  conn.event({ type: 'sanctioned', sanction })
+  if (sanction.kind !== 'ban') return
+  const user = conn.identity!
+  const rooms = [...conn.rooms].filter(([roomId]) => sanction.roomId === null || roomId === sanction.roomId)
+  for (const [roomId, feed] of rooms) {
+    leaveRoomLocally(deps, conn, roomId, feed)
+    deps.presence
+      .leave(conn.app.id, roomId, conn.id, user.id)
+      .catch((err: unknown) =>
+        deps.log.warn({ err, room: roomId }, 'unable to remove a banned user from presence'),
+      )
+  }
+  if (sanction.roomId === null) conn.close(CLOSE.banned, 'banned from this app')
 }
