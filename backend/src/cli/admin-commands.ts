@@ -9,6 +9,7 @@ import { HOST_AUDIENCE } from '../auth/tokens.js'
 import { RoomfulError } from '../errors.js'
 import { migrate } from '../storage/migrate.js'
 import { createMysql } from '../storage/mysql.js'
+import { MODERATOR_USAGE, runModeratorCommand } from './moderator-commands.js'
 import { runWebhookCommand, WEBHOOK_OPTIONS, WEBHOOK_USAGE } from './webhook-commands.js'
 
 export const USAGE = `Roomful admin (production mode: needs MYSQL_URL)
@@ -29,6 +30,9 @@ export const USAGE = `Roomful admin (production mode: needs MYSQL_URL)
   delete-app <id>
   mint-token <appId> <userId> [--name "Display Name"] [--ttl 1h]
       Prints a user token signed with the app's secret, for trying things out.
+
+Moderators:
+${MODERATOR_USAGE}
 
 Webhooks:
 ${WEBHOOK_USAGE}
@@ -172,6 +176,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
           if (!args[index]) throw new UsageError(`${command} needs ${what}`)
           return args[index]
         }
+        if (await runModeratorCommand(command, { db, print: io.print, arg })) return 0
         if (await runWebhookCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0
         throw new UsageError(`unknown command "${command}"`)
       }
