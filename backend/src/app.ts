@@ -22,6 +22,7 @@ import { onceInAWhile, type Logger } from './logger.js'
 import { startBusEcho } from './metrics/bus-echo.js'
 import { instrumentDrivers } from './metrics/instrument-drivers.js'
 import { Metrics } from './metrics/metrics.js'
+import { createAuditLog } from './moderation/audit-log.js'
 import { MessagesService } from './messages/messages-service.js'
 import { RoomFeeds } from './messages/room-feed.js'
 import { WriteBatcher } from './messages/write-batcher.js'
@@ -125,6 +126,7 @@ export function createApp(deps: {
     void feeds.reconcile()
     setTimeout(() => void feeds.reconcile(), 1_000).unref()
   })
+  const audit = createAuditLog(drivers.audit)
   const messages = new MessagesService({
     batcher,
     messages: drivers.messages,
@@ -132,6 +134,7 @@ export function createApp(deps: {
     bus: drivers.bus,
     feeds,
     webhooks: webhooks.webhooks,
+    audit,
     log,
   })
   const storeHealth = new StoreHealth(drivers.probes, {
@@ -205,7 +208,10 @@ export function createApp(deps: {
     grants,
     requireRoom: (appId, roomId) => rooms.require(appId, roomId),
     connectedAsModerator: (appId, userId): boolean => gateway.hasModerator(appId, userId),
+    audit,
+    log,
   })
+  const sendLimits = new SendLimits(drivers.limiter, limiterError)
   const handlerDeps = {
     nodeId: config.nodeId,
     keys,
@@ -217,7 +223,7 @@ export function createApp(deps: {
     feeds,
     relay,
     ranking,
-    sendLimits: new SendLimits(drivers.limiter, limiterError),
+    sendLimits,
     checks,
     moderation,
   }
@@ -271,6 +277,7 @@ export function createApp(deps: {
       authLimits,
       rooms,
       messages,
+      sendLimits,
       ranking,
       attachments,
       publicUrl: config.publicUrl,
@@ -279,6 +286,7 @@ export function createApp(deps: {
       webhookAdmin: webhooks.admin,
       moderation,
       checks,
+      audit,
       health,
     },
     {

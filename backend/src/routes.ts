@@ -3,6 +3,8 @@ import { adminRoutes, type AdminRouteDeps } from './http/admin-routes.js'
 import { adminModels } from './http/admin-schemas.js'
 import { healthRoutes, type HealthDeps } from './http/health-routes.js'
 import { restApiRoutes, type RestApiDeps } from './http/rest-api.js'
+import { auditRoutes, type AuditRouteDeps } from './moderation/audit-routes.js'
+import { auditModels } from './moderation/audit-view.js'
 import { messageRoutes, type MessageRouteDeps } from './messages/message-routes.js'
 import { moderationRoutes, type ModerationRouteDeps } from './moderation/moderation-routes.js'
 import type { Route } from './http/route.js'
@@ -15,6 +17,7 @@ export type RouteDeps = RestApiDeps &
   AdminRouteDeps &
   WebhookRouteDeps &
   ModerationRouteDeps &
+  AuditRouteDeps &
   HealthDeps
 
 /**
@@ -28,8 +31,9 @@ export const routes: readonly Route<RouteDeps>[] = [
   ...adminRoutes,
   ...webhookRoutes,
   ...moderationRoutes,
+  ...auditRoutes,
   ...healthRoutes,
 ]
 
 /** The named models the backend's routes answer with besides the protocol's, for the document. */
-export const routeModels = { ...adminModels, ...webhookModels }
+export const routeModels = { ...adminModels, ...webhookModels, ...auditModels }

@@ -9,6 +9,7 @@ import { HOST_AUDIENCE } from '../auth/tokens.js'
 import { RoomfulError } from '../errors.js'
 import { migrate } from '../storage/migrate.js'
 import { createMysql } from '../storage/mysql.js'
+import { AUDIT_USAGE, runAuditCommand } from './audit-commands.js'
 import { MODERATOR_USAGE, runModeratorCommand } from './moderator-commands.js'
 import { runWebhookCommand, WEBHOOK_OPTIONS, WEBHOOK_USAGE } from './webhook-commands.js'
 
@@ -36,6 +37,9 @@ ${MODERATOR_USAGE}
 
 Webhooks:
 ${WEBHOOK_USAGE}
+
+Moderation:
+${AUDIT_USAGE}
 
 Changes reach running nodes within their 5 s app and webhook caches; key caches follow on their
 next lookup.`
@@ -178,6 +182,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
         }
         if (await runModeratorCommand(command, { db, print: io.print, arg })) return 0
         if (await runWebhookCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0
+        if (await runAuditCommand(command, values, { db, print: io.print, arg })) return 0
         throw new UsageError(`unknown command "${command}"`)
       }
     }

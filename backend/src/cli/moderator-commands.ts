@@ -2,6 +2,9 @@ import { userIdSchema } from '@roomful/sdk/protocol'
 import { MysqlAppStore } from '../apps/app-store.mysql.js'
 import { MysqlAccountStore } from '../auth/account-store.mysql.js'
 import { RoomfulError } from '../errors.js'
+import { createAuditLog } from '../moderation/audit-log.js'
+import { MysqlAuditStore } from '../moderation/audit-store.mysql.js'
+import { grantEntry } from '../moderation/moderation-actions.js'
 import { MysqlModeratorStore } from '../moderation/moderator-store.mysql.js'
 import type { Mysql } from '../storage/mysql.js'
 
@@ -31,14 +34,17 @@ export async function runModeratorCommand(command: string, ctx: ModeratorCommand
     return true
   }
   const userId = await resolveUser(db, appId, arg(1, 'a user id or an email'))
+  const audit = createAuditLog(new MysqlAuditStore(db))
   if (command === 'grant-moderator') {
     const fresh = await moderators.grant({ appId, userId, grantedBy: 'cli', grantedAt: new Date() })
+    if (fresh) await audit.record(grantEntry(appId, 'cli', 'moderator.grant', userId))
     print(
       fresh ? `${userId} is now a moderator of ${appId}` : `${userId} was already a moderator of ${appId}`,
     )
   } else {
     const revoked = await moderators.revoke(appId, userId)
     if (!revoked) throw new RoomfulError('not_found', `${userId} is not a granted moderator of ${appId}`)
+    await audit.record(grantEntry(appId, 'cli', 'moderator.revoke', userId))
     print(`${userId} is no longer a moderator of ${appId}`)
   }
   return true

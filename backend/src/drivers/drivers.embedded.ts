@@ -6,6 +6,7 @@ import { MemoryAccountStore } from '../auth/account-store.memory.js'
 import { MemoryBus } from '../bus/bus.memory.js'
 import { MemoryRateLimiter } from '../limits/rate-limiter.memory.js'
 import { createLogger, type Logger } from '../logger.js'
+import { MemoryAuditStore } from '../moderation/audit-store.memory.js'
 import { MemoryMessageStore } from '../messages/message-store.memory.js'
 import { MemoryModeratorStore } from '../moderation/moderator-store.memory.js'
 import { MemorySanctionStore } from '../moderation/sanction-store.memory.js'
@@ -48,6 +49,7 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number; logge
     },
     webhookEndpoints: new MemoryEndpointStore(),
     webhookDeliveries: new MemoryDeliveryStore(),
+    audit: new MemoryAuditStore(),
     webhookQueue(processor, queueOptions) {
       const queue = new MemoryDeliveryQueue(processor, queueOptions, (err) =>
         log.warn({ err }, 'webhook delivery job failed'),

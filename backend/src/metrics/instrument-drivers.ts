@@ -36,6 +36,7 @@ export function instrumentDrivers(drivers: Drivers, metrics: Metrics): Drivers {
     webhookDeliveries: counted('webhooks', drivers.webhookDeliveries),
     sanctions: counted('moderation', drivers.sanctions),
     moderators: counted('moderation', drivers.moderators),
+    audit: counted('audit', drivers.audit),
     bus,
   }
 }

@@ -1,6 +1,8 @@
 import type { Sanction, SanctionKind } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
+import type { Logger } from '../logger.js'
 import type { Actor } from '../messages/messages-service.js'
+import type { AuditLog, AuditRecord } from './audit-log.js'
 import type { ModeratorGrant } from './moderator-store.js'
 import type { ModeratorGrants } from './moderator-grants.js'
 import type { SanctionFilter } from './sanction-store.js'
@@ -14,6 +16,8 @@ export interface ModerationActionDeps {
   /** Whether a socket of this user on this node authenticated as a moderator (a host token's
    * role claim is known only where the token was shown). */
   connectedAsModerator(appId: string, userId: string): boolean
+  audit: Pick<AuditLog, 'record'>
+  log: Logger
 }
 
 const VERB: Record<SanctionKind, string> = { ban: 'ban', mute: 'mute' }
@@ -34,7 +38,18 @@ export class ModerationActions {
         'forbidden',
         `unable to ${VERB[input.kind]} the user; moderators cannot sanction moderators`,
       )
-    return this.deps.sanctions.impose(appId, input, actor.id)
+    const sanction = await this.deps.sanctions.impose(appId, input, actor.id)
+    await this.audited({
+      appId,
+      actor: actor.id,
+      action: input.kind === 'ban' ? 'user.ban' : 'user.mute',
+      roomId: sanction.roomId,
+      targetUserId: sanction.userId,
+      targetMessageId: null,
+      reason: sanction.reason,
+      details: { expiresAt: sanction.expiresAt },
+    })
+    return sanction
   }
 
   /** Whether a sanction of that kind and scope was in force (it is not any more). */
@@ -44,7 +59,20 @@ export class ModerationActions {
     key: { kind: SanctionKind; userId: string; roomId: string | null },
   ): Promise<boolean> {
     this.authorize(actor, `un${VERB[key.kind]}`)
-    return this.deps.sanctions.lift({ appId, ...key })
+    const lifted = await this.deps.sanctions.lift({ appId, ...key })
+    // Lifting what was not in force changed nothing: nothing to record.
+    if (lifted)
+      await this.audited({
+        appId,
+        actor: actor.id,
+        action: key.kind === 'ban' ? 'user.unban' : 'user.unmute',
+        roomId: key.roomId,
+        targetUserId: key.userId,
+        targetMessageId: null,
+        reason: null,
+        details: null,
+      })
+    return lifted
   }
 
   async list(appId: string, actor: Actor, filter: SanctionFilter): Promise<Sanction[]> {
@@ -52,16 +80,34 @@ export class ModerationActions {
     return this.deps.sanctions.list(appId, filter)
   }
 
-  grant(appId: string, userId: string, grantedBy: string): Promise<ModeratorGrant> {
-    return this.deps.grants.grant(appId, userId, grantedBy)
+  /** The operator's grant (admin REST; the CLI records its own). */
+  async grant(appId: string, userId: string, grantedBy: string): Promise<ModeratorGrant> {
+    const grant = await this.deps.grants.grant(appId, userId, grantedBy)
+    await this.audited(grantEntry(appId, grantedBy, 'moderator.grant', userId))
+    return grant
   }
 
-  revoke(appId: string, userId: string): Promise<boolean> {
-    return this.deps.grants.revoke(appId, userId)
+  async revoke(appId: string, userId: string, revokedBy: string): Promise<boolean> {
+    const revoked = await this.deps.grants.revoke(appId, userId)
+    if (revoked) await this.audited(grantEntry(appId, revokedBy, 'moderator.revoke', userId))
+    return revoked
   }
 
   moderators(appId: string): Promise<ModeratorGrant[]> {
     return this.deps.grants.list(appId)
+  }
+
+  /** The action took effect before this runs: an entry that cannot be written is logged, not
+   * turned into a refusal of what already happened. */
+  private async audited(entry: AuditRecord): Promise<void> {
+    await this.deps.audit
+      .record(entry)
+      .catch((err: unknown) =>
+        this.deps.log.warn(
+          { err, action: entry.action, appId: entry.appId },
+          'unable to record a moderation action in the audit log',
+        ),
+      )
   }
 
   private authorize(actor: Actor, what: string): void {
@@ -73,3 +119,19 @@ export class ModerationActions {
     return this.deps.connectedAsModerator(appId, userId) || this.deps.grants.isModerator(appId, userId)
   }
 }
+
+export const grantEntry = (
+  appId: string,
+  actor: string,
+  action: 'moderator.grant' | 'moderator.revoke',
+  userId: string,
+): AuditRecord => ({
+  appId,
+  actor,
+  action,
+  roomId: null,
+  targetUserId: userId,
+  targetMessageId: null,
+  reason: null,
+  details: null,
+})

@@ -212,7 +212,7 @@ export const moderationRoutes: Route<ModerationRouteDeps>[] = [
     errors: { ...noSuchApp, not_found: 'the user has no grant' },
     handle: async ({ params }, { admin, moderation }) => {
       await admin.get(params.appId)
-      if (!(await moderation.revoke(params.appId, params.userId)))
+      if (!(await moderation.revoke(params.appId, params.userId, 'admin')))
         throw new RoomfulError('not_found', 'unable to revoke; the user is not a granted moderator')
     },
   }),

@@ -64,6 +64,14 @@ describe.runIf(available)('bans and mutes across two production nodes', () => {
       body: (await res.json()) as { error?: { code: string } } & Record<string, unknown>,
     }
   }
+  /** The app's audit log as the operator reads it, newest first: [action, actor, target, room]. */
+  const audited = async () => {
+    const page = await adminClient(a.url)<{ entries: Array<Record<string, unknown>> }>(
+      'GET',
+      `/apps/${cluster.app.id}/audit?limit=200`,
+    )
+    return page.body.entries.map((e) => [e.action, e.actor, e.targetUserId, e.roomId])
+  }
   const newRoom = async (name: string) =>
     (await createRoom(a.url, cluster.app.id, await cluster.token('owner'), name)).id
 
@@ -119,6 +127,12 @@ describe.runIf(available)('bans and mutes across two production nodes', () => {
 
     expect((await mod.request('moderation.unban', { userId: 'spammer' })).error).toBeUndefined()
     await timeUntil(async () => !(await admitted(b, await cluster.token('spammer'))).error, 2_000)
+    // Lifting what is not in force records nothing.
+    await mod.request('moderation.unban', { userId: 'spammer' })
+    expect((await audited()).filter(([, , target]) => target === 'spammer')).toEqual([
+      ['user.unban', 'mod-a', 'spammer', null],
+      ['user.ban', 'mod-a', 'spammer', null],
+    ])
   })
 
   it('a ban with durationSeconds 2 ends on its own and the user connects again', async () => {
@@ -295,6 +309,14 @@ describe.runIf(available)('bans and mutes across two production nodes', () => {
       2_000,
     )
     expect((await admin('GET', base, undefined, 'wrong-key-0123456789')).status).toBe(403)
+    expect(await audited()).toEqual(
+      expect.arrayContaining([
+        ['moderator.grant', 'admin', 'granted-admin-target', null],
+        ['user.ban', 'admin', 'granted-admin-target', null],
+        ['user.mute', 'admin', 'hush', room],
+        ['user.unban', 'admin', 'granted-admin-target', null],
+      ]),
+    )
   })
 
   it('grant-moderator (CLI) makes a hosted account a moderator on every node; revoke-moderator undoes it; a banned account cannot log in or refresh', async () => {
@@ -335,6 +357,11 @@ describe.runIf(available)('bans and mutes across two production nodes', () => {
     expect((await cli('revoke-moderator', cluster.app.id, session.user.id)).code).toBe(0)
     await timeUntil(async () => (await authAs(a)).result?.user.moderator === undefined, 6_000, 100)
     await timeUntil(async () => (await authAs(b)).result?.user.moderator === undefined, 6_000, 100)
+
+    expect((await audited()).filter(([, , target]) => target === session.user.id)).toEqual([
+      ['moderator.revoke', 'cli', session.user.id, null],
+      ['moderator.grant', 'cli', session.user.id, null],
+    ])
 
     // Banned, the account can neither log in nor refresh.
     await adminClient(a.url)('POST', `/apps/${cluster.app.id}/sanctions`, {

@@ -130,5 +130,17 @@ describe('bans and mutes in embedded mode', () => {
     expect((await hosted.request('moderation.sanctions')).error).toBeUndefined()
     expect((await admin('DELETE', `/apps/${server.app.id}/moderators/${session.user.id}`)).status).toBe(204)
     expect((await me(session.accessToken)).body.moderator).toBeUndefined()
+
+    // Every one of those actions is in the audit log, newest first.
+    const log = await admin<{ entries: Array<Record<string, unknown>> }>(
+      'GET',
+      `/apps/${server.app.id}/audit`,
+    )
+    expect(log.body.entries.slice(0, 4).map((e) => [e.action, e.actor, e.targetUserId])).toEqual([
+      ['moderator.revoke', 'admin', session.user.id],
+      ['moderator.grant', 'admin', session.user.id],
+      ['user.unban', 'admin', 'rest-target'],
+      ['user.ban', 'admin', 'rest-target'],
+    ])
   })
 })
