@@ -10,6 +10,7 @@ import { adminClient, TEST_ADMIN_KEY } from '../support/admin-client.js'
 import { createRoom } from '../support/rooms.js'
 import { startTestServer, type TestServer } from '../support/test-server.js'
 import { mintUserToken } from '../support/tokens.js'
+import { WebhookReceiver } from '../support/webhook-receiver.js'
 import { WsTestClient } from '../support/ws-client.js'
 
 const sanctioned = (frame: ServerFrame): frame is { type: 'sanctioned'; sanction: Sanction } =>
@@ -96,6 +97,37 @@ describe('bans and mutes in embedded mode', () => {
       ['ban', 'noisy', there],
       ['mute', 'noisy', here],
     ])
+  })
+
+  it('a ban sends the user.banned webhook, signed, with the documented payload', async () => {
+    const receiver = await WebhookReceiver.start()
+    try {
+      const endpoint = await adminClient(server.url)('POST', `/apps/${server.app.id}/webhooks/endpoints`, {
+        url: receiver.url,
+        events: ['user.banned'],
+      })
+      expect(endpoint.status).toBe(201)
+      const r = await room('hooked')
+      const mod = await moderator('mod-hook')
+      const { result } = await mod.request<{ sanction: Sanction }>('moderation.ban', {
+        userId: 'hooked-user',
+        roomId: r,
+        durationSeconds: 60,
+        reason: 'spam',
+      })
+      await mod.request('moderation.mute', { userId: 'hooked-user' })
+      const deadline = Date.now() + 5_000
+      while (receiver.received.length === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(receiver.received).toHaveLength(1)
+      const body = JSON.parse(receiver.received[0]!.body) as { type: string; data: unknown }
+      const { kind: _, ...ban } = result!.sanction
+      expect(body).toMatchObject({ type: 'user.banned', data: { appId: server.app.id, ban } })
+      expect(receiver.received[0]!.headers['webhook-signature']).toMatch(/^v1,/)
+    } finally {
+      await receiver.stop()
+    }
   })
 
   it('refuses the moderation ops to plain users with `forbidden`', async () => {
