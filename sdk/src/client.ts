@@ -192,7 +192,7 @@ export function createClient(options: ClientOptions): Client {
     get sanction() {
       return sanction
     },
-    moderation: createModeration(conn),
+    moderation: createModeration(conn, (path) => rest('GET', path, undefined, auth)),
     auth,
     rooms: {
       list: ({ limit, cursor } = {}) => {

@@ -51,6 +51,7 @@ export type {
   AuthSession,
   Sanction,
   SanctionKind,
+  AuditEntryView,
 } from './protocol/models.js'
 export type {
   HistoryResult,

@@ -1,5 +1,5 @@
 import type { Connection } from './connection.js'
-import type { Sanction, SanctionKind } from './protocol/models.js'
+import type { AuditEntryView, Page, Sanction, SanctionKind } from './protocol/models.js'
 
 /** Who and where: app-wide when `roomId` is left out. */
 export interface SanctionTarget {
@@ -55,9 +55,17 @@ export interface Moderation {
    * const bans = await client.moderation.sanctions({ kind: 'ban' })
    */
   sanctions(filter?: { kind?: SanctionKind; roomId?: string }): Promise<Sanction[]>
+  /**
+   * The app's audit log, newest first: every delete of someone else's message, ban, mute, lift
+   * and room change, by whom and why. Pass `nextCursor` back as `cursor` for older entries.
+   *
+   * @example
+   * const { items, nextCursor } = await client.moderation.audit({ limit: 20 })
+   */
+  audit(options?: { limit?: number; cursor?: string | null }): Promise<Page<AuditEntryView>>
 }
 
-export function createModeration(conn: Connection): Moderation {
+export function createModeration(conn: Connection, get: <T>(path: string) => Promise<T>): Moderation {
   const lift = (op: 'moderation.unban' | 'moderation.unmute') => (t: SanctionTarget) =>
     conn.request(op, t).then(() => {})
   return {
@@ -66,5 +74,13 @@ export function createModeration(conn: Connection): Moderation {
     unban: lift('moderation.unban'),
     unmute: lift('moderation.unmute'),
     sanctions: (filter = {}) => conn.request('moderation.sanctions', filter).then((r) => r.sanctions),
+    audit: ({ limit, cursor } = {}) => {
+      const q = String(
+        new URLSearchParams({ ...(limit && { limit: String(limit) }), ...(cursor && { before: cursor }) }),
+      )
+      return get<{ entries: AuditEntryView[]; nextCursor: string | null }>(
+        `/moderation/audit${q && '?' + q}`,
+      ).then(({ entries, nextCursor }) => ({ items: entries, nextCursor }))
+    },
   }
 }

@@ -123,6 +123,30 @@ export interface Sanction {
   expiresAt: string | null
 }
 
+/** One moderation action as the audit log shows it: who (`actor`: a user id, or `admin`), what,
+ * to what, when and why (docs/moderation.md#audit-log). */
+export interface AuditEntryView {
+  id: string
+  at: string
+  actor: string
+  action:
+    | 'message.delete'
+    | 'user.ban'
+    | 'user.unban'
+    | 'user.mute'
+    | 'user.unmute'
+    | 'room.update'
+    | 'room.delete'
+    | 'report.resolve'
+    | 'moderator.grant'
+    | 'moderator.revoke'
+  roomId: string | null
+  targetUserId: string | null
+  targetMessageId: string | null
+  reason: string | null
+  details: Record<string, unknown> | null
+}
+
 /** What login, signup and refresh return for hosted accounts. */
 export interface AuthSession {
   user: UserProfile & { email: string }

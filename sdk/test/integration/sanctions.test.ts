@@ -107,6 +107,16 @@ describe.each(await modesToTest())('moderation through the SDK (%s mode)', (mode
     const back = await connect('spammer')
     await back.room(id).join()
     expect(back.state).toBe('connected')
+
+    // Both actions are in the audit log, newest first, a page at a time.
+    const first = await mod.moderation.audit({ limit: 1 })
+    expect(first.items.map((e) => [e.action, e.actor, e.targetUserId])).toEqual([
+      ['user.unban', 'mod', 'spammer'],
+    ])
+    const next = await mod.moderation.audit({ limit: 1, cursor: first.nextCursor })
+    expect(next.items).toMatchObject([
+      { action: 'user.ban', reason: 'spam', details: { expiresAt: ban.expiresAt } },
+    ])
   })
 
   it('a room ban fails that room with `banned` and its join is refused; a mute refuses sends with `muted`', async () => {
@@ -139,5 +149,6 @@ describe.each(await modesToTest())('moderation through the SDK (%s mode)', (mode
     const plain = await connect('plain')
     await expect(plain.moderation.ban({ userId: 'someone' })).rejects.toMatchObject({ code: 'forbidden' })
     await expect(plain.moderation.sanctions()).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(plain.moderation.audit()).rejects.toMatchObject({ code: 'forbidden', status: 403 })
   })
 })
