@@ -82,8 +82,8 @@ export class ModerationActions {
 
   /** The operator's grant (admin REST; the CLI records its own). */
   async grant(appId: string, userId: string, grantedBy: string): Promise<ModeratorGrant> {
-    const grant = await this.deps.grants.grant(appId, userId, grantedBy)
-    await this.audited(grantEntry(appId, grantedBy, 'moderator.grant', userId))
+    const { grant, fresh } = await this.deps.grants.grant(appId, userId, grantedBy)
+    if (fresh) await this.audited(grantEntry(appId, grantedBy, 'moderator.grant', userId))
     return grant
   }
 

@@ -18,20 +18,33 @@ export class ModeratorGrants {
     private readonly ttlMs = GRANT_CACHE_MS,
   ) {}
 
+  /** A store that cannot answer counts as "not granted" (not cached): the safe side, and the
+   * user still gets in. */
   async isModerator(appId: string, userId: string): Promise<boolean> {
     const key = JSON.stringify([appId, userId])
     const cached = this.cache.get(key)
     if (cached !== undefined) return cached
-    const granted = await this.store.isGranted(appId, userId)
+    let granted: boolean
+    try {
+      granted = await this.store.isGranted(appId, userId)
+    } catch {
+      return false
+    }
     this.cache.set(key, granted, this.ttlMs)
     return granted
   }
 
-  async grant(appId: string, userId: string, grantedBy: string): Promise<ModeratorGrant> {
+  /** The grant as stored (the first one, when the user already had it), and whether it is new. */
+  async grant(
+    appId: string,
+    userId: string,
+    grantedBy: string,
+  ): Promise<{ grant: ModeratorGrant; fresh: boolean }> {
     const grant = { appId, userId, grantedBy, grantedAt: new Date() }
-    await this.store.grant(grant)
+    const fresh = await this.store.grant(grant)
     this.cache.delete(JSON.stringify([appId, userId]))
-    return (await this.store.list(appId)).find((g) => g.userId === userId) ?? grant
+    if (fresh) return { grant, fresh }
+    return { grant: (await this.store.list(appId)).find((g) => g.userId === userId) ?? grant, fresh }
   }
 
   async revoke(appId: string, userId: string): Promise<boolean> {

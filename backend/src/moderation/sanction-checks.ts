@@ -39,7 +39,7 @@ export class SanctionChecks {
   async admit(appId: string, identity: VerifiedIdentity, what = 'connect'): Promise<VerifiedIdentity> {
     if (identity.guest) return identity
     const [, granted] = await Promise.all([
-      this.sanctions.load(appId),
+      this.sanctions.loadOrSkip(appId),
       identity.moderator ? true : this.grants.isModerator(appId, identity.id),
     ])
     this.refuse(appId, identity.id, null, 'ban', what)
@@ -48,7 +48,7 @@ export class SanctionChecks {
 
   /** Refuses a user banned from the app (hosted-account login and refresh). */
   async assertNotBanned(appId: string, userId: string, what: string): Promise<void> {
-    await this.sanctions.load(appId)
+    await this.sanctions.loadOrSkip(appId)
     this.refuse(appId, userId, null, 'ban', what)
   }
 

@@ -1,6 +1,6 @@
 import type { Sanction, SanctionKind } from '@roomful/sdk/protocol'
 import { channels, type Bus } from '../bus/bus.js'
-import type { Logger } from '../logger.js'
+import { onceInAWhile, type Logger } from '../logger.js'
 import { webhookEvent } from '../webhooks/webhook-payloads.js'
 import type { Webhooks } from '../webhooks/webhooks.js'
 import {
@@ -47,8 +47,16 @@ export class SanctionsService {
   /** Bumped on every change applied to an app, so a read that raced one is not trusted. */
   private readonly versions = new Map<string, number>()
   private readonly listeners = new Set<(change: SanctionChange) => void>()
+  /** Apps whose load failed while sockets of theirs were let in: applied to them once it works. */
+  private readonly missed = new Set<string>()
   private timer: NodeJS.Timeout | undefined
   private unsubscribe: (() => Promise<void>) | undefined
+  private readonly loadFailed = onceInAWhile((err, repeats) =>
+    this.deps.log.warn(
+      { err, repeats },
+      'unable to read the sanctions of an app; letting its users in meanwhile',
+    ),
+  )
 
   constructor(
     private readonly deps: {
@@ -63,8 +71,8 @@ export class SanctionsService {
   /** Follows other nodes' changes; call before serving. */
   async start(): Promise<void> {
     this.unsubscribe = await this.deps.bus.subscribe(channels.sanctions(), (payload) => this.heard(payload))
-    this.deps.bus.onReconnect(() => void this.refreshAll())
-    this.timer = setInterval(() => void this.refreshAll(), this.deps.refreshMs ?? SANCTION_REFRESH_MS)
+    this.deps.bus.onReconnect(() => void this.resync())
+    this.timer = setInterval(() => void this.resync(), this.deps.refreshMs ?? SANCTION_REFRESH_MS)
     this.timer.unref()
   }
 
@@ -84,11 +92,32 @@ export class SanctionsService {
     let loading = this.loading.get(appId)
     if (!loading) {
       loading = this.read(appId)
-        .then((sanctions) => void this.cache.set(appId, sanctions))
+        .then((sanctions) => {
+          this.cache.set(appId, sanctions)
+          if (!this.missed.delete(appId)) return
+          // Sockets let in while the store was away may belong to sanctioned users.
+          for (const sanction of sanctions.values())
+            this.notify({ action: 'imposed', appId, sanction: toSanction(sanction) })
+        })
         .finally(() => this.loading.delete(appId))
       this.loading.set(appId, loading)
     }
     return loading
+  }
+
+  /**
+   * `load`, but a store that cannot answer lets the caller through (logged): a node that never
+   * read the app's sanctions cannot refuse by them, and refusing every user of the app while
+   * MySQL is away would be worse. The next use reads again, and applies what it then finds to
+   * the sockets let in meanwhile.
+   */
+  async loadOrSkip(appId: string): Promise<void> {
+    try {
+      await this.load(appId)
+    } catch (err) {
+      this.missed.add(appId)
+      this.loadFailed(err)
+    }
   }
 
   /**
@@ -204,7 +233,8 @@ export class SanctionsService {
     }
   }
 
-  private async refreshAll(): Promise<void> {
+  /** Re-reads every cached app and applies what differs (the 10 s timer and bus reconnects). */
+  async resync(): Promise<void> {
     for (const appId of [...this.cache.keys()]) {
       try {
         await this.refresh(appId)
