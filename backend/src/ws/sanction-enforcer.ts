@@ -18,8 +18,8 @@ export interface EnforcerDeps {
  * than after the grace period a dropped connection gets, so the room sees them go.
  */
 export function enforceSanction(connections: Connection[], change: SanctionChange, deps: EnforcerDeps): void {
-  // Heard from the bus, outside any uWS callback: corked, so what is written goes out now
-  // rather than with the socket's next activity.
+  // Heard from the bus, outside any uWS callback: corked, so the event and the close leave
+  // in one write.
   for (const conn of connections) conn.socket.atomic(() => enforceOn(conn, change, deps))
 }
 
