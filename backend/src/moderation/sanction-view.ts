@@ -34,3 +34,31 @@ export const sameSanction = (a: SanctionRecord, b: SanctionRecord): boolean =>
   (a.expiresAt?.getTime() ?? null) === (b.expiresAt?.getTime() ?? null) &&
   a.reason === b.reason &&
   a.createdBy === b.createdBy
+
+/**
+ * One app's sanctions in force, by scope key, counting how many each user has: nearly every send
+ * is by a user with none, and that check is then one lookup, with no key built.
+ */
+export class AppSanctions extends Map<string, SanctionRecord> {
+  private readonly perUser = new Map<string, number>()
+
+  /** Whether any sanction of this app names the user (in force or not yet pruned). */
+  concerns(userId: string): boolean {
+    return this.perUser.has(userId)
+  }
+
+  override set(key: string, record: SanctionRecord): this {
+    if (!super.has(key)) this.perUser.set(record.userId, (this.perUser.get(record.userId) ?? 0) + 1)
+    return super.set(key, record)
+  }
+
+  override delete(key: string): boolean {
+    const record = super.get(key)
+    if (!record) return false
+    super.delete(key)
+    const left = (this.perUser.get(record.userId) ?? 1) - 1
+    if (left > 0) this.perUser.set(record.userId, left)
+    else this.perUser.delete(record.userId)
+    return true
+  }
+}

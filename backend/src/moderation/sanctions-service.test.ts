@@ -54,6 +54,21 @@ describe('SanctionsService', () => {
     await Promise.all([a.service.stop(), b.service.stop()])
   })
 
+  it('keeps a user’s other sanctions in force when one of them is lifted', async () => {
+    const { a } = twoNodes()
+    await a.service.load('app')
+    await a.service.impose('app', { kind: 'mute', userId: 'loud', roomId: 'r1' }, 'mod')
+    await a.service.impose('app', { kind: 'ban', userId: 'loud', roomId: 'r2' }, 'mod')
+    await a.service.lift({ appId: 'app', kind: 'mute', userId: 'loud', roomId: 'r1' })
+    expect(a.service.inForce('app', 'loud', 'r1', 'mute')).toBeNull()
+    expect(a.service.inForce('app', 'loud', 'r2', 'ban')).toMatchObject({ roomId: 'r2' })
+    await a.service.lift({ appId: 'app', kind: 'ban', userId: 'loud', roomId: 'r2' })
+    expect(a.service.inForce('app', 'loud', 'r2', 'ban')).toBeNull()
+    // Imposed again after both were lifted, it applies again.
+    await a.service.impose('app', { kind: 'ban', userId: 'loud', roomId: null }, 'mod')
+    expect(a.service.inForce('app', 'loud', 'r9', 'ban')).toMatchObject({ roomId: null })
+  })
+
   it('heals a lost bus message on the next resync, both ways', async () => {
     const { store, a } = twoNodes()
     await a.service.load('app')

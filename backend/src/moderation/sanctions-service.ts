@@ -10,7 +10,7 @@ import {
   type SanctionRecord,
   type SanctionStore,
 } from './sanction-store.js'
-import { fromSanction, keyOf, sameSanction, scopeKey, toSanction } from './sanction-view.js'
+import { AppSanctions, fromSanction, keyOf, sameSanction, scopeKey, toSanction } from './sanction-view.js'
 
 /** What a moderator or the admin key asks for. */
 export interface SanctionInput {
@@ -42,7 +42,7 @@ type BusMessage =
  * Listeners (the gateway's enforcement) hear each sanction that begins or ends to apply.
  */
 export class SanctionsService {
-  private readonly cache = new Map<string, Map<string, SanctionRecord>>()
+  private readonly cache = new Map<string, AppSanctions>()
   private readonly loading = new Map<string, Promise<void>>()
   /** Bumped on every change applied to an app, so a read that raced one is not trusted. */
   private readonly versions = new Map<string, number>()
@@ -125,14 +125,15 @@ export class SanctionsService {
    * app when `roomId` is null; null when none is in force. From the cache: `load` first.
    */
   inForce(appId: string, userId: string, roomId: string | null, kind: SanctionKind): SanctionRecord | null {
+    // The send path: for a user with no sanction, one lookup.
     const sanctions = this.cache.get(appId)
-    if (!sanctions || sanctions.size === 0) return null
-    const now = new Date()
-    for (const scope of roomId === null ? [null] : [null, roomId]) {
-      const found = sanctions.get(scopeKey(kind, userId, scope))
-      if (found && isActive(found, now)) return found
-    }
-    return null
+    if (!sanctions?.concerns(userId)) return null
+    const now = Date.now()
+    const appWide = sanctions.get(scopeKey(kind, userId, null))
+    if (appWide && (appWide.expiresAt === null || appWide.expiresAt.getTime() > now)) return appWide
+    if (roomId === null) return null
+    const inRoom = sanctions.get(scopeKey(kind, userId, roomId))
+    return inRoom && (inRoom.expiresAt === null || inRoom.expiresAt.getTime() > now) ? inRoom : null
   }
 
   /** Stores a ban or mute, applies it on every node, and tells the app's webhooks of a ban. */
@@ -224,12 +225,14 @@ export class SanctionsService {
   }
 
   /** Reads the app's sanctions until no change raced the read, and stores them as its cache. */
-  private async read(appId: string): Promise<Map<string, SanctionRecord>> {
+  private async read(appId: string): Promise<AppSanctions> {
     for (;;) {
       const before = this.versions.get(appId) ?? 0
       const rows = await this.deps.store.listActive(appId)
       if ((this.versions.get(appId) ?? 0) !== before) continue
-      return new Map(rows.map((row) => [keyOf(row), row]))
+      const sanctions = new AppSanctions()
+      for (const row of rows) sanctions.set(keyOf(row), row)
+      return sanctions
     }
   }
 
