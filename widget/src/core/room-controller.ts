@@ -93,6 +93,8 @@ export class RoomController extends ClientController {
         this.typing.delete(m.user.id)
         update(m.kind !== 'notice' && m.user.id === client.user?.id ? 'own' : 'append')
       }),
+      // An edit or delete: `messages` already holds the new state (a tombstone for a delete).
+      room.on('change', () => update()),
       room.on('pending', (pending) => {
         // A new send of mine shows at the bottom of the log: bring it into view.
         update(pending.length > this.shownPending ? 'own' : undefined)

@@ -121,4 +121,69 @@ export const logEntryStyles = css`
     font-size: 0.82em;
     text-align: center;
   }
+  .bubble.deleted {
+    font-style: italic;
+    color: var(--_muted);
+    background: none;
+    outline: 1px dashed var(--_border);
+  }
+  .edited {
+    font-size: 0.75em;
+    color: var(--_muted);
+  }
+  .actions {
+    position: relative;
+    align-self: flex-start;
+  }
+  .menu-btn {
+    width: 28px;
+    height: 28px;
+    border: none;
+    border-radius: 50%;
+    background: none;
+    color: var(--_muted);
+    opacity: 0;
+  }
+  .msg:hover .menu-btn,
+  .actions:focus-within .menu-btn,
+  .menu-btn[aria-expanded='true'] {
+    opacity: 1;
+  }
+  .menu,
+  .confirm {
+    position: absolute;
+    z-index: 3;
+    right: 0;
+    display: grid;
+    gap: 6px;
+    min-width: 150px;
+    padding: 6px;
+    border-radius: 10px;
+    border: 1px solid var(--_border);
+    background: var(--_raised);
+    box-shadow: var(--_shadow);
+  }
+  .confirm {
+    width: 240px;
+    padding: 10px;
+    font-size: 0.9em;
+  }
+  .menu button {
+    padding: 6px 10px;
+    border: none;
+    border-radius: 6px;
+    background: none;
+    text-align: start;
+  }
+  .menu button:hover,
+  .menu button:focus {
+    background: var(--_surface);
+  }
+  .danger {
+    color: var(--_danger);
+  }
+  .edit {
+    width: min(100vw, 480px);
+    max-width: 100%;
+  }
 `

@@ -12,6 +12,7 @@ import { RoomController } from '../core/room-controller.js'
 import { ScrollAnchor } from '../core/scroll-anchor.js'
 import { connectionBanner } from '../core/templates.js'
 import { logEntries, pendingEntry } from './log-entries.js'
+import { MessageActions } from './message-actions.js'
 import { peoplePanel, typingLine } from './presence.js'
 import { roomStyles } from './room.styles.js'
 
@@ -81,7 +82,13 @@ export class RoomfulRoom extends RoomfulElement {
   )
   private ctl = new RoomController(this, (change) => this.anchor.note(change))
   private conn = new ConnectionController(this)
+  private actions = new MessageActions(this)
   private resizer?: ResizeObserver
+
+  /** The SDK room on screen, for the message menu. */
+  get chatRoom() {
+    return this.ctl.room
+  }
 
   /** Who the socket is signed in as, to mark own messages. */
   private get me(): UserProfile | null {
@@ -215,7 +222,7 @@ export class RoomfulRoom extends RoomfulElement {
         @scroll=${this.anchor.onScroll}
       >
         <div class="log-top">${this.renderLogTop()}</div>
-        ${logEntries(this, ctl.messages, this.me)}
+        ${logEntries(this, ctl.messages, this.me, this.actions)}
         ${ctl.pending.filter((p) => p.text).map((p) => pendingEntry(this, p, this.retry, (x) => ctl.discard(x)))}
       </div>
       ${

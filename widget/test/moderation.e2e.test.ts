@@ -1,0 +1,149 @@
+import type { Locator, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { hasBrowser } from './support/browser.js'
+import { demoVisits } from './support/demo-visits.js'
+import { bubbles, createRoom, deepFocus, openRoom, say, siteChat, until } from './support/demo.js'
+
+if (!hasBrowser)
+  console.warn('\n!!! Chromium not found: WIDGET BROWSER TESTS ARE SKIPPED. Set CHROMIUM_PATH.\n')
+
+/** The log entry of the (stored) message that says `text`. */
+const messageSaying = (chat: Locator, text: string) =>
+  chat.locator('roomful-room .msg:not(.pending)', { has: chat.page().locator('.bubble', { hasText: text }) })
+
+/** Opens a message's menu from the keyboard only: focus its button, Enter. */
+async function openMenu(message: Locator): Promise<Locator> {
+  await message.locator('[part="menu-button"]').focus()
+  await message.page().keyboard.press('Enter')
+  const menu = message.locator('[role="menu"]')
+  await menu.waitFor()
+  return menu
+}
+
+/** The labels of an open menu's items. */
+const items = async (menu: Locator) =>
+  (await menu.locator('[role="menuitem"]').allTextContents()).map((t) => t.trim())
+
+/** The accessible name of the element with focus (inside shadow roots). */
+const focusedText = (page: Page) =>
+  page.evaluate(() => {
+    let el: Element | null = document.activeElement
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement
+    return el?.textContent?.trim() ?? ''
+  })
+
+// Moderation as people meet it in the widget: a menu on each message, reached and used from
+// the keyboard, and tombstones that every member sees at once and after a reload.
+describe.runIf(hasBrowser)('moderation in the widget', () => {
+  const demo = demoVisits()
+  const unique = () => Math.random().toString(36).slice(2, 7)
+
+  it('lets a sender edit and delete their own message from the keyboard; others see it live', async () => {
+    const room = `Edits ${unique()}`
+    const a = await demo.visit('Ara')
+    const b = await demo.visit('Beom')
+    const ara = siteChat(a.page)
+    const beom = siteChat(b.page)
+    await createRoom(ara, room)
+    await openRoom(beom, room)
+    await say(ara, 'meet at the trialhead')
+    await say(beom, 'see you there')
+    await until('Ara has both messages', async () => (await bubbles(ara)).includes('see you there'))
+
+    // A plain user's menu is on their own messages only.
+    await expect(messageSaying(ara, 'see you there').locator('[part="menu-button"]').count()).resolves.toBe(0)
+
+    // Edit: Enter opens the menu on its first item, Edit; Enter opens the editor.
+    const mine = messageSaying(ara, 'meet at the trialhead')
+    const menu = await openMenu(mine)
+    expect(await items(menu)).toEqual(['Edit', 'Delete'])
+    expect(await focusedText(a.page)).toBe('Edit')
+    await a.page.keyboard.press('Enter')
+    const editor = ara.locator('roomful-room .edit textarea')
+    await editor.waitFor()
+    expect((await deepFocus(a.page))?.tag).toBe('textarea')
+    // Escape leaves the message as it was, and gives focus back to the menu button.
+    await a.page.keyboard.press('Escape')
+    await editor.waitFor({ state: 'detached' })
+    expect((await deepFocus(a.page))?.part).toBe('menu-button')
+    await a.page.keyboard.press('Enter')
+    await a.page.keyboard.press('Enter')
+    await editor.waitFor()
+    await a.page.keyboard.press('ControlOrMeta+A')
+    await a.page.keyboard.type('meet at the trailhead')
+    await a.page.keyboard.press('Enter')
+    const fixed = messageSaying(ara, 'meet at the trailhead')
+    await fixed.locator('[part="edited"]', { hasText: '(edited)' }).waitFor()
+    expect((await deepFocus(a.page))?.part).toBe('menu-button')
+    await messageSaying(beom, 'meet at the trailhead').locator('[part="edited"]').waitFor({ timeout: 2000 })
+    expect(await bubbles(beom)).not.toContain('meet at the trialhead')
+
+    // Delete: ArrowDown to Delete, Enter asks first; Escape there keeps the message.
+    await openMenu(fixed)
+    await a.page.keyboard.press('ArrowDown')
+    expect(await focusedText(a.page)).toBe('Delete')
+    await a.page.keyboard.press('Enter')
+    const confirm = ara.locator('roomful-room [part="confirm"]')
+    await confirm.waitFor()
+    expect(await confirm.textContent()).toContain('Delete this message?')
+    await a.page.keyboard.press('Escape')
+    await confirm.waitFor({ state: 'detached' })
+    expect(await bubbles(ara)).toContain('meet at the trailhead')
+    await openMenu(fixed)
+    await a.page.keyboard.press('ArrowUp') // wraps round to the last item, Delete
+    await a.page.keyboard.press('Enter')
+    await confirm.waitFor()
+    expect(await focusedText(a.page)).toBe('Delete')
+    await a.page.keyboard.press('Enter')
+
+    for (const chat of [ara, beom])
+      await until(
+        'the tombstone in place of the message',
+        async () => (await bubbles(chat)).join('|') === 'Message deleted|see you there',
+        2000,
+      )
+    // The tombstone has no menu, and stays a tombstone after a reload (from history).
+    await expect(
+      ara
+        .locator('roomful-room .msg', { hasText: 'Message deleted' })
+        .locator('[part="menu-button"]')
+        .count(),
+    ).resolves.toBe(0)
+    await b.page.reload()
+    await openRoom(beom, room)
+    expect(await bubbles(beom)).toEqual(['Message deleted', 'see you there'])
+    expect(await beom.locator('roomful-room [part~="deleted"]').count()).toBe(1)
+  })
+
+  it('lets a moderator delete anyone’s message; the sender sees the tombstone live (in Korean)', async () => {
+    const room = `Moderated ${unique()}`
+    const m = await demo.moderator('Mod Mina')
+    const u = await demo.visit('Spammy Sam', { locale: 'ko' })
+    const mod = siteChat(m.page)
+    const sam = siteChat(u.page)
+    await createRoom(mod, room)
+    await openRoom(sam, room)
+    await say(sam, 'cheap boots, click here')
+    await until('the moderator has Sam’s message', async () =>
+      (await bubbles(mod)).includes('cheap boots, click here'),
+    )
+
+    const menu = await openMenu(messageSaying(mod, 'cheap boots, click here'))
+    // Not the moderator's message: no Edit, but Delete.
+    expect(await items(menu)).toEqual(['Delete'])
+    expect(await focusedText(m.page)).toBe('Delete')
+    await m.page.keyboard.press('Enter')
+    await mod.locator('roomful-room [part="confirm"]').waitFor()
+    await m.page.keyboard.press('Enter')
+
+    await until(
+      'Sam sees the tombstone',
+      async () => (await bubbles(sam)).includes('삭제된 메시지입니다'),
+      2000,
+    )
+    expect(await bubbles(sam)).not.toContain('cheap boots, click here')
+    await until('the moderator sees it too', async () => (await bubbles(mod)).includes('Message deleted'))
+    // Sam can no longer act on the tombstone of his own message.
+    await expect(sam.locator('roomful-room [part="menu-button"]').count()).resolves.toBe(0)
+  })
+})
