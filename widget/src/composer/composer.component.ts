@@ -26,7 +26,7 @@ const imageIn = (data: DataTransfer | null): File | undefined =>
  * @csspart input - The message field.
  * @csspart send-button - The send button.
  * @csspart attach-button - The button that picks an image to send.
- * @csspart notice - Why nothing can be sent (banned, muted, a read-only or archived room).
+ * @csspart send-notice - Why nothing can be sent (banned, muted, a read-only or archived room).
  *
  * @cssproperty --roomful-accent - The send button.
  * @cssproperty --roomful-raised - Background of the field and the attach button.
@@ -134,7 +134,7 @@ export class RoomfulComposer extends RoomfulElement {
       <p
         id="status"
         class="composer-status ${over > 0 || this.error || this.notice ? 'error' : ''}"
-        part=${this.notice ? 'notice' : nothing}
+        part=${this.notice ? 'send-notice' : nothing}
         role="status"
       >
         ${

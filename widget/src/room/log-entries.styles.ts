@@ -149,41 +149,32 @@ export const logEntryStyles = css`
   .menu-btn[aria-expanded='true'] {
     opacity: 1;
   }
-  .menu,
-  .confirm {
+  .pop {
     position: absolute;
     z-index: 3;
     right: 0;
     display: grid;
     gap: 6px;
-    min-width: 150px;
-    padding: 6px;
+    width: max-content;
+    max-width: 260px;
+    padding: 8px;
     border-radius: 10px;
     border: 1px solid var(--_border);
     background: var(--_raised);
     box-shadow: var(--_shadow);
   }
-  .confirm {
-    width: 240px;
-    padding: 10px;
-    font-size: 0.9em;
-  }
-  .menu button {
+  [role='menuitem'] {
     padding: 6px 10px;
     border: none;
     border-radius: 6px;
     background: none;
     text-align: start;
   }
-  .menu button:hover,
-  .menu button:focus {
+  [role='menuitem']:focus {
     background: var(--_surface);
   }
-  .danger {
-    color: var(--_danger);
-  }
   .edit {
-    width: min(100vw, 480px);
+    width: 480px;
     max-width: 100%;
   }
 `

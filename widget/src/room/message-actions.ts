@@ -6,39 +6,34 @@ import { errorText, type MessageKey } from '../core/i18n.js'
 
 /** What a message's menu offers; ban and mute act on its sender, app-wide. */
 export type MessageAction = 'edit' | 'delete' | 'ban' | 'mute'
+type Step = 'menu' | MessageAction
 
 /** The room view a message menu lives in. */
 export interface ActionsHost extends RoomfulElement {
   readonly chatRoom: ChatRoom | undefined
 }
 
-const ITEM_KEYS: Record<MessageAction, MessageKey> = {
-  edit: 'mod.edit',
-  delete: 'mod.delete',
-  ban: 'mod.ban',
-  mute: 'mod.mute',
+// What takes focus when a step opens: the menu's first item, the editor, the confirm button
+// (a delete), the reason field (a ban or mute).
+const FOCUS: Record<Step, string> = {
+  menu: '[role=menuitem]',
+  edit: '.edit textarea',
+  delete: '.pop .primary',
+  ban: '.pop input',
+  mute: '.pop input',
 }
 
-const ASK_KEYS: Record<MessageAction, MessageKey> = {
-  edit: 'mod.editLabel',
-  delete: 'mod.deleteAsk',
-  ban: 'mod.banAsk',
-  mute: 'mod.muteAsk',
-}
+const key = (k: string) => k as MessageKey
 
 /**
- * The per-message menu (the one menu of the log: every message's actions go through it), the
- * inline editor and the confirm step. It follows the WAI-ARIA menu button pattern: Enter,
- * Space or ArrowDown opens it on its first item, arrows and Home/End move, Escape closes it, and
- * focus goes back to the message's button whenever the menu, editor or confirm step goes away.
+ * The one menu of the log, on every message the user may act on, with the inline editor and
+ * the confirm step it opens. It follows the WAI-ARIA menu button pattern: Enter, Space or
+ * ArrowDown opens it on its first item, the arrows move round, Escape closes it; focus goes
+ * back to the message's button whenever the menu, editor or confirm step goes away.
  */
 export class MessageActions implements ReactiveController {
-  /** Message whose menu is open. */
-  private open: string | null = null
-  /** Message being edited. */
-  private editing: string | null = null
-  /** Message whose action waits for a confirm (delete, or a ban or mute with its reason). */
-  private confirming: { id: string; action: MessageAction } | null = null
+  /** The message with a step open, and which step. */
+  private at: { id: string; step: Step } | null = null
   private error = ''
   private busy = false
 
@@ -48,111 +43,102 @@ export class MessageActions implements ReactiveController {
 
   hostConnected(): void {}
 
-  /** What the signed-in user may do to `m`: nothing for notices and tombstones. */
+  /** What the signed-in user may do to `m`: nothing to notices and tombstones. */
   actions(m: Message): MessageAction[] {
-    const client = this.host.activeClient
-    const me = client?.user
+    const me = this.host.activeClient?.user
     if (!me || m.kind === 'notice' || m.deletedAt) return []
     const own = m.user.id === me.id
-    const list: MessageAction[] = []
-    if (own && m.kind === 'text') list.push('edit')
+    const list: MessageAction[] = own && m.kind === 'text' ? ['edit'] : []
     if (own || me.moderator) list.push('delete')
     return list
   }
 
   isEditing(m: Message): boolean {
-    return this.editing === m.id
+    return this.at?.id === m.id && this.at.step === 'edit'
   }
 
-  /** The menu button, and below it whichever of menu or confirm step is open for `m`. */
+  /** The menu button, and under it the menu or the confirm step when open for `m`. */
   render(m: Message) {
-    const actions = this.actions(m)
-    if (!actions.length) return nothing
+    const list = this.actions(m)
+    if (!list.length) return nothing
     const el = this.host
-    const open = this.open === m.id
-    return html`<div class="actions" @focusout=${this.onFocusOut}>
+    const step = this.at?.id === m.id ? this.at.step : null
+    return html`<div
+      class="actions"
+      @focusout=${this.onFocusOut}
+      @keydown=${(e: KeyboardEvent) => this.onKey(e, m)}
+    >
       <button
         class="menu-btn"
         part="menu-button"
         type="button"
         data-menu=${m.id}
         aria-haspopup="menu"
-        aria-expanded=${open ? 'true' : 'false'}
+        aria-expanded=${String(step === 'menu')}
         aria-label=${el.t('mod.menu', { name: m.user.name })}
-        @click=${() => this.toggle(m.id)}
-        @keydown=${(e: KeyboardEvent) => e.key === 'ArrowDown' && (e.preventDefault(), this.toggle(m.id, true))}
+        @click=${() => this.go(m.id, step === 'menu' ? null : 'menu')}
       >
         ⋯
       </button>
       ${
-        open
-          ? html`<div class="menu" part="menu" role="menu" @keydown=${this.onMenuKey}>
-              ${actions.map(
+        step === 'menu'
+          ? html`<div class="pop" part="menu" role="menu">
+              ${list.map(
                 (a) =>
                   html`<button
-                    class=${a === 'edit' ? '' : 'danger'}
                     part="menu-item"
                     role="menuitem"
                     tabindex="-1"
                     type="button"
-                    @click=${() => this.choose(m, a)}
+                    @click=${() => this.go(m.id, a)}
                   >
-                    ${el.t(ITEM_KEYS[a])}
+                    ${el.t(key(`mod.${a}`))}
                   </button>`,
               )}
             </div>`
-          : nothing
+          : step && step !== 'edit'
+            ? this.confirmStep(m, step)
+            : nothing
       }
-      ${this.confirming?.id === m.id ? this.confirmStep(m, this.confirming.action) : nothing}
     </div>`
   }
 
-  /** The inline editor that replaces `m`'s text: Enter saves, Escape cancels. */
+  /** The inline editor in place of `m`'s text: Enter saves, Escape cancels. */
   editor(m: Message) {
-    return html`<form class="edit" part="editor" @submit=${(e: Event) => (e.preventDefault(), this.save(m))}>
+    return html`<form class="edit" part="editor">
       <textarea
         class="input"
-        aria-label=${this.host.t('mod.editLabel')}
+        aria-label=${this.host.t('mod.edit')}
         .value=${m.text}
         @keydown=${(e: KeyboardEvent) => {
-          if (e.key === 'Escape') return (e.stopPropagation(), this.done(m.id))
+          if (e.key === 'Escape') this.go(m.id, null)
           if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return
           e.preventDefault()
-          this.save(m)
+          const text = (e.target as HTMLTextAreaElement).value.trim()
+          if (!text || text === m.text) this.go(m.id, null)
+          else this.attempt(m.id, (room) => room.edit(m.id, text))
         }}
       ></textarea>
       ${this.errorLine()}
     </form>`
   }
 
-  private confirmStep(m: Message, action: MessageAction) {
+  /** Asks before a delete (or a ban or mute, with an optional reason). */
+  private confirmStep(m: Message, a: MessageAction) {
     const el = this.host
-    const sanction = action !== 'delete'
     return html`<form
-      class="confirm"
+      class="pop"
       part="confirm"
-      aria-label=${el.t(ITEM_KEYS[action])}
       @submit=${(e: SubmitEvent) => {
         e.preventDefault()
-        const reason = new FormData(e.target as HTMLFormElement).get('reason')
-        this.run(m, action, typeof reason === 'string' ? reason.trim() : '')
+        this.attempt(m.id, (room) => room.delete(m.id))
       }}
-      @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), this.done(m.id))}
     >
-      <p>${el.tIsolated(ASK_KEYS[action], { name: m.user.name })}</p>
-      ${
-        sanction
-          ? html`<input
-              class="input"
-              name="reason"
-              maxlength="500"
-              aria-label=${el.t('mod.reason')}
-              placeholder=${el.t('mod.reason')}
-            />`
-          : nothing
-      }
-      <button class="btn primary" type="submit" ?disabled=${this.busy}>${el.t(ITEM_KEYS[action])}</button>
-      <button class="btn ghost" type="button" @click=${() => this.done(m.id)}>${el.t('mod.cancel')}</button>
+      <p>${el.tIsolated(key(`mod.${a}Ask`), { name: m.user.name })}</p>
+      <button class="btn primary" ?disabled=${this.busy}>${el.t(key(`mod.${a}`))}</button>
+      <button class="btn ghost" type="button" @click=${() => this.go(m.id, null)}>
+        ${el.t('mod.cancel')}
+      </button>
       ${this.errorLine()}
     </form>`
   }
@@ -161,72 +147,33 @@ export class MessageActions implements ReactiveController {
     return this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing
   }
 
-  private toggle(id: string, opening = this.open !== id): void {
-    this.open = opening ? id : null
-    this.confirming = null
-    this.error = ''
-    this.host.requestUpdate()
-    if (opening) this.focusWhenRendered('[role=menuitem]')
-  }
-
-  private choose(m: Message, action: MessageAction): void {
-    this.open = null
-    this.error = ''
-    if (action === 'edit') {
-      this.editing = m.id
-      this.host.requestUpdate()
-      this.focusWhenRendered('.edit textarea')
-      return
-    }
-    this.confirming = { id: m.id, action }
-    this.host.requestUpdate()
-    this.focusWhenRendered(action === 'delete' ? '.confirm .btn.primary' : '.confirm input')
-  }
-
-  private onMenuKey = (e: KeyboardEvent) => {
+  /** Escape closes any step; ArrowDown on the button opens the menu; arrows move in it. */
+  private onKey(e: KeyboardEvent, m: Message): void {
+    const step = this.at?.id === m.id ? this.at.step : null
     const items = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('[role=menuitem]')]
     const at = items.indexOf(e.target as HTMLElement)
-    const to =
-      e.key === 'ArrowDown'
-        ? (at + 1) % items.length
-        : e.key === 'ArrowUp'
-          ? (at - 1 + items.length) % items.length
-          : e.key === 'Home'
-            ? 0
-            : e.key === 'End'
-              ? items.length - 1
-              : -1
-    if (to >= 0) {
-      e.preventDefault()
-      items[to]?.focus()
-    } else if (e.key === 'Escape') {
+    const by = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0
+    if (e.key === 'Escape' && step) {
       e.stopPropagation()
-      if (this.open) this.done(this.open)
-    } else if (e.key === 'Tab') {
-      this.open = null
-      this.host.requestUpdate()
+      this.go(m.id, null)
+    } else if (by && at >= 0) {
+      e.preventDefault()
+      items[(at + by + items.length) % items.length]?.focus()
+    } else if (by > 0 && !step) {
+      e.preventDefault()
+      this.go(m.id, 'menu')
     }
   }
 
-  /** A menu left by focus (a click elsewhere, Tab) closes; a pending confirm stays. */
+  /** A menu left by focus (Tab, a click elsewhere) closes; a confirm step stays. */
   private onFocusOut = (e: FocusEvent) => {
-    const wrap = e.currentTarget as HTMLElement
-    if (this.open && !wrap.contains(e.relatedTarget as Node | null)) {
-      this.open = null
+    if (
+      this.at?.step === 'menu' &&
+      !(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node | null)
+    ) {
+      this.at = null
       this.host.requestUpdate()
     }
-  }
-
-  private async save(m: Message): Promise<void> {
-    const area = this.host.renderRoot.querySelector<HTMLTextAreaElement>('.edit textarea')
-    const text = area?.value.trim() ?? ''
-    if (!text || text === m.text) return this.done(m.id)
-    await this.attempt(m.id, (room) => room.edit(m.id, text))
-  }
-
-  private async run(m: Message, action: MessageAction, reason: string): Promise<void> {
-    void reason
-    await this.attempt(m.id, (room) => (action === 'delete' ? room.delete(m.id) : Promise.resolve()))
   }
 
   /** Runs one change; on success the step closes, on failure it stays and says why. */
@@ -238,7 +185,7 @@ export class MessageActions implements ReactiveController {
     this.host.requestUpdate()
     try {
       await change(room)
-      this.done(id)
+      this.go(id, null)
     } catch (err) {
       this.error = errorText(this.host.lang_, err)
     } finally {
@@ -247,22 +194,17 @@ export class MessageActions implements ReactiveController {
     }
   }
 
-  /** Closes whatever was open for message `id` and gives focus back to its button (or the log). */
-  private done(id: string): void {
-    this.open = this.editing = this.confirming = null
+  /** Opens `step` for message `id` (null closes) and moves focus to what it shows. */
+  private go(id: string, step: Step | null): void {
+    this.at = step && { id, step }
     this.error = ''
     this.host.requestUpdate()
     void this.host.updateComplete.then(() => {
       const root = this.host.renderRoot
       ;(
-        root.querySelector<HTMLElement>(`[data-menu="${id}"]`) ?? root.querySelector<HTMLElement>('.log')
+        root.querySelector<HTMLElement>(step ? FOCUS[step] : `[data-menu="${id}"]`) ??
+        root.querySelector<HTMLElement>('.log')
       )?.focus()
     })
-  }
-
-  private focusWhenRendered(selector: string): void {
-    void this.host.updateComplete.then(() =>
-      this.host.renderRoot.querySelector<HTMLElement>(selector)?.focus(),
-    )
   }
 }

@@ -35,7 +35,14 @@ import { roomStyles } from './room.styles.js'
  * @csspart log - The scrolling message log.
  * @csspart message - One message (also `own` for the user's own, `notice` for join/leave).
  * @csspart author - A message's author name.
- * @csspart text - A message's text.
+ * @csspart text - A message's text (also `deleted` for the tombstone of a deleted message).
+ * @csspart edited - The "(edited)" mark of an edited message.
+ * @csspart menu-button - A message's actions button (edit, delete; ban and mute for moderators).
+ * @csspart menu - The actions menu it opens; `menu-item` for each action in it.
+ * @csspart menu-item - One action in that menu.
+ * @csspart confirm - The step that asks before a delete (or a ban or mute).
+ * @csspart editor - The inline editor of your own message (Enter saves, Escape cancels).
+ * @csspart send-notice - Why you cannot send here (banned, muted, a read-only or archived room).
  * @csspart link - A link in a message.
  * @csspart attachment - An image attachment's link (around its thumbnail).
  * @csspart avatar - An avatar.
@@ -186,7 +193,7 @@ export class RoomfulRoom extends RoomfulElement {
       </div>
       ${typingLine(this, this.ctl.typists)}
       <roomful-composer
-        exportparts="composer, input, send-button, attach-button"
+        exportparts="composer, input, send-button, attach-button, send-notice"
         .client=${this.activeClient}
         .locale=${this.locale}
         theme=${this.theme}

@@ -73,7 +73,6 @@ export const en = {
   'mod.delete': 'Delete',
   'mod.ban': 'Ban sender',
   'mod.mute': 'Mute sender',
-  'mod.editLabel': 'Edit your message',
   'mod.deleteAsk': 'Delete this message? This cannot be undone.',
   'mod.banAsk': (p: TranslationParams) => `Ban ${p.name} from the whole chat?`,
   'mod.muteAsk': (p: TranslationParams) => `Mute ${p.name} in every room?`,

@@ -72,7 +72,6 @@ export const ko: Record<MessageKey, Translation> = {
   'mod.delete': '삭제',
   'mod.ban': '보낸 사람 차단',
   'mod.mute': '보낸 사람 채팅 금지',
-  'mod.editLabel': '메시지 수정',
   'mod.deleteAsk': '이 메시지를 삭제할까요? 되돌릴 수 없어요.',
   'mod.banAsk': (p) => `${p.name} 님을 채팅 전체에서 차단할까요?`,
   'mod.muteAsk': (p) => `${p.name} 님의 채팅을 모든 방에서 금지할까요?`,
