@@ -9,6 +9,7 @@ import { ConnectionController } from '../core/connection-controller.js'
 import { errorCode, errorText } from '../core/i18n.js'
 import { backIcon } from '../core/icons.js'
 import { RoomController } from '../core/room-controller.js'
+import { sanctionText } from '../core/sanction.js'
 import { ScrollAnchor } from '../core/scroll-anchor.js'
 import { connectionBanner } from '../core/templates.js'
 import { logEntries, pendingEntry } from './log-entries.js'
@@ -173,8 +174,8 @@ export class RoomfulRoom extends RoomfulElement {
               ? html`<div class="center" role="alert">
                   <p>
                     ${
-                      errorCode(this.ctl.error) === 'room_not_found'
-                        ? this.t('error.room_not_found')
+                      errorCode(this.ctl.error) === 'banned'
+                        ? sanctionText(this, 'banned')
                         : errorText(this.lang_, this.ctl.error)
                     }
                   </p>
@@ -201,8 +202,14 @@ export class RoomfulRoom extends RoomfulElement {
         room-name=${name}
         ?disabled=${phase !== 'joined'}
         ?readonly=${this.readonly}
+        notice=${this.sendNotice}
       ></roomful-composer>
     </div>`
+  }
+
+  /** Why this user cannot send here, or ''. */
+  private get sendNotice(): string {
+    return this.conn.reason === 'banned' ? sanctionText(this, 'banned') : ''
   }
 
   /** Escape closes the people panel that covers the log on narrow screens. */

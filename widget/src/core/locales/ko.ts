@@ -80,7 +80,7 @@ export const ko: Record<MessageKey, Translation> = {
   'mod.deleted': '삭제된 메시지입니다',
   'mod.edited': '(수정됨)',
   'mod.why': (p) => `사유: ${p.reason}`,
-  'mod.until': (p) => `${p.time}까지`,
+  'mod.until': (p) => `${p.time}까지.`,
   'conn.connecting': '연결하는 중…',
   'conn.reconnecting': '연결이 끊겼어요. 다시 연결하는 중…',
   'conn.disconnected': '채팅 연결이 끊어졌어요.',
