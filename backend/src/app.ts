@@ -22,6 +22,7 @@ import { onceInAWhile, type Logger } from './logger.js'
 import { startBusEcho } from './metrics/bus-echo.js'
 import { instrumentDrivers } from './metrics/instrument-drivers.js'
 import { Metrics } from './metrics/metrics.js'
+import { createAuditLog } from './moderation/audit-log.js'
 import { MessagesService } from './messages/messages-service.js'
 import { RoomFeeds } from './messages/room-feed.js'
 import { WriteBatcher } from './messages/write-batcher.js'
@@ -111,6 +112,7 @@ export function createApp(deps: {
     setTimeout(() => void feeds.reconcile(), 1_000).unref()
   })
   const webhooks = createWebhooks({ drivers, config, metrics, log })
+  const audit = createAuditLog(drivers.audit)
   const messages = new MessagesService({
     batcher,
     messages: drivers.messages,
@@ -118,6 +120,7 @@ export function createApp(deps: {
     bus: drivers.bus,
     feeds,
     webhooks: webhooks.webhooks,
+    audit,
     log,
   })
   const storeHealth = new StoreHealth(drivers.probes, {
@@ -184,6 +187,7 @@ export function createApp(deps: {
   })
   presence.useRegistration(() => liveness.check())
 
+  const sendLimits = new SendLimits(drivers.limiter, limiterError)
   const handlerDeps = {
     nodeId: config.nodeId,
     keys,
@@ -195,7 +199,7 @@ export function createApp(deps: {
     feeds,
     relay,
     ranking,
-    sendLimits: new SendLimits(drivers.limiter, limiterError),
+    sendLimits,
   }
   const gateway = new Gateway(
     {
@@ -240,12 +244,14 @@ export function createApp(deps: {
       authLimits,
       rooms,
       messages,
+      sendLimits,
       ranking,
       attachments,
       publicUrl: config.publicUrl,
       trustedHosts: config.trustedHosts,
       admin: appAdmin,
       webhookAdmin: webhooks.admin,
+      audit,
       health,
     },
     { apps, keys, adminKey: config.adminKey, clientAddress: new ClientAddress(config.trustedProxies), log },

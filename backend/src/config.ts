@@ -208,7 +208,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     authRatePerAddress: int('AUTH_RATE_PER_ADDRESS', 20, 1),
     authRatePerAccount: int('AUTH_RATE_PER_ACCOUNT', 10, 1),
     authRateWindowMs: int('AUTH_RATE_WINDOW_MS', 60_000, 100, 24 * 3600_000),
-    hashConcurrency: int('HASH_CONCURRENCY', 1, 1, 64),
+    hashConcurrency: int('HASH_CONCURRENCY', 2, 1, 64),
     hashQueueDepth: int('HASH_QUEUE_DEPTH', 4, 0, 10_000),
     hashPerAddress: int('HASH_PER_ADDRESS', 1, 1, 10_000),
     wsLagLimitBytes: int('WS_LAG_LIMIT_BYTES', 1024 * 1024, 64 * 1024, 16 * 1024 * 1024),

@@ -3,6 +3,8 @@ import { adminRoutes, type AdminRouteDeps } from './http/admin-routes.js'
 import { adminModels } from './http/admin-schemas.js'
 import { healthRoutes, type HealthDeps } from './http/health-routes.js'
 import { restApiRoutes, type RestApiDeps } from './http/rest-api.js'
+import { auditRoutes, type AuditRouteDeps } from './moderation/audit-routes.js'
+import { auditModels } from './moderation/audit-view.js'
 import { messageRoutes, type MessageRouteDeps } from './messages/message-routes.js'
 import type { Route } from './http/route.js'
 import { webhookRoutes, type WebhookRouteDeps } from './webhooks/webhook-routes.js'
@@ -13,6 +15,7 @@ export type RouteDeps = RestApiDeps &
   AttachmentRouteDeps &
   AdminRouteDeps &
   WebhookRouteDeps &
+  AuditRouteDeps &
   HealthDeps
 
 /**
@@ -25,8 +28,9 @@ export const routes: readonly Route<RouteDeps>[] = [
   ...attachmentRoutes,
   ...adminRoutes,
   ...webhookRoutes,
+  ...auditRoutes,
   ...healthRoutes,
 ]
 
 /** The named models the backend's routes answer with besides the protocol's, for the document. */
-export const routeModels = { ...adminModels, ...webhookModels }
+export const routeModels = { ...adminModels, ...webhookModels, ...auditModels }

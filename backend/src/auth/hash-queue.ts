@@ -1,7 +1,7 @@
 import { RoomfulError } from '../errors.js'
 
 export interface HashQueueOptions {
-  /** Hashes computed at once (each holds ~128 MiB while it runs). */
+  /** Hashes computed at once (each holds ~32 MiB while it runs). */
   concurrency: number
   /** Hashes that may wait for a free slot. */
   depth: number
@@ -15,7 +15,7 @@ const busy = (why: string) =>
   })
 
 /**
- * Runs password hashes (scrypt at ~128 MiB and ~150 ms each) at most `concurrency` at a time,
+ * Runs password hashes (scrypt at ~32 MiB and ~150 ms each) at most `concurrency` at a time,
  * with at most `depth` waiting, and at most `perAddress` of them for one client address. Past
  * that a request is refused at once with `server_busy` rather than queued: memory stays
  * bounded, and a login waits behind at most one address's share of the queue, never a flood.

@@ -9,6 +9,7 @@ import { HOST_AUDIENCE } from '../auth/tokens.js'
 import { RoomfulError } from '../errors.js'
 import { migrate } from '../storage/migrate.js'
 import { createMysql } from '../storage/mysql.js'
+import { AUDIT_USAGE, runAuditCommand } from './audit-commands.js'
 import { runWebhookCommand, WEBHOOK_OPTIONS, WEBHOOK_USAGE } from './webhook-commands.js'
 
 export const USAGE = `Roomful admin (production mode: needs MYSQL_URL)
@@ -32,6 +33,9 @@ export const USAGE = `Roomful admin (production mode: needs MYSQL_URL)
 
 Webhooks:
 ${WEBHOOK_USAGE}
+
+Moderation:
+${AUDIT_USAGE}
 
 Changes reach running nodes within their 5 s app and webhook caches; key caches follow on their
 next lookup.`
@@ -173,6 +177,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
           return args[index]
         }
         if (await runWebhookCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0
+        if (await runAuditCommand(command, values, { db, print: io.print, arg })) return 0
         throw new UsageError(`unknown command "${command}"`)
       }
     }

@@ -6,6 +6,7 @@ import { MemoryAccountStore } from '../auth/account-store.memory.js'
 import { MemoryBus } from '../bus/bus.memory.js'
 import { MemoryRateLimiter } from '../limits/rate-limiter.memory.js'
 import { createLogger, type Logger } from '../logger.js'
+import { MemoryAuditStore } from '../moderation/audit-store.memory.js'
 import { MemoryMessageStore } from '../messages/message-store.memory.js'
 import { MemoryPresenceStore } from '../presence/presence-store.memory.js'
 import { DebounceRankingScheduler } from '../ranking/ranking-scheduler.memory.js'
@@ -46,6 +47,7 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number; logge
     },
     webhookEndpoints: new MemoryEndpointStore(),
     webhookDeliveries: new MemoryDeliveryStore(),
+    audit: new MemoryAuditStore(),
     webhookQueue(processor, queueOptions) {
       const queue = new MemoryDeliveryQueue(processor, queueOptions, (err) =>
         log.warn({ err }, 'webhook delivery job failed'),

@@ -6,6 +6,7 @@ import { MysqlAccountStore } from '../auth/account-store.mysql.js'
 import { RedisBus } from '../bus/bus.redis.js'
 import { RedisRateLimiter } from '../limits/rate-limiter.redis.js'
 import { createLogger, errorFields, onceInAWhile, type Logger } from '../logger.js'
+import { MysqlAuditStore } from '../moderation/audit-store.mysql.js'
 import { MysqlMessageStore } from '../messages/message-store.mysql.js'
 import { RedisPresenceStore } from '../presence/presence-store.redis.js'
 import { BullmqRankingScheduler } from '../ranking/ranking-scheduler.bullmq.js'
@@ -109,6 +110,7 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       thumbnailQueue: (processor) => started(new BullmqThumbnailQueue(processor, jobs)),
       webhookEndpoints: new MysqlEndpointStore(db),
       webhookDeliveries: new MysqlDeliveryStore(db),
+      audit: new MysqlAuditStore(db),
       webhookQueue: (processor, queueOptions) =>
         started(new BullmqDeliveryQueue(processor, { ...queueOptions, ...jobs })),
       failFastWhile: (isDown) => db.refuseWhile(() => isDown('mysql')),

@@ -5,6 +5,7 @@ import type { ThumbnailProcessor, ThumbnailQueue } from '../attachments/thumbnai
 import type { Bus } from '../bus/bus.js'
 import type { Probe } from '../health/store-health.js'
 import type { RateLimiter } from '../limits/rate-limiter.js'
+import type { AuditStore } from '../moderation/audit-log.js'
 import type { MessageStore } from '../messages/message-store.js'
 import type { PresenceStore } from '../presence/presence-store.js'
 import type { RankingProcessor, RankingScheduler } from '../ranking/ranking-scheduler.js'
@@ -35,6 +36,8 @@ export interface Drivers {
   /** Webhook endpoints per app, and the record of every delivery (the dead letters included). */
   webhookEndpoints: EndpointStore
   webhookDeliveries: DeliveryStore
+  /** Every moderation action, per app. */
+  audit: AuditStore
   /** Starts the queue whose jobs attempt webhook deliveries with `processor` (on whichever node). */
   webhookQueue(processor: DeliveryProcessor, options: DeliveryQueueOptions): DeliveryQueue
   /** Rate-limit counters; in production shared by every node. */

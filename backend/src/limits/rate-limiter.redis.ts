@@ -2,34 +2,76 @@ import type { Redis } from 'ioredis'
 import { decide, type RateDecision, type RateLimiter, type RateRule } from './rate-limiter.js'
 
 /**
- * One hit on a fixed window: create the key with the window as its TTL if absent, count, read
- * the TTL. One script, so one command per hit (a MULTI of the three costs five, and this runs
- * on every send): nothing accumulates, a key lives at most one window after its first hit.
+ * Hits on fixed windows, any number in one script: for each key, create it with its window as
+ * TTL if absent, count, read the TTL. Nothing accumulates: a key lives at most one window after
+ * its first hit.
  */
-const HIT = `
-redis.call('SET', KEYS[1], '0', 'PX', ARGV[1], 'NX')
-local count = redis.call('INCR', KEYS[1])
-return {count, redis.call('PTTL', KEYS[1])}
+const HITS = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, '0', 'PX', ARGV[i], 'NX')
+  out[2 * i - 1] = redis.call('INCR', key)
+  out[2 * i] = redis.call('PTTL', key)
+end
+return out
 `
 
-/** Counters shared by every node. */
+/** Hits sent in one script at most; more wait for the next. */
+const MAX_BATCH = 256
+
+interface PendingHit {
+  key: string
+  rule: RateRule
+  resolve(decision: RateDecision): void
+  reject(err: unknown): void
+}
+
+type HitsCommand = (keyCount: number, ...keysThenWindows: Array<string | number>) => Promise<number[]>
+
+/**
+ * Counters shared by every node. This runs on every send, so the hits made in one turn of the
+ * event loop go to Redis together, as one script call: one command to build, write and parse
+ * for all of them instead of one each, at the price of at most one turn of latency. Each key
+ * is still counted atomically, so the counts are what they would be one by one.
+ */
 export class RedisRateLimiter implements RateLimiter {
+  private pending: PendingHit[] = []
+  private readonly hits: HitsCommand
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {
-    redis.defineCommand('rf_rateHit', { numberOfKeys: 1, lua: HIT })
+    redis.defineCommand('rf_rateHits', { lua: HITS })
+    const command = (redis as unknown as { rf_rateHits: HitsCommand }).rf_rateHits
+    this.hits = command.bind(redis)
   }
 
-  async hit(key: string, rule: RateRule): Promise<RateDecision> {
+  hit(key: string, rule: RateRule): Promise<RateDecision> {
     // Not connected: fail now (the caller lets the request through) rather than wait in
     // ioredis's offline queue and hold every login and send for the reconnect.
     if (this.redis.status !== 'ready')
-      throw new Error(`unable to count a rate-limit hit; the Redis connection is ${this.redis.status}`)
-    const hit = (
-      this.redis as unknown as { rf_rateHit(key: string, windowMs: number): Promise<[number, number]> }
-    ).rf_rateHit
-    const [count, ttl] = await hit.call(this.redis, `${this.prefix}rl:${key}`, rule.windowMs)
-    return decide(count, rule, ttl > 0 ? ttl : rule.windowMs)
+      return Promise.reject(
+        new Error(`unable to count a rate-limit hit; the Redis connection is ${this.redis.status}`),
+      )
+    return new Promise((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => this.flush())
+      this.pending.push({ key: `${this.prefix}rl:${key}`, rule, resolve, reject })
+    })
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0, MAX_BATCH)
+    if (this.pending.length > 0) setImmediate(() => this.flush())
+    const args: Array<string | number> = batch.map((h) => h.key)
+    for (const h of batch) args.push(h.rule.windowMs)
+    this.hits(batch.length, ...args).then(
+      (out) =>
+        batch.forEach((h, i) => {
+          const ttl = out[2 * i + 1]!
+          h.resolve(decide(out[2 * i]!, h.rule, ttl > 0 ? ttl : h.rule.windowMs))
+        }),
+      (err: unknown) => batch.forEach((h) => h.reject(err)),
+    )
   }
 }

@@ -1,5 +1,7 @@
 import type { Limits } from '@roomful/sdk/protocol'
-import type { RateLimiter } from './rate-limiter.js'
+import { RoomfulError } from '../errors.js'
+import { rateLimitHeaders } from './auth-limits.js'
+import type { RateDecision, RateLimiter } from './rate-limiter.js'
 
 const WINDOW_MS = 1_000
 
@@ -16,12 +18,27 @@ export class SendLimits {
   ) {}
 
   async allowed(appId: string, userId: string, limits: Limits): Promise<boolean> {
+    return (await this.hit(appId, userId, limits))?.allowed ?? true
+  }
+
+  /** Spends one of the user's sends (an edit or delete over REST, which has no socket bucket),
+   * or refuses with `rate_limited` and the `Retry-After` / `RateLimit-*` headers. */
+  async spend(appId: string, userId: string, limits: Limits, what: string): Promise<void> {
+    const decision = await this.hit(appId, userId, limits)
+    if (decision && !decision.allowed)
+      throw new RoomfulError('rate_limited', `unable to ${what}; too many messages`, {
+        headers: rateLimitHeaders(decision),
+      })
+  }
+
+  /** The limiter's decision, or null when it could not count (the send goes through). */
+  private async hit(appId: string, userId: string, limits: Limits): Promise<RateDecision | null> {
     const rule = { limit: Math.max(limits.sendBurst, limits.sendsPerSecond), windowMs: WINDOW_MS }
     try {
-      return (await this.limiter.hit(`send:${appId}:${userId}`, rule)).allowed
+      return await this.limiter.hit(`send:${appId}:${userId}`, rule)
     } catch (err) {
       this.onError(err)
-      return true
+      return null
     }
   }
 }

@@ -2,10 +2,13 @@ import { bodySchemas, modelSchemas as models } from '@roomful/sdk/protocol'
 import { idParam, jsonBody, roomIdParam } from '../http/request-parts.js'
 import { adminRoute, appRoute, type Route } from '../http/route.js'
 import type { VerifiedIdentity } from '../auth/tokens.js'
+import type { SendLimits } from '../limits/send-limits.js'
 import { ADMIN_ACTOR, type Actor, type MessagesService } from './messages-service.js'
 
 export interface MessageRouteDeps {
   messages: MessagesService
+  /** Edits and deletes write to the room's log like sends, so they spend the same allowance. */
+  sendLimits: Pick<SendLimits, 'spend'>
 }
 
 const messageIdParam = idParam('The message id.', 'not_found')
@@ -42,16 +45,19 @@ export const messageRoutes: Route<MessageRouteDeps>[] = [
       ...refusals,
       message_too_long: "the new text is longer than the app's maxMessageLength",
       bad_request: 'the new text is blank and the message has no attachment',
+      rate_limited: 'more edits, deletes and sends by this user than the app allows per second',
     },
-    handle: async ({ app, identity, params, body }, { messages }) =>
-      messages.edit(
+    handle: async ({ app, identity, params, body }, { messages, sendLimits }) => {
+      await sendLimits.spend(app.id, identity.id, app.effectiveLimits, 'change the message')
+      return messages.edit(
         app.id,
         params.roomId,
         actor(identity),
         params.messageId,
         body.text,
         app.effectiveLimits.maxMessageLength,
-      ),
+      )
+    },
   }),
   appRoute({
     method: 'delete',
@@ -65,9 +71,14 @@ export const messageRoutes: Route<MessageRouteDeps>[] = [
     params: { roomId: roomIdParam, messageId: messageIdParam },
     status: 200,
     response: { ...changed, description: 'The tombstone.' },
-    errors: refusals,
-    handle: async ({ app, identity, params }, { messages }) =>
-      messages.delete(app.id, params.roomId, actor(identity), params.messageId),
+    errors: {
+      ...refusals,
+      rate_limited: 'more edits, deletes and sends by this user than the app allows per second',
+    },
+    handle: async ({ app, identity, params }, { messages, sendLimits }) => {
+      await sendLimits.spend(app.id, identity.id, app.effectiveLimits, 'change the message')
+      return messages.delete(app.id, params.roomId, actor(identity), params.messageId)
+    },
   }),
   adminRoute({
     method: 'delete',

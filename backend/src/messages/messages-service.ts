@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js'
 import type { PresenceStore } from '../presence/presence-store.js'
 import { webhookEvent } from '../webhooks/webhook-payloads.js'
 import type { Webhooks } from '../webhooks/webhooks.js'
+import type { AuditLog } from '../moderation/audit-log.js'
 import { envelope, messageFrame } from './frames.js'
 import type { MessageChange, MessageStore, NewMessage } from './message-store.js'
 import { RoomActivity } from './room-activity.js'
@@ -40,6 +41,8 @@ export class MessagesService {
       /** Told of every new text or image message, after its commit (never awaited), and of
        * every delete, so that pending webhook bodies drop the deleted text. */
       webhooks?: Pick<Webhooks, 'emit' | 'forgetMessage'>
+      /** Where deletes of another user's message (a moderator's, the admin key's) are recorded. */
+      audit?: Pick<AuditLog, 'record'>
       log: Logger
     },
   ) {
@@ -170,6 +173,7 @@ export class MessagesService {
     })
     // The entry goes through the room feed like a message: same seq order on every node.
     this.deliver(appId, roomId, entry)
+    if (kind === 'delete' && target.user.id !== actor.id) await this.audited(appId, roomId, actor, target)
     if (kind === 'delete' && this.deps.webhooks) {
       // Webhook bodies still to be sent are storage too: they lose the text before the reply.
       // The delete itself is committed, so a failure here is logged rather than refused.
@@ -188,6 +192,25 @@ export class MessagesService {
       )
     }
     return target
+  }
+
+  /** A moderation delete is committed when this runs: an entry that cannot be written is
+   * logged, not refused (the message is gone either way). */
+  private async audited(appId: string, roomId: string, actor: Actor, target: Message): Promise<void> {
+    await this.deps.audit
+      ?.record({
+        appId,
+        actor: actor.id,
+        action: 'message.delete',
+        roomId,
+        targetUserId: target.user.id,
+        targetMessageId: target.id,
+        reason: null,
+        details: { seq: target.seq },
+      })
+      .catch((err: unknown) =>
+        this.deps.log.warn({ err, room: roomId }, 'unable to record a moderation delete in the audit log'),
+      )
   }
 
   private deliver(appId: string, roomId: string, message: Message): void {

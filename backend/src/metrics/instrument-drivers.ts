@@ -34,6 +34,7 @@ export function instrumentDrivers(drivers: Drivers, metrics: Metrics): Drivers {
     attachments: counted('attachments', drivers.attachments),
     webhookEndpoints: counted('webhooks', drivers.webhookEndpoints),
     webhookDeliveries: counted('webhooks', drivers.webhookDeliveries),
+    audit: counted('audit', drivers.audit),
     bus,
   }
 }

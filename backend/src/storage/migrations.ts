@@ -183,6 +183,27 @@ export const migrations: Migration[] = [
       ...addIndex('messages', 'messages_target', '(app_id, room_id, target_id)'),
     ],
   },
+  {
+    version: 6,
+    name: 'audit-log',
+    // Moderation actions, newest first per app: the id sorts by time, so (app_id, id) is the
+    // whole index a page needs.
+    statements: [
+      `CREATE TABLE IF NOT EXISTS audit_log (
+        app_id ${ID} NOT NULL,
+        id ${ID} NOT NULL,
+        at DATETIME(3) NOT NULL,
+        actor ${USER_ID} NOT NULL,
+        action VARCHAR(32) CHARACTER SET ascii NOT NULL,
+        room_id ${ID} NULL,
+        target_user_id ${USER_ID} NULL,
+        target_message_id ${ID} NULL,
+        reason TEXT NULL,
+        details TEXT NULL,
+        PRIMARY KEY (app_id, id)
+      ) ${TABLE}`,
+    ],
+  },
 ]
 
 /** `ALTER TABLE … ADD KEY` that can run twice, looked up first like `addColumn`. */

@@ -5,6 +5,8 @@ import { RoomfulError } from '../errors.js'
 /** Every statement here carries this client-side timeout, so an unreachable or wedged
  * database rejects the caller instead of leaving it hanging. */
 export const QUERY_TIMEOUT_MS = 5_000
+/** A pool answered within this long is not refused, whatever the health probe says. */
+const REFUSE_UNLESS_ANSWERED_WITHIN_MS = 2_000
 
 /**
  * A COMMIT went to the server and no answer came back (timeout, dropped connection): the
@@ -60,7 +62,8 @@ export interface Mysql extends Queryable {
   /** Runs `fn` on one connection in autocommit mode (for session state such as GET_LOCK). */
   withConnection<T>(fn: (conn: Queryable) => Promise<T>): Promise<T>
   /**
-   * While `check()` says so, every use of the pool is refused at once (with `StoreUnreachable`)
+   * While `check()` says so and the server has answered none of the pool's statements for 2 s,
+   * every use of the pool is refused at once (with `StoreUnreachable`)
    * instead of waiting for its statement timeout on a database known to be unreachable: callers
    * answer fast, and nothing started during the outage is still hanging when it ends.
    */
@@ -98,6 +101,10 @@ export function createMysql(url: string, options: MysqlOptions = {}): Mysql {
   })
   let statements = 0
   let refusing = () => false
+  // When the server last answered a statement of this pool (a result or an SQL error). A pool
+  // that got answers lately is slow at worst, not unreachable: a probe that timed out on a
+  // loaded machine must not make it refuse work the database is still doing.
+  let answeredAt = 0
   // Counted where commands enter each connection, so nothing sent can escape the count
   // (transaction control included).
   pool.on('connection', (conn) => {
@@ -110,8 +117,14 @@ export function createMysql(url: string, options: MysqlOptions = {}): Mysql {
   })
 
   const query = async <T extends Result>(conn: PoolConnection, sql: string, values?: unknown[]) => {
-    const [rows] = await conn.query<T>({ sql, timeout: QUERY_TIMEOUT_MS }, values)
-    return rows
+    try {
+      const [rows] = await conn.query<T>({ sql, timeout: QUERY_TIMEOUT_MS }, values)
+      answeredAt = Date.now()
+      return rows
+    } catch (err) {
+      if (typeof (err as { errno?: unknown }).errno === 'number' && !isBroken(err)) answeredAt = Date.now()
+      throw err
+    }
   }
 
   /** Borrows a connection for `fn`; one whose state is unknown after an error is destroyed. */
@@ -119,7 +132,7 @@ export function createMysql(url: string, options: MysqlOptions = {}): Mysql {
     fn: (conn: PoolConnection, discard: () => void) => Promise<T>,
     keep = true,
   ): Promise<T> => {
-    if (refusing()) throw new StoreUnreachable()
+    if (refusing() && Date.now() - answeredAt > REFUSE_UNLESS_ANSWERED_WITHIN_MS) throw new StoreUnreachable()
     const conn = await pool.getConnection()
     let reusable = keep
     try {

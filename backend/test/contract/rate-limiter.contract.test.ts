@@ -36,6 +36,16 @@ contract('RateLimiter', (h, kind) => {
     expect((await h().node.limiter.hit(a, rule)).allowed).toBe(false)
   })
 
+  it('counts many keys hit at once, each exactly, repeats of one key included', async () => {
+    const rule = { limit: 2, windowMs: 5_000 }
+    const keys = Array.from({ length: 300 }, key)
+    // Every key three times in one tick: more hits than one round trip carries.
+    const decisions = await Promise.all([...keys, ...keys, ...keys].map((k) => h().node.limiter.hit(k, rule)))
+    const allowed = (k: string) => decisions.filter((d, i) => d.allowed && keys[i % keys.length] === k).length
+    for (const k of keys) expect(allowed(k)).toBe(2)
+    expect(decisions.slice(0, keys.length).map((d) => d.remaining)).toEqual(keys.map(() => 1))
+  })
+
   it('counts hits from every node against one allowance, also when they race', async () => {
     const other = await h().secondNode()
     const k = key()

@@ -183,6 +183,66 @@ describe.each(await modesToTest())('editing and deleting messages (%s)', (mode) 
     for (const m of [a, b, c]) expect(history.find((x) => x.id === m.id)?.deletedAt).toBeDefined()
   })
 
+  it("records moderators' and the admin key's deletes in the audit log, not a sender's own, readable by moderators and the admin key only", async () => {
+    const gina = await connect('gina')
+    const mod = await connect('mod3', 'moderator')
+    const [own, spam] = [await say(gina, 'oops'), await say(gina, 'spam')]
+    await gina.request('delete', { room: roomId, messageId: own.id })
+    await mod.request('delete', { room: roomId, messageId: spam.id })
+    type AuditPage = { entries: Record<string, unknown>[]; nextCursor: string | null }
+    const audit = async (auth: string, path = `/v1/apps/${server.app.id}/moderation/audit`) => {
+      const { status, body } = await rest('GET', path, auth)
+      return { status, body: body as unknown as AuditPage & { error?: { code: string } } }
+    }
+    const asMod = await audit(`Bearer ${await token('mod3', 'moderator')}`)
+    expect(asMod.status).toBe(200)
+    expect(asMod.body.entries[0]).toMatchObject({
+      actor: 'mod3',
+      action: 'message.delete',
+      roomId,
+      targetUserId: 'gina',
+      targetMessageId: spam.id,
+    })
+    expect(asMod.body.entries.some((e) => e.targetMessageId === own.id)).toBe(false)
+    // The earlier test's moderator and admin deletes are there too, newest first.
+    expect(asMod.body.entries.map((e) => e.actor).slice(0, 4)).toEqual(['mod3', 'admin', 'mod2', 'mod2'])
+    const adminPath = `/v1/admin/apps/${server.app.id}/audit?limit=1`
+    const firstPage = await audit(`Bearer ${ADMIN_KEY}`, adminPath)
+    expect(firstPage.body.entries).toHaveLength(1)
+    const secondPage = await audit(`Bearer ${ADMIN_KEY}`, `${adminPath}&before=${firstPage.body.nextCursor}`)
+    expect(secondPage.body.entries[0]).toMatchObject({ actor: 'admin', action: 'message.delete' })
+    expect((await audit(`Bearer ${await token('gina')}`)).body.error?.code).toBe('forbidden')
+    expect((await audit('Bearer wrong-key', adminPath)).status).toBe(403)
+  })
+
+  it('spends the sender allowance on REST edits and deletes too: past it, 429 with Retry-After', async () => {
+    // The other app keeps the product's limits: 20 sends, edits and deletes a second per user.
+    const other = server.other
+    const userToken = await mintUserToken(other.id, other.secret, { sub: 'hasty', name: 'hasty' })
+    const otherRoom = (await createRoom(server.url, other.id, userToken, 'hasty edits')).id
+    const client = await WsTestClient.authed(server.url, other.id, userToken)
+    clients.push(client)
+    await client.request('join', { room: otherRoom })
+    const sent = (await client.request<SendResult>('send', { room: otherRoom, clientId: 'h1', text: 'v0' }))
+      .result!.message
+    const edits = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        fetch(`${server.url}/v1/apps/${other.id}/rooms/${otherRoom}/messages/${sent.id}`, {
+          method: 'PATCH',
+          headers: { Authorization: `Bearer ${userToken}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ text: `v${i + 1}` }),
+        }),
+      ),
+    )
+    const statuses = edits.map((r) => r.status)
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(20)
+    const refused = edits.find((r) => r.status === 429)!
+    expect(refused).toBeDefined()
+    expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited' } })
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true)
+  })
+
   it('edits over REST with the same rules: own message, length limit, unknown ids', async () => {
     const gina = await connect('gina')
     const m = await say(gina, 'first')

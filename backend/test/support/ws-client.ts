@@ -10,6 +10,8 @@ type Reply = { result?: unknown; error?: WireError }
 export class WsTestClient {
   readonly frames: ServerFrame[] = []
   readonly closed: Promise<{ code: number; reason: string }>
+  /** How the server closed the socket, once it has: what a failed wait reports. */
+  private closedWith = ''
   private nextId = 0
   private waiters: Array<() => void> = []
 
@@ -20,6 +22,7 @@ export class WsTestClient {
     })
     this.closed = new Promise((resolve) =>
       socket.on('close', (code, reason) => {
+        this.closedWith = `${code} ${String(reason)}`.trim()
         resolve({ code, reason: String(reason) })
         this.waiters.splice(0).forEach((wake) => wake())
       }),
@@ -64,7 +67,7 @@ export class WsTestClient {
       const found = this.frames.find(predicate)
       if (found) return found
       if (this.socket.readyState === WebSocket.CLOSED)
-        throw new Error('socket closed while waiting for a frame')
+        throw new Error(`socket closed (${this.closedWith}) while waiting for a frame`)
       const left = deadline - Date.now()
       if (left <= 0) throw new Error(`no matching frame within ${timeoutMs} ms`)
       await new Promise<void>((resolve) => {
