@@ -102,7 +102,8 @@ export const en = {
   'error.not_found': 'That message is not there any more.',
   'error.banned': 'You are banned from this chat.',
   'error.muted': 'You are muted: you can read but not send messages.',
-  'error.slow_mode': 'Slow mode is on. Wait a few seconds before sending again.',
+  'error.slow_mode': (p: TranslationParams) =>
+    `Slow mode is on: you can send again in ${p.n || 'a few'} seconds.`,
   'error.read_only': 'Only moderators can write in this room.',
   'error.room_archived': 'This room is archived: no new messages.',
   'error.generic': 'Something went wrong. Please try again.',

@@ -101,7 +101,7 @@ export const ko: Record<MessageKey, Translation> = {
   'error.not_found': '이미 없는 메시지예요.',
   'error.banned': '이 채팅에서 차단되었어요.',
   'error.muted': '채팅이 금지되었어요. 읽을 수는 있지만 메시지를 보낼 수 없어요.',
-  'error.slow_mode': '슬로 모드가 켜져 있어요. 잠시 후 다시 보내 주세요.',
+  'error.slow_mode': (p) => `슬로 모드가 켜져 있어요. ${p.n ? `${p.n}초` : '잠시'} 후에 다시 보낼 수 있어요.`,
   'error.read_only': '이 방은 운영자만 글을 쓸 수 있어요.',
   'error.room_archived': '보관된 방이라 새 메시지를 보낼 수 없어요.',
   'error.generic': '문제가 발생했어요. 다시 시도해 주세요.',
