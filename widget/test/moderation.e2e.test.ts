@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises'
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { hasBrowser } from './support/browser.js'
@@ -18,6 +19,13 @@ async function openMenu(message: Locator): Promise<Locator> {
   const menu = message.locator('[role="menu"]')
   await menu.waitFor()
   return menu
+}
+
+/** Saves what the page looks like now under screenshots/ (for people reviewing the look). */
+async function snapshot(page: Page, name: string): Promise<void> {
+  const dir = new URL('../../screenshots/', import.meta.url)
+  await mkdir(dir, { recursive: true })
+  await page.screenshot({ path: new URL(`moderation-${name}.png`, dir).pathname })
 }
 
 /** The labels of an open menu's items. */
@@ -58,6 +66,7 @@ describe.runIf(hasBrowser)('moderation in the widget', () => {
     const menu = await openMenu(mine)
     expect(await items(menu)).toEqual(['Edit', 'Delete'])
     expect(await focusedText(a.page)).toBe('Edit')
+    await snapshot(a.page, 'menu')
     await a.page.keyboard.press('Enter')
     const editor = ara.locator('roomful-room .edit textarea')
     await editor.waitFor()
@@ -86,6 +95,7 @@ describe.runIf(hasBrowser)('moderation in the widget', () => {
     const confirm = ara.locator('roomful-room [part="confirm"]')
     await confirm.waitFor()
     expect(await confirm.textContent()).toContain('Delete this message?')
+    await snapshot(a.page, 'confirm')
     await a.page.keyboard.press('Escape')
     await confirm.waitFor({ state: 'detached' })
     expect(await bubbles(ara)).toContain('meet at the trailhead')
@@ -102,6 +112,7 @@ describe.runIf(hasBrowser)('moderation in the widget', () => {
         async () => (await bubbles(chat)).join('|') === 'Message deleted|see you there',
         2000,
       )
+    await snapshot(b.page, 'tombstone')
     // The tombstone has no menu, and stays a tombstone after a reload (from history).
     await expect(
       ara
