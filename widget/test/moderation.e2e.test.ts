@@ -139,9 +139,10 @@ describe.runIf(hasBrowser)('moderation in the widget', () => {
       (await bubbles(mod)).includes('cheap boots, click here'),
     )
 
-    const menu = await openMenu(messageSaying(mod, 'cheap boots, click here'))
-    // Not the moderator's message: no Edit, but Delete.
-    expect(await items(menu)).toEqual(['Delete'])
+    const modMenu = await openMenu(messageSaying(mod, 'cheap boots, click here'))
+    // Not the moderator's message: no Edit; Delete comes first.
+    expect((await items(modMenu))[0]).toBe('Delete')
+    expect(await items(modMenu)).not.toContain('Edit')
     expect(await focusedText(m.page)).toBe('Delete')
     await m.page.keyboard.press('Enter')
     await mod.locator('roomful-room [part="confirm"]').waitFor()
@@ -156,5 +157,21 @@ describe.runIf(hasBrowser)('moderation in the widget', () => {
     await until('the moderator sees it too', async () => (await bubbles(mod)).includes('Message deleted'))
     // Sam can no longer act on the tombstone of his own message.
     await expect(sam.locator('roomful-room [part="menu-button"]').count()).resolves.toBe(0)
+
+    // In Korean, his own menu and the edited mark speak Korean too.
+    await say(sam, 'sorry, wrong room')
+    const own = messageSaying(sam, 'sorry, wrong room')
+    const menu = await openMenu(own)
+    expect(await items(menu)).toEqual(['수정', '삭제'])
+    await u.page.keyboard.press('Enter')
+    await u.page.keyboard.press('End')
+    await u.page.keyboard.type('!')
+    await u.page.keyboard.press('Enter')
+    await messageSaying(sam, 'sorry, wrong room!')
+      .locator('[part="edited"]', { hasText: '(수정됨)' })
+      .waitFor()
+    await messageSaying(mod, 'sorry, wrong room!')
+      .locator('[part="edited"]', { hasText: '(edited)' })
+      .waitFor()
   })
 })
