@@ -1,4 +1,4 @@
-// `npm run bench [-- fanout ceiling history rss] [--seconds 8] [--profile]`
+// `npm run bench [-- fanout ceiling history rss moderation] [--seconds 8] [--profile]`
 //
 // Roomful's performance budgets, measured on loopback with one load generator (forked into a
 // few worker processes) and printed as tables: fan-out CPU per delivery beside raw
@@ -12,11 +12,12 @@ import { parseArgs } from 'node:util'
 import { ceiling } from './ceiling.mjs'
 import { fanout } from './fanout.mjs'
 import { history } from './history.mjs'
+import { moderation } from './moderation.mjs'
 import { startLoad } from './load.mjs'
 import { rss } from './rss.mjs'
 import { kb, ms, ratio, table } from './util.mjs'
 
-const ALL = ['fanout', 'ceiling', 'history', 'rss']
+const ALL = ['fanout', 'ceiling', 'history', 'rss', 'moderation']
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -84,6 +85,7 @@ try {
   if (selected.includes('fanout')) found.fanout = await fanout(load, opts)
   if (selected.includes('ceiling')) found.ceiling = await ceiling(load, opts)
   if (selected.includes('history')) found.history = await history(load, opts)
+  if (selected.includes('moderation')) found.moderation = await moderation(load, opts)
 } finally {
   await load.close()
 }
@@ -134,6 +136,13 @@ if (found.history)
     '≤ 5 ms',
     ms(found.history.p99),
     verdict(found.history.p99 <= 5),
+  ])
+if (found.moderation)
+  rows.push([
+    'send throughput with moderation checks vs without (CPU per send, rooms of 10)',
+    '≥ 95 %',
+    `${((1 - found.moderation.drop) * 100).toFixed(1)} %`,
+    verdict(found.moderation.drop <= 0.05),
   ])
 if (found.rss)
   rows.push([

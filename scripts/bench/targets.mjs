@@ -133,6 +133,7 @@ export async function startRoomful(mode, { nodeArgs = [], env: extraEnv = {} } =
     name: mode === 'production' ? 'Roomful production' : 'Roomful embedded',
     pid: child.pid,
     url,
+    adminKey,
     database,
     target,
     async createRooms(count) {

@@ -33,6 +33,7 @@ describe.runIf(available)('migrate [production]', () => {
           'accounts',
           'apps',
           'attachments',
+          'audit_log',
           'messages',
           'refresh_tokens',
           'rooms',
