@@ -217,6 +217,11 @@ const doc = {
     { name: 'ranking', description: 'The board of rooms by how many people are in them now.' },
     { name: 'attachments', description: 'Image uploads for image messages, and serving them.' },
     {
+      name: 'moderation',
+      description:
+        "Room settings, room deletion and reports: members report, moderators' tokens do the rest (docs/moderation.md).",
+    },
+    {
       name: 'admin',
       description: 'Managing apps, with the ADMIN_KEY; the same operations as the admin CLI.',
     },

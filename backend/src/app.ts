@@ -30,7 +30,12 @@ import { NodeLiveness } from './presence/node-liveness.js'
 import { PresenceHealer } from './presence/presence-healer.js'
 import { PresenceService } from './presence/presence-service.js'
 import { RankingService } from './ranking/ranking-service.js'
+import { ReportsService } from './reports/reports-service.js'
+import { RoomControl } from './rooms/room-control.js'
+import { RoomModeration } from './rooms/room-moderation.js'
+import { RoomSettingsCache } from './rooms/room-settings-cache.js'
 import { RoomsService } from './rooms/rooms-service.js'
+import { SendPolicy } from './rooms/send-policy.js'
 import { routes } from './routes.js'
 import type { Drivers } from './drivers/drivers.js'
 import { createWebhooks } from './webhooks/webhooks-module.js'
@@ -187,7 +192,41 @@ export function createApp(deps: {
   })
   presence.useRegistration(() => liveness.check())
 
+  const roomSettings = new RoomSettingsCache(drivers.rooms)
+  // `gateway` is built below; a delete only ever arrives once the node is listening.
+  const roomControl = new RoomControl({
+    nodeId: config.nodeId,
+    bus: drivers.bus,
+    settings: roomSettings,
+    publish,
+    evict: (appId, roomId, frame) => gateway.evictRoom(appId, roomId, frame),
+    rerank: (appId) => scheduler.request(appId),
+    log,
+  })
+  const roomModeration = new RoomModeration({
+    rooms: drivers.rooms,
+    service: rooms,
+    control: roomControl,
+    ranking: scheduler,
+    audit,
+    webhooks: webhooks.webhooks,
+    attachments,
+    log,
+  })
+  const reports = new ReportsService({
+    reports: drivers.reports,
+    messages: drivers.messages,
+    webhooks: webhooks.webhooks,
+    audit,
+    log,
+  })
+
   const sendLimits = new SendLimits(drivers.limiter, limiterError)
+  const sendPolicy = new SendPolicy({
+    settings: roomSettings,
+    limiter: drivers.limiter,
+    onLimiterError: limiterError,
+  })
   const handlerDeps = {
     nodeId: config.nodeId,
     keys,
@@ -200,6 +239,10 @@ export function createApp(deps: {
     relay,
     ranking,
     sendLimits,
+    roomSettings,
+    sendPolicy,
+    roomModeration,
+    reports,
   }
   const gateway = new Gateway(
     {
@@ -245,8 +288,11 @@ export function createApp(deps: {
       rooms,
       messages,
       sendLimits,
+      sendPolicy,
       ranking,
       attachments,
+      roomModeration,
+      reports,
       publicUrl: config.publicUrl,
       trustedHosts: config.trustedHosts,
       admin: appAdmin,
@@ -262,6 +308,7 @@ export function createApp(deps: {
     apps,
     async listen(port, host) {
       await liveness.start()
+      await roomControl.start()
       storeHealth.start()
       if (deps.metrics)
         stopBusEcho = await startBusEcho(drivers.bus, config.nodeId, (s) => metrics.busEchoSeconds.observe(s))

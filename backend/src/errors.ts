@@ -9,15 +9,18 @@ export class RoomfulError extends Error {
   readonly code: ErrorCode
   /** Response headers a REST answer carries with this error (`Retry-After`, `RateLimit-*`). */
   readonly headers: Readonly<Record<string, string>>
+  /** On the wire as `retryAfterMs`: when the same request will be taken (slow mode). */
+  readonly retryAfterMs: number | undefined
   constructor(
     code: ErrorCode,
     message?: string,
-    options?: { cause?: unknown; headers?: Record<string, string> },
+    options?: { cause?: unknown; headers?: Record<string, string>; retryAfterMs?: number },
   ) {
     super(message ?? ERROR_MESSAGES[code], options)
     this.name = 'RoomfulError'
     this.code = code
     this.headers = options?.headers ?? {}
+    this.retryAfterMs = options?.retryAfterMs
   }
 
   get status(): number {
@@ -25,7 +28,9 @@ export class RoomfulError extends Error {
   }
 
   toWire(): WireError {
-    return { code: this.code, message: this.message }
+    const wire: WireError = { code: this.code, message: this.message }
+    if (this.retryAfterMs !== undefined) wire.retryAfterMs = this.retryAfterMs
+    return wire
   }
 }
 

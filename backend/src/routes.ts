@@ -7,11 +7,13 @@ import { auditRoutes, type AuditRouteDeps } from './moderation/audit-routes.js'
 import { auditModels } from './moderation/audit-view.js'
 import { messageRoutes, type MessageRouteDeps } from './messages/message-routes.js'
 import type { Route } from './http/route.js'
+import { roomRoutes, type RoomRouteDeps } from './rooms/room-routes.js'
 import { webhookRoutes, type WebhookRouteDeps } from './webhooks/webhook-routes.js'
 import { webhookModels } from './webhooks/webhook-schemas.js'
 
 export type RouteDeps = RestApiDeps &
   MessageRouteDeps &
+  RoomRouteDeps &
   AttachmentRouteDeps &
   AdminRouteDeps &
   WebhookRouteDeps &
@@ -25,6 +27,7 @@ export type RouteDeps = RestApiDeps &
 export const routes: readonly Route<RouteDeps>[] = [
   ...restApiRoutes,
   ...messageRoutes,
+  ...roomRoutes,
   ...attachmentRoutes,
   ...adminRoutes,
   ...webhookRoutes,

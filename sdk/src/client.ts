@@ -14,6 +14,7 @@ import type { AuthSession, Page, RankingBoard, Room as RoomInfo, Identity } from
 import type { Ranking } from './ranking.js'
 import { createRest } from './rest.js'
 import { createRoom, type Room } from './room.js'
+import { createRoomModeration, type RoomModeration } from './room-moderation.js'
 import type { RoomOptions } from './room-log.js'
 import type { LobbyEvent, Rooms } from './rooms.js'
 
@@ -67,6 +68,8 @@ export interface Client {
   readonly auth: Auth
   readonly rooms: Rooms
   readonly ranking: Ranking
+  /** Moderators' tools: room settings, room deletion, reports. */
+  readonly moderation: RoomModeration
   /**
    * The room with this id (the same object each time). Nothing is sent until `join()`.
    *
@@ -130,13 +133,21 @@ export function createClient(options: ClientOptions): Client {
   const rooms = new Map<string, ReturnType<typeof createRoom>>()
   const ranking = createFeed<RankingBoard>(conn, 'ranking', true)
   const lobby = createFeed<LobbyEvent>(conn, 'rooms', false)
+  const lastChange = new Map<string, string>()
 
   conn.on('state', (change) => events.emit('state', change))
   conn.on('event', (e) => {
     if (e.type === 'ranking') ranking.push(e.board)
     else if (e.type === 'room.created' || e.type === 'occupancy') lobby.push(e)
     else if (e.type === 'error') events.emit('error', e.error)
-    else rooms.get(e.room)?.handle(e)
+    else if (e.type === 'room.updated' || e.type === 'room.deleted') {
+      // Members hear it through the room, lobby watchers through the lobby: a socket that is
+      // both gets the same frame twice, which the room and the lobby each take once.
+      rooms.get(e.room.id)?.handle(e)
+      const frame = JSON.stringify(e)
+      if (lastChange.get(e.room.id) !== frame) lobby.push(e)
+      lastChange.set(e.room.id, frame)
+    } else rooms.get(e.room)?.handle(e)
   })
 
   const room = (id: string) => {
@@ -174,6 +185,7 @@ export function createClient(options: ClientOptions): Client {
       watch: lobby.subscribe,
     },
     ranking: { subscribe: ranking.subscribe },
+    moderation: createRoomModeration(conn),
     room,
     on: events.on,
     connect: conn.connect,

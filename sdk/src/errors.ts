@@ -17,6 +17,8 @@ export class RoomfulError extends Error {
   readonly code: ErrorCode
   /** HTTP status of a REST error, or the table's status for socket errors. */
   readonly status: number
+  /** On `slow_mode`: milliseconds until the room takes your next message. */
+  retryAfterMs?: number
   constructor(code: ErrorCode, message?: string, status?: number) {
     // Every error the SDK raises itself says why, and every server error carries its message;
     // the code stands in only for a wire error that came without one.
@@ -39,5 +41,8 @@ export class RoomfulError extends Error {
 export const isRoomfulError = (value: unknown): value is RoomfulError => value instanceof RoomfulError
 
 /** A wire error (`{ code, message }`) as a RoomfulError; unknown codes become `internal`. */
-export const fromWire = (e: Partial<WireError> | null | undefined, status?: number): RoomfulError =>
-  new RoomfulError(isErrorCode(e?.code) ? e.code : 'internal', e?.message, status)
+export const fromWire = (e: Partial<WireError> | null | undefined, status?: number): RoomfulError => {
+  const error = new RoomfulError(isErrorCode(e?.code) ? e.code : 'internal', e?.message, status)
+  if (typeof e?.retryAfterMs === 'number') error.retryAfterMs = e.retryAfterMs
+  return error
+}

@@ -7,6 +7,7 @@ export type { Client, ClientOptions, ClientEvents } from './client.js'
 export type { Auth, AuthOptions } from './auth.js'
 export type { Rooms, LobbyEvent } from './rooms.js'
 export type { Ranking } from './ranking.js'
+export type { RoomModeration } from './room-moderation.js'
 export type { Room, JoinInfo } from './room.js'
 export type {
   RoomEvents,
@@ -48,6 +49,8 @@ export type {
   RankingBoard,
   Page,
   AuthSession,
+  Report,
+  RoomSettings,
 } from './protocol/models.js'
 export type {
   HistoryResult,
@@ -58,4 +61,6 @@ export type {
   RankingEvent,
   RoomCreatedEvent,
   OccupancyEvent,
+  RoomUpdatedEvent,
+  RoomDeletedEvent,
 } from './protocol/frames.js'

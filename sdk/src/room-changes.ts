@@ -1,5 +1,5 @@
 import type { Connection } from './connection.js'
-import type { Message } from './protocol/models.js'
+import type { Message, Report } from './protocol/models.js'
 
 /** Changing messages already in a room: the part of `Room` that edits and deletes. */
 export interface Changes {
@@ -22,11 +22,21 @@ export interface Changes {
    * await room.delete(message.id)
    */
   delete(messageId: string): Promise<Message>
+  /**
+   * Report a message to the app's moderators, with a reason (at most 500 characters).
+   * Reporting the same message again resolves with the first report. Guests cannot report.
+   *
+   * @example
+   * await room.report(message.id, 'spam')
+   */
+  report(messageId: string, reason: string): Promise<Report>
 }
 
 export function createChanges(conn: Connection, room: string): Changes {
   return {
     edit: (messageId, text) => conn.request('edit', { room, messageId, text }).then(({ message }) => message),
     delete: (messageId) => conn.request('delete', { room, messageId }).then(({ message }) => message),
+    report: (messageId, reason) =>
+      conn.request('report', { room, messageId, reason }).then(({ report }) => report),
   }
 }

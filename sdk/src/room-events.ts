@@ -1,7 +1,7 @@
 import type { RoomfulError } from './errors.js'
 import type { PendingSend } from './outbox.js'
 import type { ErrorCode } from './protocol/errors.js'
-import type { Message, UserProfile } from './protocol/models.js'
+import type { Message, Room as RoomInfo, UserProfile } from './protocol/models.js'
 import type { GapReset, MessageChange } from './room-log.js'
 
 /** Everything a room reports, by event name: see `room.on()`. */
@@ -25,6 +25,10 @@ export interface RoomEvents {
   status: RoomStatusChange
   /** A send was queued, stored, failed or discarded: the unfinished sends now. */
   pending: readonly PendingSend[]
+  /** A moderator changed the room's slow mode, read-only or archive setting (`info` too). */
+  settings: RoomInfo
+  /** The room was deleted: the room has left it (status `failed`, code `room_not_found`). */
+  deleted: undefined
 }
 
 /** A change of who is in the room, with the resulting list. */

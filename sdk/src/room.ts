@@ -82,6 +82,9 @@ export interface Room extends Sends, Changes {
   on<K extends keyof RoomEvents>(type: K, handler: (payload: RoomEvents[K]) => void): Unsubscribe
 }
 
+const sameSettings = (a: RoomInfo | null, b: RoomInfo) =>
+  !!a && a.slowModeSeconds === b.slowModeSeconds && a.readOnly === b.readOnly && a.archived === b.archived
+
 interface Deferred {
   promise: Promise<JoinInfo>
   resolve(info: JoinInfo): void
@@ -281,7 +284,12 @@ export function createRoom(
       if (!wanted) return
       if (e.type === 'message') log.add([e.message])
       else if (e.type === 'presence') presence.delta(e, status === 'joined')
-      else if (status !== 'joined') return
+      else if (e.type === 'room.updated') {
+        if (!sameSettings(info, e.room)) events.emit('settings', (info = e.room))
+      } else if (e.type === 'room.deleted') {
+        fail(new RoomfulError('room_not_found', 'the room was deleted'))
+        events.emit('deleted', undefined)
+      } else if (status !== 'joined') return
       else if (e.type === 'typing' && e.user.id !== conn.user?.id) events.emit('typing', { user: e.user })
     },
   }

@@ -1,9 +1,15 @@
 import type { Unsubscribe } from './emitter.js'
-import type { OccupancyEvent, RoomCreatedEvent } from './protocol/frames.js'
+import type {
+  OccupancyEvent,
+  RoomCreatedEvent,
+  RoomDeletedEvent,
+  RoomUpdatedEvent,
+} from './protocol/frames.js'
 import type { Page, Room } from './protocol/models.js'
 
-/** A lobby feed event: a new room, or a room's occupancy changed. */
-export type LobbyEvent = RoomCreatedEvent | OccupancyEvent
+/** A lobby feed event: a new room, a room's occupancy changed, a moderator changed a room's
+ * settings (an archived room leaves the list, an unarchived one comes back) or deleted it. */
+export type LobbyEvent = RoomCreatedEvent | OccupancyEvent | RoomUpdatedEvent | RoomDeletedEvent
 
 /** The app's rooms over REST, and the live lobby feed over the socket. */
 export interface Rooms {
@@ -29,7 +35,8 @@ export interface Rooms {
    */
   get(id: string): Promise<Room>
   /**
-   * Live lobby: rooms created and occupancy changes; resubscribed after reconnects.
+   * Live lobby: rooms created, occupancy changes, settings changes (`room.updated`: drop a room
+   * whose `archived` is true) and deletes (`room.deleted`); resubscribed after reconnects.
    *
    * @example
    * const off = client.rooms.watch((e) => {

@@ -13,6 +13,9 @@ const room: RoomInfo = {
   createdBy: 'u1',
   occupancy: 0,
   lastSeq: 0,
+  slowModeSeconds: 0,
+  readOnly: false,
+  archived: false,
 }
 
 /** A hosted-accounts backend in miniature: access tokens expire on command, refresh tokens rotate. */

@@ -543,7 +543,18 @@ describe('feeds', () => {
     await reach(client, 'connected')
     server.last!.push({
       type: 'room.created',
-      room: { id: 'r9', name: 'Nine', topic: null, createdAt: '', createdBy: 'x', occupancy: 0, lastSeq: 0 },
+      room: {
+        id: 'r9',
+        name: 'Nine',
+        topic: null,
+        createdAt: '',
+        createdBy: 'x',
+        occupancy: 0,
+        lastSeq: 0,
+        slowModeSeconds: 0,
+        readOnly: false,
+        archived: false,
+      },
     })
     await server.until(() => events.length === 2)
     expect(events).toEqual(['r1=3', 'new r9'])

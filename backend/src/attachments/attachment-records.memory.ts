@@ -13,6 +13,16 @@ export class MemoryAttachmentRecords implements AttachmentRecords {
     return record ? { ...record } : null
   }
 
+  async idsInRoom(appId: string, roomId: string): Promise<string[]> {
+    return [...this.records.values()].filter((r) => r.appId === appId && r.roomId === roomId).map((r) => r.id)
+  }
+
+  /** Its room was deleted (embedded mode wires this to the room store). */
+  dropRoom(appId: string, roomId: string): void {
+    for (const [key, record] of this.records)
+      if (record.appId === appId && record.roomId === roomId) this.records.delete(key)
+  }
+
   async setThumbnail(appId: string, id: string, state: ThumbnailState): Promise<void> {
     const record = this.records.get(`${appId}/${id}`)
     if (record) record.thumbnail = state

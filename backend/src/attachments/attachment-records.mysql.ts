@@ -23,6 +23,14 @@ export class MysqlAttachmentRecords implements AttachmentRecords {
     ])
   }
 
+  async idsInRoom(appId: string, roomId: string): Promise<string[]> {
+    const rows = await this.db.query<Row[]>('SELECT id FROM attachments WHERE app_id = ? AND room_id = ?', [
+      appId,
+      roomId,
+    ])
+    return rows.map((row) => row.id as string)
+  }
+
   async get(appId: string, id: string): Promise<AttachmentRecord | null> {
     const rows = await this.db.query<Row[]>(
       `SELECT ${COLUMNS} FROM attachments WHERE app_id = ? AND id = ?`,

@@ -19,5 +19,7 @@ export interface AttachmentRecord {
 export interface AttachmentRecords {
   insert(record: AttachmentRecord): Promise<void>
   get(appId: string, id: string): Promise<AttachmentRecord | null>
+  /** Ids of the room's attachments (the room is being deleted: their files go after it). */
+  idsInRoom(appId: string, roomId: string): Promise<string[]>
   setThumbnail(appId: string, id: string, state: ThumbnailState): Promise<void>
 }

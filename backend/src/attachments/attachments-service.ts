@@ -80,6 +80,20 @@ export class AttachmentsService {
     return view(record)
   }
 
+  /** The room's attachment ids, read before the room is deleted (its records go with it). */
+  idsInRoom(appId: string, roomId: string): Promise<string[]> {
+    return this.deps.records.idsInRoom(appId, roomId)
+  }
+
+  /** Removes the files (image and thumbnail) of attachments whose records are gone. */
+  async removeFiles(appId: string, ids: string[]): Promise<void> {
+    for (const id of ids)
+      await Promise.all([
+        this.deps.files.delete(fullKey(appId, id)),
+        this.deps.files.delete(thumbKey(appId, id)),
+      ])
+  }
+
   /** The bytes to serve; the thumbnail falls back to the full image until it is ready. */
   async read(
     appId: string,

@@ -16,6 +16,8 @@ export const channels = {
   room: (appId: string, roomId: string) => `room:${appId}:${roomId}`,
   ranking: (appId: string) => `ranking:${appId}`,
   lobby: (appId: string) => `lobby:${appId}`,
+  /** Every node listens: a room's settings changed or the room was deleted (rooms/room-control.ts). */
+  roomControl: () => 'room-control',
 }
 
 /**

@@ -10,6 +10,7 @@ import { RoomfulError } from '../errors.js'
 import { migrate } from '../storage/migrate.js'
 import { createMysql } from '../storage/mysql.js'
 import { AUDIT_USAGE, runAuditCommand } from './audit-commands.js'
+import { ROOM_OPTIONS, ROOM_USAGE, runRoomCommand } from './room-commands.js'
 import { runWebhookCommand, WEBHOOK_OPTIONS, WEBHOOK_USAGE } from './webhook-commands.js'
 
 export const USAGE = `Roomful admin (production mode: needs MYSQL_URL)
@@ -35,6 +36,7 @@ Webhooks:
 ${WEBHOOK_USAGE}
 
 Moderation:
+${ROOM_USAGE}
 ${AUDIT_USAGE}
 
 Changes reach running nodes within their 5 s app and webhook caches; key caches follow on their
@@ -68,6 +70,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
       'key-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...WEBHOOK_OPTIONS,
+      ...ROOM_OPTIONS,
     },
   })
   const [command, ...args] = positionals
@@ -178,6 +181,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
         }
         if (await runWebhookCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0
         if (await runAuditCommand(command, values, { db, print: io.print, arg })) return 0
+        if (await runRoomCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0
         throw new UsageError(`unknown command "${command}"`)
       }
     }

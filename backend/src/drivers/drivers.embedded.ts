@@ -11,6 +11,7 @@ import { MemoryMessageStore } from '../messages/message-store.memory.js'
 import { MemoryPresenceStore } from '../presence/presence-store.memory.js'
 import { DebounceRankingScheduler } from '../ranking/ranking-scheduler.memory.js'
 import type { RankingScheduler } from '../ranking/ranking-scheduler.js'
+import { MemoryReportStore } from '../reports/report-store.memory.js'
 import { MemoryRoomStore } from '../rooms/room-store.memory.js'
 import { MemoryDeliveryQueue } from '../webhooks/delivery-queue.memory.js'
 import { MemoryDeliveryStore } from '../webhooks/delivery-store.memory.js'
@@ -22,6 +23,8 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number; logge
   const log = options.logger ?? createLogger('warn')
   const rooms = new MemoryRoomStore()
   const bus = new MemoryBus((err) => log.error({ err }, 'a bus subscriber failed'))
+  const attachments = new MemoryAttachmentRecords()
+  rooms.whenDeleted((appId, roomId) => attachments.dropRoom(appId, roomId))
   const schedulers = new Set<RankingScheduler | ThumbnailQueue | MemoryDeliveryQueue>()
   return {
     mode: 'embedded',
@@ -29,6 +32,7 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number; logge
     accounts: new MemoryAccountStore(),
     rooms,
     messages: new MemoryMessageStore(rooms),
+    reports: new MemoryReportStore(rooms),
     presence: new MemoryPresenceStore(),
     bus,
     rankingScheduler(processor) {
@@ -39,7 +43,7 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number; logge
       schedulers.add(scheduler)
       return scheduler
     },
-    attachments: new MemoryAttachmentRecords(),
+    attachments,
     thumbnailQueue(processor) {
       const queue = new MemoryThumbnailQueue(processor, (err) => log.warn({ err }, 'thumbnail job failed'))
       schedulers.add(queue)

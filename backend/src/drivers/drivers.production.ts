@@ -11,6 +11,7 @@ import { MysqlMessageStore } from '../messages/message-store.mysql.js'
 import { RedisPresenceStore } from '../presence/presence-store.redis.js'
 import { BullmqRankingScheduler } from '../ranking/ranking-scheduler.bullmq.js'
 import type { JobQueueRegistry } from '../metrics/metrics.js'
+import { MysqlReportStore } from '../reports/report-store.mysql.js'
 import { MysqlRoomStore } from '../rooms/room-store.mysql.js'
 import { migrate } from '../storage/migrate.js'
 import { createMysql } from '../storage/mysql.js'
@@ -102,6 +103,7 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       accounts: new MysqlAccountStore(db),
       rooms,
       messages: new MysqlMessageStore(db),
+      reports: new MysqlReportStore(db),
       presence,
       bus,
       rankingScheduler: (processor) =>

@@ -9,6 +9,7 @@ import type { AuditStore } from '../moderation/audit-log.js'
 import type { MessageStore } from '../messages/message-store.js'
 import type { PresenceStore } from '../presence/presence-store.js'
 import type { RankingProcessor, RankingScheduler } from '../ranking/ranking-scheduler.js'
+import type { ReportStore } from '../reports/report-store.js'
 import type { RoomStore } from '../rooms/room-store.js'
 import type { DeliveryProcessor, DeliveryQueue, DeliveryQueueOptions } from '../webhooks/delivery-jobs.js'
 import type { DeliveryStore } from '../webhooks/delivery-store.js'
@@ -25,6 +26,8 @@ export interface Drivers {
   accounts: AccountStore
   rooms: RoomStore
   messages: MessageStore
+  /** Members' reports of messages, for moderators. */
+  reports: ReportStore
   presence: PresenceStore
   bus: Bus
   /** Starts the coalescing scheduler whose jobs run `processor` (on whichever node). */

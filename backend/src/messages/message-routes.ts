@@ -3,12 +3,15 @@ import { idParam, jsonBody, roomIdParam } from '../http/request-parts.js'
 import { adminRoute, appRoute, type Route } from '../http/route.js'
 import type { VerifiedIdentity } from '../auth/tokens.js'
 import type { SendLimits } from '../limits/send-limits.js'
+import type { SendPolicy } from '../rooms/send-policy.js'
 import { ADMIN_ACTOR, type Actor, type MessagesService } from './messages-service.js'
 
 export interface MessageRouteDeps {
   messages: MessagesService
   /** Edits and deletes write to the room's log like sends, so they spend the same allowance. */
   sendLimits: Pick<SendLimits, 'spend'>
+  /** An archived room takes no edits. */
+  sendPolicy: Pick<SendPolicy, 'checkEdit'>
 }
 
 const messageIdParam = idParam('The message id.', 'not_found')
@@ -45,9 +48,11 @@ export const messageRoutes: Route<MessageRouteDeps>[] = [
       ...refusals,
       message_too_long: "the new text is longer than the app's maxMessageLength",
       bad_request: 'the new text is blank and the message has no attachment',
+      room_archived: 'the room is archived',
       rate_limited: 'more edits, deletes and sends by this user than the app allows per second',
     },
-    handle: async ({ app, identity, params, body }, { messages, sendLimits }) => {
+    handle: async ({ app, identity, params, body }, { messages, sendLimits, sendPolicy }) => {
+      await sendPolicy.checkEdit(app.id, params.roomId)
       await sendLimits.spend(app.id, identity.id, app.effectiveLimits, 'change the message')
       return messages.edit(
         app.id,

@@ -17,7 +17,9 @@ export class MemoryMessageStore implements MessageStore {
   /** Per room and message id, its seq: where a change finds its target. */
   private readonly seqById = new Map<string, number>()
 
-  constructor(private readonly rooms: MemoryRoomStore) {}
+  constructor(private readonly rooms: MemoryRoomStore) {
+    rooms.whenDeleted((appId, roomId) => this.dropRoom(appId, roomId))
+  }
 
   async append(batch: NewMessage[]): Promise<AppendResult[]> {
     const plan = new AppendPlan(batch, (key) => this.byClientId.get(key))
@@ -68,10 +70,27 @@ export class MemoryMessageStore implements MessageStore {
     return log.slice(Math.max(0, end - Math.max(0, page.limit)), end).map(clone)
   }
 
+  async get(appId: string, roomId: string, messageId: string): Promise<Message | null> {
+    const seq = this.seqById.get(idKey(appId, roomId, messageId))
+    const found = seq === undefined ? undefined : this.logs.get(logKey(appId, roomId))?.[seq - 1]
+    return found ? clone(found) : null
+  }
+
   async since(appId: string, roomId: string, afterSeq: number, limit: number): Promise<Message[]> {
     const log = this.logs.get(logKey(appId, roomId)) ?? []
     const start = Math.max(0, afterSeq)
     return log.slice(start, start + Math.max(0, limit)).map(clone)
+  }
+
+  /** The room was deleted: its log and both indexes of it go. */
+  private dropRoom(appId: string, roomId: string): void {
+    const log = this.logs.get(logKey(appId, roomId)) ?? []
+    this.logs.delete(logKey(appId, roomId))
+    for (const message of log) {
+      this.seqById.delete(idKey(appId, roomId, message.id))
+      const key = idempotencyKey({ appId, roomId, user: message.user, clientId: message.clientId })
+      if (key !== null) this.byClientId.delete(key)
+    }
   }
 
   private log(roomKey: string): Message[] {

@@ -147,6 +147,14 @@ export class MysqlMessageStore implements MessageStore {
     return rows.map(fromRow).reverse()
   }
 
+  async get(appId: string, roomId: string, messageId: string): Promise<Message | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT ${COLUMNS} FROM messages WHERE app_id = ? AND room_id = ? AND id = ?`,
+      [appId, roomId, messageId],
+    )
+    return rows[0] ? fromRow(rows[0]) : null
+  }
+
   async since(appId: string, roomId: string, afterSeq: number, limit: number): Promise<Message[]> {
     if (limit <= 0) return []
     const rows = await this.db.query<Row[]>(

@@ -72,6 +72,8 @@ export interface MessageStore {
   change(change: MessageChange): Promise<ChangeResult>
   /** The `limit` newest messages with seq < `before` (default: newest), ascending. */
   history(appId: string, roomId: string, page: { before?: number; limit: number }): Promise<Message[]>
+  /** One message (or change entry) of the room by id, as stored now; null when there is none. */
+  get(appId: string, roomId: string, messageId: string): Promise<Message | null>
   /** Messages with seq > `afterSeq`, ascending, at most `limit`. */
   since(appId: string, roomId: string, afterSeq: number, limit: number): Promise<Message[]>
 }

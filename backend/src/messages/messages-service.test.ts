@@ -39,6 +39,9 @@ async function node() {
     createdBy: 'u1',
     createdAt: new Date(),
     lastSeq: 0,
+    slowModeSeconds: 0,
+    readOnly: false,
+    archived: false,
   })
   const store = new MemoryMessageStore(rooms)
   const { bus, held, release } = heldBus()

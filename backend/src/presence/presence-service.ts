@@ -105,6 +105,12 @@ export class PresenceService {
     return this.remove({ appId, roomId, connectionId, nodeId: this.deps.nodeId, userId }, 0)
   }
 
+  /** The room was deleted: the membership goes at once, without a leave notice in a log that
+   * no longer exists. */
+  evict(appId: string, roomId: string, connectionId: string, userId: string): Promise<void> {
+    return this.remove({ appId, roomId, connectionId, nodeId: this.deps.nodeId, userId }, 0, false)
+  }
+
   /** The socket closed: the user leaves after the app's grace period unless back by then. */
   async depart(appId: string, roomId: string, connectionId: string, userId: string): Promise<void> {
     const holdMs = await this.graceFor(appId)
@@ -186,7 +192,7 @@ export class PresenceService {
     this.notices.close()
   }
 
-  private async remove(departure: Departure, holdMs: number): Promise<void> {
+  private async remove(departure: Departure, holdMs: number, withNotice = true): Promise<void> {
     const { appId, roomId, connectionId } = departure
     const user = this.local.removeMembership(appId, roomId, connectionId)
     if (!user) return
@@ -194,7 +200,7 @@ export class PresenceService {
       const change = await this.deps.presence.leave(departure, { holdMs })
       if (change === null) return this.lost(appId, roomId, user, holdMs)
       if (change.heldForMs) this.deferred(appId, roomId, change.user, change.heldForMs)
-      await this.announce(change, 'leave')
+      await this.announce(change, 'leave', withNotice)
     })
   }
 
@@ -256,7 +262,7 @@ export class PresenceService {
 
   /** Shows a change to everyone; a part that fails (the bus or a store is away) is logged,
    * the rest still happens. */
-  private async announce(change: PresenceChange, action: 'join' | 'leave'): Promise<void> {
+  private async announce(change: PresenceChange, action: 'join' | 'leave', withNotice = true): Promise<void> {
     if (!change.changed) return
     const { appId, roomId, user, total, version } = change
     this.deps.ranking.request(appId)
@@ -264,7 +270,7 @@ export class PresenceService {
       this.publishPresence(appId, roomId, { action, user, total, version }),
       this.publishOccupancy(appId, roomId, total, version),
       action === 'join' ? this.deps.presence.touch(appId, roomId, Date.now()) : undefined,
-      this.notices.notice(appId, roomId, user, action),
+      withNotice ? this.notices.notice(appId, roomId, user, action) : undefined,
     ])
     for (const result of results)
       if (result.status === 'rejected')

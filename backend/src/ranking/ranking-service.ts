@@ -3,6 +3,9 @@ import { channels, type Bus } from '../bus/bus.js'
 import type { PresenceStore } from '../presence/presence-store.js'
 import type { RoomStore } from '../rooms/room-store.js'
 
+/** Candidates read beyond the board's size, in place of archived rooms among the top ones. */
+const ARCHIVED_SLACK = 10
+
 export const rankingTopic = (appId: string) => `k/${appId}`
 
 /**
@@ -18,7 +21,9 @@ export class RankingService {
   ) {}
 
   async compute(appId: string): Promise<RankingBoard> {
-    const top = await this.deps.presence.top(appId, this.deps.size ?? DEFAULT_RANKING_SIZE)
+    const size = this.deps.size ?? DEFAULT_RANKING_SIZE
+    // A few more candidates than places, so archived rooms left out do not shorten the board.
+    const top = await this.deps.presence.top(appId, size + ARCHIVED_SLACK)
     const rooms = new Map(
       (
         await this.deps.rooms.getMany(
@@ -28,18 +33,20 @@ export class RankingService {
       ).map((r) => [r.id, r]),
     )
     return {
-      entries: top.flatMap(({ roomId, occupancy, lastActivityMs }) => {
-        const room = rooms.get(roomId)
-        if (!room) return []
-        return [
-          {
-            roomId,
-            name: room.name,
-            occupancy,
-            lastActivityAt: lastActivityMs ? new Date(lastActivityMs).toISOString() : null,
-          },
-        ]
-      }),
+      entries: top
+        .flatMap(({ roomId, occupancy, lastActivityMs }) => {
+          const room = rooms.get(roomId)
+          if (!room || room.archived) return []
+          return [
+            {
+              roomId,
+              name: room.name,
+              occupancy,
+              lastActivityAt: lastActivityMs ? new Date(lastActivityMs).toISOString() : null,
+            },
+          ]
+        })
+        .slice(0, size),
       updatedAt: new Date().toISOString(),
     }
   }

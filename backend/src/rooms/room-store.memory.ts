@@ -1,4 +1,4 @@
-import type { RoomRecord, RoomStore } from './room-store.js'
+import type { RoomRecord, RoomSettingsPatch, RoomStore } from './room-store.js'
 
 interface AppRooms {
   byId: Map<string, RoomRecord>
@@ -9,6 +9,14 @@ interface AppRooms {
 /** Rooms in process memory (embedded mode). The message store bumps `lastSeq` through `bumpSeq`. */
 export class MemoryRoomStore implements RoomStore {
   private readonly apps = new Map<string, AppRooms>()
+  /** The other embedded stores holding a room's data (messages, attachments, reports): told
+   * of a delete in the same tick, so nothing of the room is seen without the room. */
+  private readonly onDelete: Array<(appId: string, roomId: string) => void> = []
+
+  /** Registers a store that drops a room's data when the room is deleted. */
+  whenDeleted(drop: (appId: string, roomId: string) => void): void {
+    this.onDelete.push(drop)
+  }
 
   async create(room: RoomRecord): Promise<RoomRecord> {
     const app = this.app(room.appId)
@@ -42,9 +50,26 @@ export class MemoryRoomStore implements RoomStore {
     const end = page.after === undefined ? app.ids.length : lowerBound(app.ids, page.after)
     const out: RoomRecord[] = []
     for (let i = end - 1; i >= 0 && out.length < page.limit; i--) {
-      out.push(copy(app.byId.get(app.ids[i] as string) as RoomRecord))
+      const room = app.byId.get(app.ids[i] as string) as RoomRecord
+      if (!room.archived) out.push(copy(room))
     }
     return out
+  }
+
+  async update(appId: string, roomId: string, patch: RoomSettingsPatch): Promise<RoomRecord | null> {
+    const room = this.apps.get(appId)?.byId.get(roomId)
+    if (!room) return null
+    for (const [key, value] of Object.entries(patch))
+      if (value !== undefined) Object.assign(room, { [key]: value })
+    return copy(room)
+  }
+
+  async delete(appId: string, roomId: string): Promise<boolean> {
+    const app = this.apps.get(appId)
+    if (!app?.byId.delete(roomId)) return false
+    app.ids.splice(lowerBound(app.ids, roomId), 1)
+    for (const drop of this.onDelete) drop(appId, roomId)
+    return true
   }
 
   has(appId: string, roomId: string): boolean {

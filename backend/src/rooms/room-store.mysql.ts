@@ -1,7 +1,11 @@
 import { isDuplicateKey, type Mysql, type Row } from '../storage/mysql.js'
-import type { RoomRecord, RoomStore } from './room-store.js'
+import type { RoomRecord, RoomSettingsPatch, RoomStore } from './room-store.js'
 
-const COLUMNS = 'app_id, id, name, topic, created_by, created_at, last_seq'
+const COLUMNS =
+  'app_id, id, name, topic, created_by, created_at, last_seq, slow_mode_seconds, read_only, archived'
+const SETTING_COLUMNS = { slowModeSeconds: 'slow_mode_seconds', readOnly: 'read_only', archived: 'archived' }
+/** A room's rows in other tables, removed with it; messages last, as they are the most. */
+const ROOM_DATA = ['reports', 'attachments', 'messages']
 
 /**
  * Rooms in MySQL. `last_seq` is the room's seq counter: the message store bumps it in the
@@ -12,7 +16,7 @@ export class MysqlRoomStore implements RoomStore {
 
   async create(room: RoomRecord): Promise<RoomRecord> {
     try {
-      await this.db.query(`INSERT INTO rooms (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+      await this.db.query(`INSERT INTO rooms (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
         room.appId,
         room.id,
         room.name,
@@ -20,6 +24,9 @@ export class MysqlRoomStore implements RoomStore {
         room.createdBy,
         room.createdAt,
         room.lastSeq,
+        room.slowModeSeconds,
+        room.readOnly,
+        room.archived,
       ])
       return { ...room }
     } catch (err) {
@@ -52,14 +59,44 @@ export class MysqlRoomStore implements RoomStore {
     const rows =
       page.after === undefined
         ? await this.db.query<Row[]>(
-            `SELECT ${COLUMNS} FROM rooms WHERE app_id = ? ORDER BY id DESC LIMIT ?`,
+            `SELECT ${COLUMNS} FROM rooms WHERE app_id = ? AND archived = 0 ORDER BY id DESC LIMIT ?`,
             [appId, limit],
           )
         : await this.db.query<Row[]>(
-            `SELECT ${COLUMNS} FROM rooms WHERE app_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+            `SELECT ${COLUMNS} FROM rooms WHERE app_id = ? AND id < ? AND archived = 0 ORDER BY id DESC LIMIT ?`,
             [appId, page.after, limit],
           )
     return rows.map(toRoom)
+  }
+
+  async update(appId: string, roomId: string, patch: RoomSettingsPatch): Promise<RoomRecord | null> {
+    const changes = Object.entries(SETTING_COLUMNS).filter(
+      ([key]) => patch[key as keyof RoomSettingsPatch] !== undefined,
+    )
+    if (changes.length > 0)
+      await this.db.query(
+        `UPDATE rooms SET ${changes.map(([, column]) => `${column} = ?`).join(', ')} WHERE app_id = ? AND id = ?`,
+        [...changes.map(([key]) => patch[key as keyof RoomSettingsPatch]), appId, roomId],
+      )
+    return this.get(appId, roomId)
+  }
+
+  /**
+   * One transaction: the room row is locked first, so a send committing into the room either
+   * finished before (its message is deleted with the rest) or waits and then finds no room.
+   */
+  async delete(appId: string, roomId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<Row[]>('SELECT id FROM rooms WHERE app_id = ? AND id = ? FOR UPDATE', [
+        appId,
+        roomId,
+      ])
+      if (rows.length === 0) return false
+      for (const table of ROOM_DATA)
+        await tx.query(`DELETE FROM ${table} WHERE app_id = ? AND room_id = ?`, [appId, roomId])
+      await tx.query('DELETE FROM rooms WHERE app_id = ? AND id = ?', [appId, roomId])
+      return true
+    })
   }
 }
 
@@ -72,5 +109,8 @@ function toRoom(row: Row): RoomRecord {
     createdBy: row.created_by,
     createdAt: row.created_at as Date,
     lastSeq: Number(row.last_seq),
+    slowModeSeconds: Number(row.slow_mode_seconds),
+    readOnly: Number(row.read_only) === 1,
+    archived: Number(row.archived) === 1,
   }
 }

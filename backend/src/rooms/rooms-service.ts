@@ -3,7 +3,7 @@ import { channels, type Bus } from '../bus/bus.js'
 import { RoomfulError } from '../errors.js'
 import { newSortableId } from '../ids.js'
 import type { PresenceStore } from '../presence/presence-store.js'
-import type { RoomRecord, RoomStore } from './room-store.js'
+import { DEFAULT_ROOM_SETTINGS, type RoomRecord, type RoomStore } from './room-store.js'
 
 export const lobbyTopic = (appId: string) => `l/${appId}`
 
@@ -20,6 +20,9 @@ const toRoom = (record: RoomRecord, occupancy: number | null): Room => ({
   occupancy: occupancy ?? 0,
   ...(occupancy === null && { occupancyUnknown: true }),
   lastSeq: record.lastSeq,
+  slowModeSeconds: record.slowModeSeconds,
+  readOnly: record.readOnly,
+  archived: record.archived,
 })
 
 export class RoomsService {
@@ -42,6 +45,7 @@ export class RoomsService {
       createdBy,
       createdAt: new Date(),
       lastSeq: 0,
+      ...DEFAULT_ROOM_SETTINGS,
     })
     const room = toRoom(record, 0)
     await this.deps.bus.publish(channels.lobby(appId), JSON.stringify({ type: 'room.created', room }))
@@ -55,8 +59,12 @@ export class RoomsService {
   }
 
   async get(appId: string, roomId: string): Promise<Room> {
-    const record = await this.require(appId, roomId)
-    const counts = await this.occupancy(appId, [roomId])
+    return this.view(await this.require(appId, roomId))
+  }
+
+  /** A stored room as clients see it, with its occupancy now. */
+  async view(record: RoomRecord): Promise<Room> {
+    const counts = await this.occupancy(record.appId, [record.id])
     return toRoom(record, counts?.[0] ?? null)
   }
 

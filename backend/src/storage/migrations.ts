@@ -204,6 +204,35 @@ export const migrations: Migration[] = [
       ) ${TABLE}`,
     ],
   },
+  {
+    version: 8,
+    name: 'room-settings-and-reports',
+    // Settings live on the room row, read with it (nodes cache them; sends never read them
+    // here). Reports are listed per app newest first by status, and found again by
+    // (message, reporter), which makes a second report of the same message return the first.
+    statements: [
+      ...addColumn('rooms', 'slow_mode_seconds', 'INT UNSIGNED NOT NULL DEFAULT 0'),
+      ...addColumn('rooms', 'read_only', 'TINYINT(1) NOT NULL DEFAULT 0'),
+      ...addColumn('rooms', 'archived', 'TINYINT(1) NOT NULL DEFAULT 0'),
+      // A room's delete removes its attachment records: found by room, not by scanning the app.
+      ...addIndex('attachments', 'attachments_room', '(app_id, room_id)'),
+      `CREATE TABLE IF NOT EXISTS reports (
+        app_id ${ID} NOT NULL,
+        id ${ID} NOT NULL,
+        room_id ${ID} NOT NULL,
+        message_id ${ID} NOT NULL,
+        reported_by ${USER_ID} NOT NULL,
+        reason VARCHAR(500) NOT NULL,
+        status VARCHAR(16) CHARACTER SET ascii NOT NULL,
+        created_at DATETIME(3) NOT NULL,
+        resolved_by ${USER_ID} NULL,
+        resolved_at DATETIME(3) NULL,
+        PRIMARY KEY (app_id, id),
+        UNIQUE KEY reports_once (app_id, room_id, message_id, reported_by),
+        KEY reports_status (app_id, status, id)
+      ) ${TABLE}`,
+    ],
+  },
 ]
 
 /** `ALTER TABLE … ADD KEY` that can run twice, looked up first like `addColumn`. */

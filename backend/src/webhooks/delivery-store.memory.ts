@@ -52,10 +52,10 @@ export class MemoryDeliveryStore implements DeliveryStore {
       })
   }
 
-  async listForMessage(appId: string, roomId: string, seq: number): Promise<DeliveryRecord[]> {
+  async listForMessage(appId: string, roomId: string, seq?: number): Promise<DeliveryRecord[]> {
     const records = [...(this.byApp.get(appId)?.values() ?? [])]
     return records
-      .filter((r) => r.roomId === roomId && r.messageSeq === seq && r.payload !== null)
+      .filter((r) => r.roomId === roomId && (seq === undefined || r.messageSeq === seq) && r.payload !== null)
       .map((r) => ({ ...r }))
   }
 

@@ -108,11 +108,11 @@ export class MysqlDeliveryStore implements DeliveryStore {
     }
   }
 
-  async listForMessage(appId: string, roomId: string, seq: number): Promise<DeliveryRecord[]> {
+  async listForMessage(appId: string, roomId: string, seq?: number): Promise<DeliveryRecord[]> {
     const rows = await this.db.query<Row[]>(
       `SELECT ${COLUMNS} FROM webhook_deliveries ` +
-        'WHERE app_id = ? AND room_id = ? AND message_seq = ? AND payload IS NOT NULL',
-      [appId, roomId, seq],
+        `WHERE app_id = ? AND room_id = ? ${seq === undefined ? '' : 'AND message_seq = ? '}AND payload IS NOT NULL`,
+      seq === undefined ? [appId, roomId] : [appId, roomId, seq],
     )
     return rows.map(toDelivery)
   }

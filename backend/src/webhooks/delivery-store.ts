@@ -68,8 +68,9 @@ export interface DeliveryStore {
   update(appId: string, id: string, patch: DeliveryPatch, onlyFrom?: DeliveryStatus[]): Promise<boolean>
   /** Records each delivery as delivered (its payload dropped), one statement per app. */
   markDelivered(marks: DeliveredMark[]): Promise<void>
-  /** The deliveries of message `seq` of `roomId` that still hold a body (not delivered). */
-  listForMessage(appId: string, roomId: string, seq: number): Promise<DeliveryRecord[]>
+  /** The deliveries of message `seq` of `roomId` (of any message of the room when `seq` is
+   * left out: the room was deleted) that still hold a body (not delivered). */
+  listForMessage(appId: string, roomId: string, seq?: number): Promise<DeliveryRecord[]>
   /** Newest first, keyset-paged: deliveries older than `before` (a delivery id). */
   list(
     appId: string,

@@ -80,7 +80,12 @@ export class WebhookDispatcher implements Webhooks {
     )
   }
 
-  async forgetMessage(appId: string, roomId: string, seq: number): Promise<void> {
+  forgetRoom(appId: string, roomId: string): Promise<void> {
+    return this.forgetMessage(appId, roomId)
+  }
+
+  /** Without `seq`: every message of the room (see `forgetRoom`). */
+  async forgetMessage(appId: string, roomId: string, seq?: number): Promise<void> {
     // What this node emitted before is stored first, so this pass finds it.
     await this.stored()
     await this.blank(appId, roomId, seq)
@@ -116,7 +121,7 @@ export class WebhookDispatcher implements Webhooks {
   }
 
   /** One pass of forgetMessage: the bodies that still hold the message, then their jobs. */
-  private async blank(appId: string, roomId: string, seq: number): Promise<void> {
+  private async blank(appId: string, roomId: string, seq?: number): Promise<void> {
     const { deliveries, queue } = this.deps
     const holding = await deliveries.listForMessage(appId, roomId, seq)
     // Guarded: one delivered meanwhile keeps its record without a body.

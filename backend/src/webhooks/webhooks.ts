@@ -24,6 +24,8 @@ export interface Webhooks {
    * store could not be reached (the caller may retry).
    */
   forgetMessage(appId: string, roomId: string, seq: number): Promise<void>
+  /** `forgetMessage` for every message of a room at once: call when the room is deleted. */
+  forgetRoom(appId: string, roomId: string): Promise<void>
   close(): Promise<void>
 }
 

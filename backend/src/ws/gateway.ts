@@ -139,6 +139,26 @@ export class Gateway {
     }
   }
 
+  /**
+   * The room was deleted: this node's members get `frame` (room.deleted) and are out of the
+   * room at once, their presence in it gone without a leave notice.
+   */
+  evictRoom(appId: string, roomId: string, frame: string): void {
+    for (const conn of this.connections) {
+      const feed = conn.app.id === appId ? conn.rooms.get(roomId) : undefined
+      if (!feed) continue
+      conn.raw(frame)
+      leaveRoomLocally(this.deps, conn, roomId, feed)
+      const user = conn.identity
+      if (user && !user.guest)
+        this.deps.presence
+          .evict(appId, roomId, conn.id, user.id)
+          .catch((err: unknown) =>
+            this.deps.log.warn({ err, room: roomId }, "unable to clear a deleted room's presence"),
+          )
+    }
+  }
+
   /** Closes this node's sockets of an app that was disabled (4004) or deleted (4003). */
   closeApp(appId: string, code: number, reason: string): void {
     for (const conn of this.connections) if (conn.app.id === appId) conn.close(code, reason)

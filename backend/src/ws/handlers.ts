@@ -18,13 +18,16 @@ import type { Actor, MessagesService } from '../messages/messages-service.js'
 import type { PresenceWatch, RoomFeed, RoomFeeds } from '../messages/room-feed.js'
 import type { PresenceService } from '../presence/presence-service.js'
 import type { RankingService } from '../ranking/ranking-service.js'
+import type { RoomSettingsCache } from '../rooms/room-settings-cache.js'
 import { RoomsService } from '../rooms/rooms-service.js'
+import type { SendPolicy } from '../rooms/send-policy.js'
 import { followAppFeed, unfollowAppFeed } from './app-feeds.js'
+import { createModerationHandlers, type ModerationHandlerDeps } from './moderation-handlers.js'
 import type { Connection } from './connection.js'
 import { reauthenticate } from './reauth.js'
 import { TokenBuckets } from './token-bucket.js'
 
-export interface HandlerDeps {
+export interface HandlerDeps extends ModerationHandlerDeps {
   nodeId: string
   keys: KeyCache
   bus: Bus
@@ -37,6 +40,9 @@ export interface HandlerDeps {
   ranking: RankingService
   /** The user's sends counted across nodes. */
   sendLimits: SendLimits
+  /** Each room's settings on this node, and what they say about a send. */
+  roomSettings: RoomSettingsCache
+  sendPolicy: SendPolicy
 }
 
 type Handler<O extends Op> = (
@@ -83,6 +89,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   }
 
   return {
+    ...createModerationHandlers(deps),
+
     async auth(conn, frame) {
       if (conn.identity) return reauthenticate(conn, frame.token, deps.keys)
       let identity
@@ -123,6 +131,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       let presenceWatch: PresenceWatch | null = null
       try {
         const record = await deps.rooms.require(appId, frame.room)
+        deps.roomSettings.fill(appId, frame.room, record)
         // Subscribe to the room's stream before reading history, so nothing committed in
         // between can fall into a gap (messages/join-backlog.ts has the rest of the seam).
         feed = await deps.feeds.attach(appId, frame.room)
@@ -184,6 +193,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         )
       if (frame.text.trim() === '' && frame.attachmentId === undefined)
         throw new RoomfulError('bad_request', 'unable to send; the text is blank')
+      await deps.sendPolicy.check(conn.app.id, frame.room, {
+        id: user.id,
+        moderator: user.moderator === true,
+      })
       await spendSend(conn, user.id, 'send')
       const attachment =
         frame.attachmentId === undefined
@@ -202,6 +215,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     async edit(conn, frame) {
       const user = sender(conn)
+      await deps.sendPolicy.checkEdit(conn.app.id, frame.room)
       await spendSend(conn, user.id, 'change the message')
       const message = await deps.messages.edit(
         conn.app.id,

@@ -19,6 +19,9 @@ async function roomWith(h: Harness, ...texts: string[]) {
     createdBy: 'alice',
     createdAt: new Date(),
     lastSeq: 0,
+    slowModeSeconds: 0,
+    readOnly: false,
+    archived: false,
   })
   const batch: NewMessage[] = texts.map((text) => ({
     id: newSortableId('m'),

@@ -19,6 +19,9 @@ async function newRoom(h: Harness, appId = `a${hex(4)}`) {
     createdBy: 'u1',
     createdAt: new Date(),
     lastSeq: 0,
+    slowModeSeconds: 0,
+    readOnly: false,
+    archived: false,
   })
   return { appId, roomId: room.id }
 }

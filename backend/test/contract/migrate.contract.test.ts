@@ -36,6 +36,7 @@ describe.runIf(available)('migrate [production]', () => {
           'audit_log',
           'messages',
           'refresh_tokens',
+          'reports',
           'rooms',
           'schema_migrations',
           'webhook_deliveries',

@@ -14,6 +14,9 @@ const room = (appId: string, name: string): RoomRecord => ({
   createdBy: 'user-1',
   createdAt: new Date(),
   lastSeq: 0,
+  slowModeSeconds: 0,
+  readOnly: false,
+  archived: false,
 })
 
 async function seed(store: { create(r: RoomRecord): Promise<RoomRecord> }, appId: string, n: number) {
@@ -66,6 +69,100 @@ contract('RoomStore', (h, kind) => {
     expect(await h().node.rooms.list(appB, { limit: 50 })).toEqual([])
     expect(await h().node.rooms.get(appB, a!.id)).toBeNull()
     expect(await h().node.rooms.getMany(appB, [a!.id])).toEqual([])
+  })
+
+  it('stores settings with the room: off at creation, changed field by field, read back everywhere', async () => {
+    const appId = `a${hex(4)}`
+    const [r] = await seed(h().node.rooms, appId, 1)
+    expect(await h().node.rooms.get(appId, r!.id)).toMatchObject({
+      slowModeSeconds: 0,
+      readOnly: false,
+      archived: false,
+    })
+    expect(await h().node.rooms.update(appId, r!.id, { slowModeSeconds: 30, readOnly: true })).toMatchObject({
+      id: r!.id,
+      slowModeSeconds: 30,
+      readOnly: true,
+      archived: false,
+    })
+    // An absent field stays as it was.
+    await h().node.rooms.update(appId, r!.id, { readOnly: false })
+    const other = await h().secondNode()
+    expect(await other.rooms.get(appId, r!.id)).toMatchObject({
+      slowModeSeconds: 30,
+      readOnly: false,
+      archived: false,
+    })
+    expect((await other.rooms.getMany(appId, [r!.id]))[0]).toMatchObject({ slowModeSeconds: 30 })
+    expect(await h().node.rooms.update(appId, 'r_missing', { readOnly: true })).toBeNull()
+  })
+
+  it('leaves archived rooms out of the list, keeps them readable by id, and lists them again once unarchived', async () => {
+    const appId = `a${hex(4)}`
+    const created = await seed(h().node.rooms, appId, 5)
+    await h().node.rooms.update(appId, created[3]!.id, { archived: true })
+    await h().node.rooms.update(appId, created[1]!.id, { archived: true })
+    const visible = [created[4]!, created[2]!, created[0]!].map((r) => r.id)
+    expect((await h().node.rooms.list(appId, { limit: 50 })).map((r) => r.id)).toEqual(visible)
+    // Keyset pages skip them too, with no gap.
+    const first = await h().node.rooms.list(appId, { limit: 2 })
+    const second = await h().node.rooms.list(appId, { limit: 2, after: first[1]!.id })
+    expect([...first, ...second].map((r) => r.id)).toEqual(visible)
+    expect(await h().node.rooms.get(appId, created[3]!.id)).toMatchObject({ archived: true })
+    await h().node.rooms.update(appId, created[3]!.id, { archived: false })
+    expect((await h().node.rooms.list(appId, { limit: 50 })).map((r) => r.id)).toContain(created[3]!.id)
+  })
+
+  it('deletes a room with its messages and reports, and nothing of another room', async () => {
+    const appId = `a${hex(4)}`
+    const [doomed, kept] = await seed(h().node.rooms, appId, 2)
+    const user = { id: 'u1', name: 'U', avatar: null }
+    const message = (roomId: string, n: number) => ({
+      id: newSortableId('m'),
+      appId,
+      roomId,
+      kind: 'text' as const,
+      user,
+      text: `hello ${n}`,
+      clientId: `c${n}`,
+      createdAt: new Date(),
+    })
+    const stored = await h().node.messages.append([
+      message(doomed!.id, 1),
+      message(doomed!.id, 2),
+      message(kept!.id, 3),
+    ])
+    const report = (roomId: string, messageId: string) => ({
+      appId,
+      id: newSortableId('rep'),
+      roomId,
+      messageId,
+      reportedBy: 'u2',
+      reason: 'spam',
+      status: 'open' as const,
+      createdAt: new Date(),
+      resolvedBy: null,
+      resolvedAt: null,
+    })
+    await h().node.reports.create(report(doomed!.id, stored[0]!.message.id))
+    const keptReport = (await h().node.reports.create(report(kept!.id, stored[2]!.message.id))).report
+
+    expect(await h().node.rooms.delete(appId, doomed!.id)).toBe(true)
+    expect(await h().node.rooms.get(appId, doomed!.id)).toBeNull()
+    expect(await h().node.messages.history(appId, doomed!.id, { limit: 50 })).toEqual([])
+    expect(await h().node.messages.get(appId, doomed!.id, stored[0]!.message.id)).toBeNull()
+    expect((await h().node.reports.list(appId, { limit: 50 })).map((r) => r.id)).toEqual([keptReport.id])
+    expect((await h().node.messages.history(appId, kept!.id, { limit: 50 })).map((m) => m.text)).toEqual([
+      'hello 3',
+    ])
+    // A send into the deleted room finds no room; a second delete finds nothing to delete.
+    await expect(h().node.messages.append([message(doomed!.id, 4)])).rejects.toMatchObject({
+      code: 'room_not_found',
+    })
+    expect(await h().node.rooms.delete(appId, doomed!.id)).toBe(false)
+    // Re-creating the same id starts an empty room.
+    await h().node.rooms.create({ ...doomed!, lastSeq: 0 })
+    expect(await h().node.messages.history(appId, doomed!.id, { limit: 50 })).toEqual([])
   })
 
   // Embedded mode has no statements to count.

@@ -166,19 +166,15 @@ contract('DeliveryStore', (h) => {
     const app = appId()
     const of = (roomId: string, seq: number, status: 'pending' | 'dead' | 'delivered' = 'pending') =>
       delivery(app, { roomId, messageSeq: seq, status, ...(status === 'delivered' && { payload: null }) })
-    const [pending, dead] = [of('r_1', 7), of('r_1', 7, 'dead')]
-    await store.insertMany([
-      pending,
-      dead,
-      of('r_1', 7, 'delivered'),
-      of('r_1', 8),
-      of('r_2', 7),
-      delivery(app),
-    ])
+    const [pending, dead, later] = [of('r_1', 7), of('r_1', 7, 'dead'), of('r_1', 8)]
+    await store.insertMany([pending, dead, of('r_1', 7, 'delivered'), later, of('r_2', 7), delivery(app)])
     const found = await store.listForMessage(app, 'r_1', 7)
     expect(found.map((d) => d.id).sort()).toEqual([pending.id, dead.id].sort())
     expect(found.find((d) => d.id === pending.id)).toEqual(pending)
     expect(await store.listForMessage(appId(), 'r_1', 7)).toEqual([])
+    // Without a seq: every message of the room (a deleted room's bodies).
+    const ofRoom = await store.listForMessage(app, 'r_1')
+    expect(ofRoom.map((d) => d.id).sort()).toEqual([pending.id, dead.id, later.id].sort())
   })
 
   it('prunes deliveries older than the cut-off, in bounded batches', async () => {

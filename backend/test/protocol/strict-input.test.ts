@@ -7,6 +7,7 @@ import { modesToTest } from '../support/modes.js'
 import { PROTOTYPE_KEYS, withKey } from '../support/prototype-keys.js'
 import { createRoom } from '../support/rooms.js'
 import { startTestServer, type TestServer } from '../support/test-server.js'
+import { mintUserToken } from '../support/tokens.js'
 import { WsTestClient } from '../support/ws-client.js'
 
 const ADMIN_KEY = 'admin-key-for-strict-input-0123456789'
@@ -29,13 +30,22 @@ describe.each(await modesToTest())('strict input at the edges (%s mode)', (mode)
   afterAll(async () => server?.stop())
 
   // A valid frame of every op (the type makes a new op need one here).
-  const validFrames = (token: string, messageId: string): { [O in Op]: Record<string, unknown> } => ({
+  const validFrames = (
+    token: string,
+    messageId: string,
+    extra: { reportId: string; spareRoom: string },
+  ): { [O in Op]: Record<string, unknown> } => ({
     auth: { token },
     join: { room: roomId },
     leave: { room: roomId },
     send: { room: roomId, clientId: 'c1', text: 'hello' },
     edit: { room: roomId, messageId, text: 'hello again' },
     delete: { room: roomId, messageId },
+    'room.update': { room: roomId, slowModeSeconds: 0 },
+    'room.delete': { room: extra.spareRoom },
+    report: { room: roomId, messageId, reason: 'spam' },
+    'reports.list': { status: 'open' },
+    'report.resolve': { reportId: extra.reportId },
     history: { room: roomId },
     typing: { room: roomId },
     'ranking.subscribe': {},
@@ -48,16 +58,28 @@ describe.each(await modesToTest())('strict input at the edges (%s mode)', (mode)
   it.each(Object.keys(clientFrameSchemas) as Op[])(
     'a %s frame with a prototype-named key is bad_request, and without it passes',
     async (op) => {
-      const token = await server.token(`proto-${op}`)
+      // Room settings, room deletes and report listings are moderators' ops.
+      const token = ['room.update', 'room.delete', 'reports.list', 'report.resolve'].includes(op)
+        ? await mintUserToken(server.app.id, server.app.secret, { sub: `proto-${op}`, role: 'moderator' })
+        : await server.token(`proto-${op}`)
       const client = await WsTestClient.authed(server.url, server.app.id, token)
       if (op !== 'join') await client.request('join', { room: roomId })
-      // Edit and delete need a message of this user's to act on.
+      // Edit, delete and reports need a message of this user's to act on.
       const own =
-        op === 'edit' || op === 'delete'
+        op === 'edit' || op === 'delete' || op === 'report' || op === 'report.resolve'
           ? await client.request('send', { room: roomId, clientId: `own-${op}`, text: 'mine' })
           : null
       const ownId = (own?.result as { message: { id: string } } | undefined)?.message.id ?? 'none'
-      const fields = validFrames(token, ownId)[op]
+      const reported =
+        op === 'report.resolve'
+          ? await client.request('report', { room: roomId, messageId: ownId, reason: 'to resolve' })
+          : null
+      const reportId = (reported?.result as { report: { id: string } } | undefined)?.report.id ?? 'none'
+      const spareRoom =
+        op === 'room.delete'
+          ? (await createRoom(server.url, server.app.id, await server.token('owner'), 'spare')).id
+          : 'none'
+      const fields = validFrames(token, ownId, { reportId, spareRoom })[op]
       for (const [n, key] of PROTOTYPE_KEYS.entries()) {
         const id = `k${n}`
         client.send(withKey({ op, id, ...fields }, key))

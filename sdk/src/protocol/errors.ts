@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   invalid_credentials: { status: 401, retryable: false },
   refresh_invalid: { status: 401, retryable: false },
   forbidden: { status: 403, retryable: false },
+  read_only: { status: 403, retryable: false },
+  room_archived: { status: 403, retryable: false },
   guest_read_only: { status: 403, retryable: false },
   origin_not_allowed: { status: 403, retryable: false },
   app_disabled: { status: 403, retryable: false },
@@ -25,6 +27,7 @@ export const ERROR_CODES = {
   too_many_rooms: { status: 429, retryable: false },
   too_many_connections: { status: 429, retryable: true },
   rate_limited: { status: 429, retryable: true },
+  slow_mode: { status: 429, retryable: true },
   payload_too_large: { status: 413, retryable: false },
   unsupported_media: { status: 415, retryable: false },
   store_unavailable: { status: 503, retryable: true },
@@ -54,6 +57,8 @@ export const ERROR_MESSAGES: { readonly [C in ErrorCode]: string } = {
   invalid_credentials: 'the email or password is wrong',
   refresh_invalid: 'the refresh token is unknown, used or expired',
   forbidden: 'this identity may not do that',
+  read_only: 'this room is read-only; only moderators send here',
+  room_archived: 'this room is archived; its history is readable but nothing can be sent',
   guest_read_only: 'guests can read but not send',
   origin_not_allowed: "the page's origin is not allowed by this app",
   app_disabled: 'the app is disabled',
@@ -65,6 +70,7 @@ export const ERROR_MESSAGES: { readonly [C in ErrorCode]: string } = {
   too_many_rooms: 'this connection is in too many rooms',
   too_many_connections: 'this user has too many open connections',
   rate_limited: 'too many requests; slow down',
+  slow_mode: 'this room is in slow mode; wait before sending again',
   payload_too_large: 'the body is larger than allowed',
   unsupported_media: 'the file is not an image the server accepts (png, jpeg, gif, webp)',
   store_unavailable: 'the message store is unavailable; nothing was saved',
@@ -81,6 +87,8 @@ export const ERROR_MESSAGES: { readonly [C in ErrorCode]: string } = {
 export interface WireError {
   code: ErrorCode
   message: string
+  /** On `slow_mode`: milliseconds until the next send is allowed. */
+  retryAfterMs?: number
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -1,6 +1,15 @@
 import type { WireError } from './errors.js'
 import type { Limits } from './limits.js'
-import type { Identity, Message, PresenceSnapshot, RankingBoard, Room, UserProfile } from './models.js'
+import type {
+  Identity,
+  Message,
+  Page,
+  PresenceSnapshot,
+  RankingBoard,
+  Report,
+  Room,
+  UserProfile,
+} from './models.js'
 
 // ---- client → server -------------------------------------------------------------------------
 // Every request carries a client-chosen `id` and gets exactly one reply frame with that id.
@@ -52,6 +61,45 @@ export interface DeleteRequest {
   room: string
   messageId: string
 }
+/** Moderators: change a room's settings; members get `room.updated` (docs/moderation.md). */
+export interface RoomUpdateRequest {
+  op: 'room.update'
+  id: string
+  room: string
+  slowModeSeconds?: number
+  readOnly?: boolean
+  archived?: boolean
+}
+/** Moderators: delete a room with its messages; members get `room.deleted`. */
+export interface RoomDeleteRequest {
+  op: 'room.delete'
+  id: string
+  room: string
+}
+/** Any signed-in member (not a guest): report a message to the app's moderators. */
+export interface ReportRequest {
+  op: 'report'
+  id: string
+  room: string
+  messageId: string
+  /** Why, in the reporter's words (at most 500 characters). */
+  reason: string
+}
+/** Moderators: the app's reports, newest first (default: the open ones). */
+export interface ReportsListRequest {
+  op: 'reports.list'
+  id: string
+  status?: 'open' | 'resolved'
+  limit?: number
+  /** `nextCursor` of the previous page. */
+  cursor?: string
+}
+/** Moderators: mark a report resolved. */
+export interface ReportResolveRequest {
+  op: 'report.resolve'
+  id: string
+  reportId: string
+}
 export interface HistoryRequest {
   op: 'history'
   id: string
@@ -94,6 +142,11 @@ export type ClientFrame =
   | SendRequest
   | EditRequest
   | DeleteRequest
+  | RoomUpdateRequest
+  | RoomDeleteRequest
+  | ReportRequest
+  | ReportsListRequest
+  | ReportResolveRequest
   | HistoryRequest
   | TypingRequest
   | RankingSubscribeRequest
@@ -134,6 +187,12 @@ export interface SendResult {
 export interface ChangeResult {
   message: Message
 }
+export interface RoomResult {
+  room: Room
+}
+export interface ReportResult {
+  report: Report
+}
 export interface RankingSubscribeResult {
   board: RankingBoard
 }
@@ -146,6 +205,11 @@ export interface ResultMap {
   send: SendResult
   edit: ChangeResult
   delete: ChangeResult
+  'room.update': RoomResult
+  'room.delete': EmptyResult
+  report: ReportResult
+  'reports.list': Page<Report>
+  'report.resolve': ReportResult
   history: HistoryResult
   typing: EmptyResult
   'ranking.subscribe': RankingSubscribeResult
@@ -203,6 +267,16 @@ export interface OccupancyEvent {
    * one room, the higher version is the newer count, whichever arrived last. */
   version: number
 }
+/** To a room's members: a moderator changed its settings (`room` holds them). */
+export interface RoomUpdatedEvent {
+  type: 'room.updated'
+  room: Room
+}
+/** To a room's members: the room was deleted; they are no longer in it. */
+export interface RoomDeletedEvent {
+  type: 'room.deleted'
+  room: Room
+}
 /** A problem with a frame that had no usable request id (e.g. malformed JSON). */
 export interface ErrorEvent {
   type: 'error'
@@ -210,5 +284,13 @@ export interface ErrorEvent {
 }
 
 export type ServerEvent =
-  MessageEvent | PresenceEvent | TypingEvent | RankingEvent | RoomCreatedEvent | OccupancyEvent | ErrorEvent
+  | MessageEvent
+  | PresenceEvent
+  | TypingEvent
+  | RankingEvent
+  | RoomCreatedEvent
+  | OccupancyEvent
+  | RoomUpdatedEvent
+  | RoomDeletedEvent
+  | ErrorEvent
 export type ServerFrame = ReplyFrame | ServerEvent

@@ -17,7 +17,15 @@ export {
 export type { Limits } from './limits.js'
 export type * from './models.js'
 export type * from './frames.js'
-export { clientFrameSchemas, bodySchemas, idSchema, isOp } from './schemas.js'
+export {
+  clientFrameSchemas,
+  bodySchemas,
+  idSchema,
+  isOp,
+  reportStatus,
+  MAX_SLOW_MODE_SECONDS,
+  MAX_REPORT_REASON,
+} from './schemas.js'
 export { clip, ECHO_MAX } from './clip.js'
 export * as s from './schema.js'
 export type { Schema, ParseResult, Infer } from './schema.js'

@@ -14,6 +14,7 @@ import type {
   Message,
   Page,
   RankingBoard,
+  Report,
   Room,
   UserProfile,
 } from './models.js'
@@ -46,7 +47,18 @@ const userProfile = {
 
 const room = {
   type: 'object',
-  required: ['id', 'name', 'topic', 'createdAt', 'createdBy', 'occupancy', 'lastSeq'],
+  required: [
+    'id',
+    'name',
+    'topic',
+    'createdAt',
+    'createdBy',
+    'occupancy',
+    'lastSeq',
+    'slowModeSeconds',
+    'readOnly',
+    'archived',
+  ],
   properties: {
     id,
     name: { type: 'string' },
@@ -60,6 +72,17 @@ const room = {
         'Present only when presence could not be read (Redis down): occupancy is then 0 and unknown.',
     },
     lastSeq: { type: 'integer', description: 'Seq of the newest message; 0 when empty.' },
+    slowModeSeconds: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 21600,
+      description: 'Each user (moderators aside) sends at most once per this many seconds; 0 = off.',
+    },
+    readOnly: { type: 'boolean', description: 'Only moderators may send.' },
+    archived: {
+      type: 'boolean',
+      description: 'Hidden from the room list and the ranking; sends refused, history readable.',
+    },
   },
 } satisfies ModelSchema<Room>
 
@@ -108,6 +131,36 @@ const message = {
   },
 } satisfies ModelSchema<Message>
 
+const report = {
+  type: 'object',
+  required: [
+    'id',
+    'roomId',
+    'messageId',
+    'reportedBy',
+    'reason',
+    'status',
+    'createdAt',
+    'resolvedBy',
+    'resolvedAt',
+  ],
+  properties: {
+    id,
+    roomId: id,
+    messageId: id,
+    reportedBy: { type: 'string', description: 'User id of the reporter.' },
+    reason: { type: 'string', maxLength: 500 },
+    status: { type: 'string', enum: ['open', 'resolved'] },
+    createdAt: time,
+    resolvedBy: {
+      type: ['string', 'null'],
+      description: 'User id of the moderator who resolved it (`admin` for the admin key); null while open.',
+    },
+    resolvedAt: { type: ['string', 'null'], format: 'date-time' },
+    message: { ...message, description: 'The reported message as it is now (a tombstone once deleted).' },
+  },
+} satisfies ModelSchema<Report>
+
 const rankingBoard = {
   type: 'object',
   required: ['entries', 'updatedAt'],
@@ -135,6 +188,10 @@ const wireError = {
   properties: {
     code: { type: 'string', enum: Object.keys(ERROR_CODES), description: 'Stable; switch on it.' },
     message: { type: 'string', description: 'For humans; may change.' },
+    retryAfterMs: {
+      type: 'integer',
+      description: 'On `slow_mode`: milliseconds until the next send is allowed.',
+    },
   },
 } satisfies ModelSchema<WireError>
 
@@ -193,6 +250,15 @@ export const modelSchemas = {
       hasMore: { type: 'boolean', description: 'True when the first message returned has seq > 1.' },
     },
   } satisfies ModelSchema<HistoryResult>,
+  Report: report,
+  ReportPage: {
+    type: 'object',
+    required: ['items', 'nextCursor'],
+    properties: {
+      items: { type: 'array', items: report, description: 'Newest first.' },
+      nextCursor: { type: ['string', 'null'], description: 'Pass back as `cursor`; null on the last page.' },
+    },
+  } satisfies ModelSchema<Page<Report>>,
   RankingBoard: rankingBoard,
   WireError: wireError,
   /** Every REST error answers with this body, with the status of its code. */

@@ -28,6 +28,32 @@ export interface Room {
   occupancyUnknown?: true
   /** Seq of the newest message, 0 for an empty room. */
   lastSeq: number
+  /** Slow mode: each user (moderators aside) sends at most once per this many seconds; 0 = off. */
+  slowModeSeconds: number
+  /** Only moderators may send. */
+  readOnly: boolean
+  /** Hidden from the room list and the ranking, refusing sends; history stays readable. */
+  archived: boolean
+}
+
+/** The settings of a room a moderator can change (`room.update`), each optional in a change. */
+export type RoomSettings = Pick<Room, 'slowModeSeconds' | 'readOnly' | 'archived'>
+
+/** A member's report of a message, for the app's moderators. */
+export interface Report {
+  id: string
+  roomId: string
+  messageId: string
+  /** User id of who reported it. */
+  reportedBy: string
+  reason: string
+  status: 'open' | 'resolved'
+  createdAt: string
+  /** User id of the moderator who resolved it (`admin` for the admin key), or null while open. */
+  resolvedBy: string | null
+  resolvedAt: string | null
+  /** The reported message as it is now (a tombstone once deleted), where the listing has it. */
+  message?: Message
 }
 
 /**

@@ -71,6 +71,14 @@ export function literal<const L extends string>(value: L): Schema<L> {
   }
 }
 
+export function oneOf<const T extends string>(values: readonly T[]): Schema<T> {
+  return {
+    parse: (input, path = '') =>
+      values.includes(input as T) ? ok(input as T) : fail(path, `one of ${values.join(', ')}`),
+    json: () => ({ enum: [...values] }),
+  }
+}
+
 export function optional<T>(inner: Schema<T>): Schema<T | undefined> {
   return {
     optional: true,

@@ -1,12 +1,25 @@
 import type { Op } from './frames.js'
 import { MAX_TOKEN_CHARS } from './limits.js'
-import { boolean, integer, literal, object, optional, string, type Schema } from './schema.js'
+import { boolean, integer, literal, object, oneOf, optional, string, type Schema } from './schema.js'
 
 /** Ids of rooms, apps and users: short, URL-safe, no separators our keys use. */
 export const idSchema = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ })
 const requestId = string({ min: 1, max: 64 })
 const seq = integer({ min: 0 })
 const pageSize = integer({ min: 1, max: 1000 })
+
+/** Slow mode's upper bound: six hours between two sends. */
+export const MAX_SLOW_MODE_SECONDS = 21_600
+/** The longest reason a report may give. */
+export const MAX_REPORT_REASON = 500
+/** A change of room settings: each optional, absent ones unchanged. */
+const roomSettings = {
+  slowModeSeconds: optional(integer({ min: 0, max: MAX_SLOW_MODE_SECONDS })),
+  readOnly: optional(boolean()),
+  archived: optional(boolean()),
+}
+const reportReason = string({ min: 1, max: MAX_REPORT_REASON, trim: true })
+export const reportStatus = oneOf(['open', 'resolved'] as const)
 
 /**
  * One schema per client frame, keyed by `op`. Message length and page size upper bounds are
@@ -43,6 +56,28 @@ export const clientFrameSchemas = {
     text: string({ min: 0, max: 1_000_000 }),
   }),
   delete: object({ op: literal('delete'), id: requestId, room: idSchema, messageId: idSchema }),
+  'room.update': object({
+    op: literal('room.update'),
+    id: requestId,
+    room: idSchema,
+    ...roomSettings,
+  }),
+  'room.delete': object({ op: literal('room.delete'), id: requestId, room: idSchema }),
+  report: object({
+    op: literal('report'),
+    id: requestId,
+    room: idSchema,
+    messageId: idSchema,
+    reason: reportReason,
+  }),
+  'reports.list': object({
+    op: literal('reports.list'),
+    id: requestId,
+    status: optional(reportStatus),
+    limit: optional(pageSize),
+    cursor: optional(idSchema),
+  }),
+  'report.resolve': object({ op: literal('report.resolve'), id: requestId, reportId: idSchema }),
   history: object({
     op: literal('history'),
     id: requestId,
@@ -70,6 +105,8 @@ export const bodySchemas = {
   login: object({ email, password: string({ min: 1, max: 256 }) }),
   refresh: object({ refreshToken: string({ min: 16, max: 256 }) }),
   editMessage: object({ text: string({ min: 0, max: 1_000_000 }) }),
+  updateRoom: object(roomSettings),
+  report: object({ reason: reportReason }),
   createRoom: object({
     name: string({ min: 1, max: 80, trim: true }),
     topic: optional(string({ min: 0, max: 280, trim: true })),

@@ -93,6 +93,9 @@ export async function startFakeServer(): Promise<FakeServer> {
           createdBy: 'u_x',
           occupancy: 0,
           lastSeq: 0,
+          slowModeSeconds: 0,
+          readOnly: false,
+          archived: false,
         },
         log: [],
       }
@@ -235,6 +238,11 @@ export async function startFakeServer(): Promise<FakeServer> {
     'ranking.unsubscribe': () => ({ result: {} }),
     'rooms.subscribe': () => ({ result: {} }),
     'rooms.unsubscribe': () => ({ result: {} }),
+    'room.update': (f) => ({ result: { room: roomOf(f.room).room } }),
+    'room.delete': () => ({ result: {} }),
+    report: () => ({ error: { code: 'forbidden', message: 'not in the fake server' } }),
+    'reports.list': () => ({ result: { items: [], nextCursor: null } }),
+    'report.resolve': () => ({ error: { code: 'not_found', message: 'not in the fake server' } }),
     ping: () => ({ result: { time: new Date().toISOString() } }),
   }
 
