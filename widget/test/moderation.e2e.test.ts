@@ -174,4 +174,58 @@ describe.runIf(hasBrowser)('moderation in the widget', () => {
       .locator('[part="edited"]', { hasText: '(edited)' })
       .waitFor()
   })
+
+  it('gives moderators a room settings panel whose slow mode, read-only and archive members feel live', async () => {
+    const room = `Settings ${unique()}`
+    const m = await demo.moderator('Mod Ada')
+    const u = await demo.visit('Uma')
+    const mod = siteChat(m.page)
+    const uma = siteChat(u.page)
+    await createRoom(mod, room)
+    await openRoom(uma, room)
+    // Only a moderator has the button.
+    await expect(uma.locator('roomful-room [part="settings-button"]').count()).resolves.toBe(0)
+
+    const button = mod.locator('roomful-room [part="settings-button"]')
+    await button.focus()
+    await m.page.keyboard.press('Enter')
+    const panel = mod.locator('roomful-room [part="settings"]')
+    await panel.waitFor()
+    expect((await deepFocus(m.page))?.tag).toBe('input')
+    // Escape closes it and gives focus back to the button.
+    await m.page.keyboard.press('Escape')
+    await panel.waitFor({ state: 'detached' })
+    expect((await deepFocus(m.page))?.part).toBe('settings-button')
+
+    // Slow mode: a second message too soon is refused, in words that say how long to wait.
+    await m.page.keyboard.press('Enter')
+    await m.page.keyboard.press('ControlOrMeta+A')
+    await m.page.keyboard.type('30')
+    await m.page.keyboard.press('Enter')
+    await panel.waitFor({ state: 'detached' })
+    await say(uma, 'first under slow mode')
+    await until('the first is stored', async () => (await bubbles(uma)).includes('first under slow mode'))
+    await say(uma, 'second, too soon')
+    const status = uma.locator('roomful-room .composer-status')
+    await until('the slow-mode notice', async () =>
+      /Slow mode is on: you can send again in \d+ seconds\./.test((await status.textContent()) ?? ''),
+    )
+    expect(await status.textContent()).not.toContain('slow_mode')
+
+    // Read-only: Uma's composer turns off at once and says why; archive says so too.
+    await button.click()
+    await panel.locator('input[name="slow"]').fill('0')
+    await panel.locator('input[name="readOnly"]').check()
+    await panel.locator('button', { hasText: 'Save' }).click()
+    const notice = uma.locator('roomful-room [part="send-notice"]')
+    await notice.filter({ hasText: 'Only moderators can write in this room.' }).waitFor({ timeout: 2000 })
+    expect(await uma.locator('roomful-room textarea').isDisabled()).toBe(true)
+    // The moderator still writes.
+    expect(await mod.locator('roomful-room textarea').isDisabled()).toBe(false)
+    await button.click()
+    await panel.locator('input[name="readOnly"]').uncheck()
+    await panel.locator('input[name="archived"]').check()
+    await panel.locator('button', { hasText: 'Save' }).click()
+    await notice.filter({ hasText: 'This room is archived' }).waitFor({ timeout: 2000 })
+  })
 })

@@ -95,6 +95,8 @@ export class RoomController extends ClientController {
       }),
       // An edit or delete: `messages` already holds the new state (a tombstone for a delete).
       room.on('change', () => update()),
+      // A moderator changed slow mode, read-only or archive: `room.info` has the new settings.
+      room.on('settings', () => update()),
       room.on('pending', (pending) => {
         // A new send of mine shows at the bottom of the log: bring it into view.
         update(pending.length > this.shownPending ? 'own' : undefined)

@@ -14,6 +14,7 @@ import { ScrollAnchor } from '../core/scroll-anchor.js'
 import { connectionBanner } from '../core/templates.js'
 import { logEntries, pendingEntry } from './log-entries.js'
 import { MessageActions } from './message-actions.js'
+import { RoomSettings } from './room-settings.js'
 import { peoplePanel, typingLine } from './presence.js'
 import { roomStyles } from './room.styles.js'
 
@@ -43,6 +44,8 @@ import { roomStyles } from './room.styles.js'
  * @csspart menu-item - One action in that menu.
  * @csspart confirm - The step that asks before a delete (or a ban or mute).
  * @csspart editor - The inline editor of your own message (Enter saves, Escape cancels).
+ * @csspart settings-button - A moderator's room settings button (in the header).
+ * @csspart settings - The room settings panel it opens (slow mode, read-only, archive).
  * @csspart send-notice - Why you cannot send here (banned, muted, a read-only or archived room).
  * @csspart link - A link in a message.
  * @csspart attachment - An image attachment's link (around its thumbnail).
@@ -91,6 +94,7 @@ export class RoomfulRoom extends RoomfulElement {
   private ctl = new RoomController(this, (change) => this.anchor.note(change))
   private conn = new ConnectionController(this)
   private actions = new MessageActions(this)
+  private settings = new RoomSettings(this)
   private resizer?: ResizeObserver
 
   /** The SDK room on screen, for the message menu. */
@@ -154,6 +158,7 @@ export class RoomfulRoom extends RoomfulElement {
           ${room?.info?.topic ? html`<p class="topic" dir="auto">${room.info.topic}</p>` : nothing}
         </div>
         <slot name="header-actions"></slot>
+        ${this.settings.render()}
         <button
           class="people-btn"
           type="button"
@@ -209,7 +214,14 @@ export class RoomfulRoom extends RoomfulElement {
 
   /** Why this user cannot send here, or ''. */
   private get sendNotice(): string {
-    return this.conn.reason === 'banned' ? sanctionText(this, 'banned') : ''
+    const info = this.ctl.room?.info
+    return this.conn.reason === 'banned'
+      ? sanctionText(this, 'banned')
+      : info?.archived
+        ? errorText(this.lang_, { code: 'room_archived' })
+        : info?.readOnly && !this.activeClient?.user?.moderator
+          ? errorText(this.lang_, { code: 'read_only' })
+          : ''
   }
 
   /** Escape closes the people panel that covers the log on narrow screens. */
