@@ -55,6 +55,7 @@ const implied = (route) => {
       ],
       ['token_invalid', 'the token is not valid for this app'],
       ['token_expired', 'the token has expired'],
+      ['banned', "the token's user is banned from the app"],
     )
   if (route.access === 'user') notes.push(['guest_read_only', 'the caller is a guest'])
   for (const [name, param] of Object.entries(route.params ?? {}))

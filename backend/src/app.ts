@@ -34,6 +34,10 @@ import { ReportsService } from './reports/reports-service.js'
 import { RoomControl } from './rooms/room-control.js'
 import { RoomModeration } from './rooms/room-moderation.js'
 import { RoomSettingsCache } from './rooms/room-settings-cache.js'
+import { ModerationActions } from './moderation/moderation-actions.js'
+import { ModeratorGrants } from './moderation/moderator-grants.js'
+import { SanctionChecks } from './moderation/sanction-checks.js'
+import { SanctionsService } from './moderation/sanctions-service.js'
 import { RoomsService } from './rooms/rooms-service.js'
 import { SendPolicy } from './rooms/send-policy.js'
 import { routes } from './routes.js'
@@ -41,6 +45,7 @@ import type { Drivers } from './drivers/drivers.js'
 import { createWebhooks } from './webhooks/webhooks-module.js'
 import { Gateway } from './ws/gateway.js'
 import { createHandlers } from './ws/handlers.js'
+import { enforceSanction } from './ws/sanction-enforcer.js'
 
 /** How long a store must be known down before requests that need it are refused at once. */
 const FAIL_FAST_AFTER_MS = 2_000
@@ -88,6 +93,15 @@ export function createApp(deps: {
 
   const apps = new AppService(drivers.apps)
   const keys = new KeyCache({ cacheMaxAgeMs: config.jwksCacheMs, cooldownMs: config.jwksCooldownMs })
+  const webhooks = createWebhooks({ drivers, config, metrics, log })
+  const sanctions = new SanctionsService({
+    store: drivers.sanctions,
+    bus: drivers.bus,
+    webhooks: webhooks.webhooks,
+    log,
+  })
+  const grants = new ModeratorGrants(drivers.moderators)
+  const checks = new SanctionChecks(sanctions, grants)
   const auth = new AuthService(
     drivers.accounts,
     new HashQueue({
@@ -95,6 +109,7 @@ export function createApp(deps: {
       depth: config.hashQueueDepth,
       perAddress: config.hashPerAddress,
     }),
+    (appId, userId, what) => checks.assertNotBanned(appId, userId, what),
   )
   // A failing limiter lets requests through (the stores behind them fail on their own if down).
   const limiterError = onceInAWhile((err, repeats) =>
@@ -116,7 +131,6 @@ export function createApp(deps: {
     void feeds.reconcile()
     setTimeout(() => void feeds.reconcile(), 1_000).unref()
   })
-  const webhooks = createWebhooks({ drivers, config, metrics, log })
   const audit = createAuditLog(drivers.audit)
   const messages = new MessagesService({
     batcher,
@@ -221,6 +235,16 @@ export function createApp(deps: {
     log,
   })
 
+  // The actions ask the gateway (built below, before any request) whether a target is connected
+  // as a moderator.
+  const moderation: ModerationActions = new ModerationActions({
+    sanctions,
+    grants,
+    requireRoom: (appId, roomId) => rooms.require(appId, roomId),
+    connectedAsModerator: (appId, userId): boolean => gateway.hasModerator(appId, userId),
+    audit,
+    log,
+  })
   const sendLimits = new SendLimits(drivers.limiter, limiterError)
   const sendPolicy = new SendPolicy({
     settings: roomSettings,
@@ -243,6 +267,8 @@ export function createApp(deps: {
     sendPolicy,
     roomModeration,
     reports,
+    checks,
+    moderation,
   }
   const gateway = new Gateway(
     {
@@ -256,6 +282,13 @@ export function createApp(deps: {
     createHandlers(handlerDeps),
   )
   gateway.mount(server)
+  sanctions.onChange((change) =>
+    enforceSanction(gateway.connectionsOf(change.appId, change.sanction.userId), change, {
+      feeds,
+      presence,
+      log,
+    }),
+  )
   metrics.countSockets(() => gateway.census())
   let stopBusEcho: (() => Promise<void>) | null = null
   const appAdmin = new AppAdmin(drivers.apps, (appId) => {
@@ -297,10 +330,19 @@ export function createApp(deps: {
       trustedHosts: config.trustedHosts,
       admin: appAdmin,
       webhookAdmin: webhooks.admin,
+      moderation,
+      checks,
       audit,
       health,
     },
-    { apps, keys, adminKey: config.adminKey, clientAddress: new ClientAddress(config.trustedProxies), log },
+    {
+      apps,
+      keys,
+      adminKey: config.adminKey,
+      clientAddress: new ClientAddress(config.trustedProxies),
+      log,
+      admit: (appId, identity) => checks.admit(appId, identity, 'authorize'),
+    },
   )
 
   return {
@@ -309,6 +351,7 @@ export function createApp(deps: {
     async listen(port, host) {
       await liveness.start()
       await roomControl.start()
+      await sanctions.start()
       storeHealth.start()
       if (deps.metrics)
         stopBusEcho = await startBusEcho(drivers.bus, config.nodeId, (s) => metrics.busEchoSeconds.observe(s))
@@ -333,6 +376,7 @@ export function createApp(deps: {
       }
       await stopBusEcho?.().catch(() => undefined)
       presence.close()
+      await sanctions.stop()
       await messages.flush()
       await scheduler.close()
       await thumbnails.close()

@@ -6,6 +6,7 @@ import { restApiRoutes, type RestApiDeps } from './http/rest-api.js'
 import { auditRoutes, type AuditRouteDeps } from './moderation/audit-routes.js'
 import { auditModels } from './moderation/audit-view.js'
 import { messageRoutes, type MessageRouteDeps } from './messages/message-routes.js'
+import { moderationRoutes, type ModerationRouteDeps } from './moderation/moderation-routes.js'
 import type { Route } from './http/route.js'
 import { roomRoutes, type RoomRouteDeps } from './rooms/room-routes.js'
 import { webhookRoutes, type WebhookRouteDeps } from './webhooks/webhook-routes.js'
@@ -17,6 +18,7 @@ export type RouteDeps = RestApiDeps &
   AttachmentRouteDeps &
   AdminRouteDeps &
   WebhookRouteDeps &
+  ModerationRouteDeps &
   AuditRouteDeps &
   HealthDeps
 
@@ -31,6 +33,7 @@ export const routes: readonly Route<RouteDeps>[] = [
   ...attachmentRoutes,
   ...adminRoutes,
   ...webhookRoutes,
+  ...moderationRoutes,
   ...auditRoutes,
   ...healthRoutes,
 ]

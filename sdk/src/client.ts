@@ -10,11 +10,18 @@ import { createEmitter, type Unsubscribe } from './emitter.js'
 import { createFeed } from './feed.js'
 import type { WireError } from './protocol/errors.js'
 import type { Limits } from './protocol/limits.js'
-import type { AuthSession, Page, RankingBoard, Room as RoomInfo, Identity } from './protocol/models.js'
+import type {
+  AuthSession,
+  Page,
+  RankingBoard,
+  Room as RoomInfo,
+  Identity,
+  Sanction,
+} from './protocol/models.js'
+import { createModeration, type Moderation } from './moderation.js'
 import type { Ranking } from './ranking.js'
 import { createRest } from './rest.js'
 import { createRoom, type Room } from './room.js'
-import { createRoomModeration, type RoomModeration } from './room-moderation.js'
 import type { RoomOptions } from './room-log.js'
 import type { LobbyEvent, Rooms } from './rooms.js'
 
@@ -50,6 +57,9 @@ export interface ClientEvents {
    * signed in across page loads and pass it back as `createClient({ session })`.
    */
   session: AuthSession | null
+  /** A moderator banned or muted this user, app-wide or in a room (`roomId`). An app-wide ban
+   * is followed by the `closed` state with `reason.code` 4007 (`CLOSE.banned`). */
+  sanctioned: Sanction
 }
 
 export interface Client {
@@ -65,11 +75,19 @@ export interface Client {
    * textarea.maxLength = client.limits.maxMessageLength
    */
   readonly limits: Limits
+  /**
+   * The app-wide ban or mute on this user the server last told of (what, why, until when), or
+   * null. A banned client ends `closed` with `reason.error.code === 'banned'`.
+   *
+   * @example
+   * if (client.sanction?.kind === 'ban') showBanned(client.sanction.expiresAt)
+   */
+  readonly sanction: Sanction | null
   readonly auth: Auth
   readonly rooms: Rooms
+  /** Moderators' tools: bans and mutes, room settings, room deletion, reports, the audit log. */
+  readonly moderation: Moderation
   readonly ranking: Ranking
-  /** Moderators' tools: room settings, room deletion, reports. */
-  readonly moderation: RoomModeration
   /**
    * The room with this id (the same object each time). Nothing is sent until `join()`.
    *
@@ -135,9 +153,16 @@ export function createClient(options: ClientOptions): Client {
   const lobby = createFeed<LobbyEvent>(conn, 'rooms', false)
   const lastChange = new Map<string, string>()
 
+  let sanction: Sanction | null = null
   conn.on('state', (change) => events.emit('state', change))
   conn.on('event', (e) => {
-    if (e.type === 'ranking') ranking.push(e.board)
+    if (e.type === 'sanctioned' || e.type === 'sanction.lifted') {
+      const { roomId, kind } = e.sanction
+      if (roomId) rooms.get(roomId)?.handle(e)
+      else if (e.type === 'sanctioned') sanction = e.sanction
+      else if (sanction?.kind === kind) sanction = null
+      if (e.type === 'sanctioned') events.emit('sanctioned', e.sanction)
+    } else if (e.type === 'ranking') ranking.push(e.board)
     else if (e.type === 'room.created' || e.type === 'occupancy') lobby.push(e)
     else if (e.type === 'error') events.emit('error', e.error)
     else if (e.type === 'room.updated' || e.type === 'room.deleted') {
@@ -172,6 +197,10 @@ export function createClient(options: ClientOptions): Client {
     get limits() {
       return conn.limits
     },
+    get sanction() {
+      return sanction
+    },
+    moderation: createModeration(conn, (path) => rest('GET', path, undefined, auth)),
     auth,
     rooms: {
       list: ({ limit, cursor } = {}) => {
@@ -185,7 +214,6 @@ export function createClient(options: ClientOptions): Client {
       watch: lobby.subscribe,
     },
     ranking: { subscribe: ranking.subscribe },
-    moderation: createRoomModeration(conn),
     room,
     on: events.on,
     connect: conn.connect,

@@ -150,6 +150,11 @@ export function createConnection(opts: ConnectionOptions): Connection {
     }
     pending.clear()
     if (state === 'closed' || state === 'disconnected') return
+    // Banned: final, like close(); `reason.error` says why and the sanction event said until when.
+    if (code === CLOSE.banned) {
+      g.removeEventListener?.('offline', offline)
+      return setState('closed', { code, message, error: error ?? new RoomfulError('banned', message) })
+    }
     if (code === CLOSE.tokenExpired) opts.tokens.expire()
     if (!shouldReconnect(code) || (code === CLOSE.tokenExpired && !opts.tokens.canRefresh())) {
       setState('disconnected', { code, message, ...(error && { error }) })
@@ -173,7 +178,11 @@ export function createConnection(opts: ConnectionOptions): Connection {
   /** Authentication failed: a refusal retrying cannot fix (a refused refresh token, an expired
    * host token, a bad token) stops, anything else reconnects. */
   const refused = (e: RoomfulError, what: string) =>
-    lost(e.retryable === false ? CLOSE.authFailed : CLOSE.abnormal, `unable to ${what}; ${e.message}`, e)
+    lost(
+      e.code === 'banned' ? CLOSE.banned : e.retryable === false ? CLOSE.authFailed : CLOSE.abnormal,
+      `unable to ${what}; ${e.message}`,
+      e,
+    )
 
   const ping = () => call('ping', {}, dispatch).catch((err) => err.code === 'timeout' && died('no pong'))
 

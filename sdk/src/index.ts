@@ -8,6 +8,7 @@ export type { Auth, AuthOptions } from './auth.js'
 export type { Rooms, LobbyEvent } from './rooms.js'
 export type { Ranking } from './ranking.js'
 export type { RoomModeration } from './room-moderation.js'
+export type { Moderation, SanctionOptions, SanctionTarget } from './moderation.js'
 export type { Room, JoinInfo } from './room.js'
 export type {
   RoomEvents,
@@ -51,6 +52,9 @@ export type {
   AuthSession,
   Report,
   RoomSettings,
+  Sanction,
+  SanctionKind,
+  AuditEntryView,
 } from './protocol/models.js'
 export type {
   HistoryResult,
@@ -63,4 +67,6 @@ export type {
   OccupancyEvent,
   RoomUpdatedEvent,
   RoomDeletedEvent,
+  SanctionedEvent,
+  SanctionLiftedEvent,
 } from './protocol/frames.js'

@@ -1,7 +1,7 @@
 import type { RoomfulError } from './errors.js'
 import type { PendingSend } from './outbox.js'
 import type { ErrorCode } from './protocol/errors.js'
-import type { Message, Room as RoomInfo, UserProfile } from './protocol/models.js'
+import type { Message, Room as RoomInfo, Sanction, UserProfile } from './protocol/models.js'
 import type { GapReset, MessageChange } from './room-log.js'
 
 /** Everything a room reports, by event name: see `room.on()`. */
@@ -23,6 +23,8 @@ export interface RoomEvents {
   reset: GapReset
   /** The room's status changed; see `RoomStatus`. */
   status: RoomStatusChange
+  /** You were banned from this room (the room then fails with `banned`) or muted in it. */
+  sanctioned: Sanction
   /** A send was queued, stored, failed or discarded: the unfinished sends now. */
   pending: readonly PendingSend[]
   /** A moderator changed the room's slow mode, read-only or archive setting (`info` too). */

@@ -281,6 +281,12 @@ export function createRoom(
     },
     on: events.on,
     handle(e) {
+      if (e.type === 'sanctioned') {
+        events.emit('sanctioned', e.sanction)
+        // Removed by the server; rejoining would be refused until the ban ends.
+        if (e.sanction.kind === 'ban' && wanted) fail(new RoomfulError('banned', 'banned from this room'))
+        return
+      }
       if (!wanted) return
       if (e.type === 'message') log.add([e.message])
       else if (e.type === 'presence') presence.delta(e, status === 'joined')

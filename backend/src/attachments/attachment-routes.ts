@@ -3,10 +3,12 @@ import type { Request } from 'hyper-express'
 import { RoomfulError } from '../errors.js'
 import { bytesBody, idParam, roomIdParam } from '../http/request-parts.js'
 import { appRoute, type AppRouteContext, type Route } from '../http/route.js'
+import type { SanctionChecks } from '../moderation/sanction-checks.js'
 import type { AttachmentsService } from './attachments-service.js'
 
 export interface AttachmentRouteDeps {
   attachments: AttachmentsService
+  checks: SanctionChecks
   publicUrl: string | null
   /** Without `publicUrl`, the Host values uploads may use (null: any, embedded mode only). */
   trustedHosts: string[] | null
@@ -65,15 +67,22 @@ export const attachmentRoutes: Route<AttachmentRouteDeps>[] = [
       bad_request: 'the image is truncated or corrupt, or over 40 megapixels',
       room_not_found: 'no such room in this app',
       unsupported_media: 'not a png, jpeg, gif or webp image (SVG, HTML, …)',
+      banned: 'you are banned from this room',
+      muted: 'you are muted in this room or app-wide',
     },
-    handle: async ({ app, identity, params, body, req }, { attachments, publicUrl, trustedHosts }) =>
-      attachments.upload({
+    handle: async (
+      { app, identity, params, body, req },
+      { attachments, checks, publicUrl, trustedHosts },
+    ) => {
+      checks.assertMaySend(app.id, identity.id, params.roomId, 'upload')
+      return attachments.upload({
         appId: app.id,
         roomId: params.roomId,
         uploaderId: identity.id,
         origin: publicUrl ?? requestOrigin(req, trustedHosts),
         body,
-      }),
+      })
+    },
   }),
   appRoute({
     method: 'get',

@@ -21,6 +21,12 @@ export class AuthService {
     private readonly accounts: AccountStore,
     /** Every hash a request asks for goes through it; the decoy above is made once at start. */
     private readonly hashes: HashQueue,
+    /** Refuses (with `banned`) a session for a user banned from the app. */
+    private readonly assertNotBanned: (
+      appId: string,
+      userId: string,
+      what: string,
+    ) => Promise<void> = async () => {},
   ) {}
 
   /** `address`: the client's, which bounds its share of the hash queue. */
@@ -71,6 +77,7 @@ export class AuthService {
   }
 
   private async startSession(app: AppRecord, account: AccountRecord, familyId: string): Promise<AuthSession> {
+    await this.assertNotBanned(app.id, account.id, 'sign in')
     const user = { id: account.id, name: account.displayName, avatar: account.avatar }
     const { token, expiresIn } = await issueAccessToken(app, user)
     const refreshToken = randomBytes(32).toString('base64url')

@@ -21,6 +21,8 @@ export class RedisBus implements Bus {
     { handlers: Set<(payload: string) => void>; ready: Promise<void> }
   >()
   private readonly onError: (err: unknown) => void
+  /** While the subscriber connects (or reconnects): resolves once it is ready. */
+  private readyGate: Promise<void> | null = null
   /** Publishes made in the current tick, written to Redis together (see `publish`). */
   private outbox: Array<{ channel: string; payload: string; done(err: Error | null): void }> = []
 
@@ -78,7 +80,7 @@ export class RedisBus implements Bus {
     let sub = this.subs.get(full)
     if (!sub) {
       // Later subscribers await the same SUBSCRIBE: none returns before messages can arrive.
-      sub = { handlers: new Set(), ready: this.subscriber.subscribe(full).then(() => undefined) }
+      sub = { handlers: new Set(), ready: this.whenReady(() => this.subscriber.subscribe(full)) }
       this.subs.set(full, sub)
     }
     sub.handlers.add(entry)
@@ -95,8 +97,27 @@ export class RedisBus implements Bus {
       const current = this.subs.get(full)
       if (!current?.handlers.delete(entry) || current.handlers.size > 0) return
       this.subs.delete(full)
-      await this.subscriber.unsubscribe(full)
+      await this.whenReady(() => this.subscriber.unsubscribe(full))
     }
+  }
+
+  /**
+   * Runs `command` once the subscriber connection is ready, in call order. ioredis (5.8 and
+   * later) can write a SUBSCRIBE issued during its connection handshake among the handshake's
+   * own commands; Redis then refuses those in subscriber mode and the subscription is lost
+   * without a word (redis/ioredis#2037; seen here as a node that never heard the sanctions
+   * channel it subscribed to at start-up). Every subscribe and unsubscribe waits on the same
+   * promise, so they still reach Redis in the order they were made.
+   */
+  private whenReady(command: () => Promise<unknown>): Promise<void> {
+    if (this.subscriber.status !== 'ready' && !this.readyGate)
+      this.readyGate = new Promise<void>((resolve) =>
+        this.subscriber.once('ready', () => {
+          this.readyGate = null
+          resolve()
+        }),
+      )
+    return (this.readyGate ?? Promise.resolve()).then(command).then(() => undefined)
   }
 
   async close(): Promise<void> {

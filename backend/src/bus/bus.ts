@@ -18,6 +18,8 @@ export const channels = {
   lobby: (appId: string) => `lobby:${appId}`,
   /** Every node listens: a room's settings changed or the room was deleted (rooms/room-control.ts). */
   roomControl: () => 'room-control',
+  /** Bans and mutes imposed or lifted, every app's: each node keeps its sanction cache by it. */
+  sanctions: () => 'sanctions',
 }
 
 /**

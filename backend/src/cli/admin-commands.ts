@@ -11,6 +11,7 @@ import { migrate } from '../storage/migrate.js'
 import { createMysql } from '../storage/mysql.js'
 import { AUDIT_USAGE, runAuditCommand } from './audit-commands.js'
 import { ROOM_OPTIONS, ROOM_USAGE, runRoomCommand } from './room-commands.js'
+import { MODERATOR_USAGE, runModeratorCommand } from './moderator-commands.js'
 import { runWebhookCommand, WEBHOOK_OPTIONS, WEBHOOK_USAGE } from './webhook-commands.js'
 
 export const USAGE = `Roomful admin (production mode: needs MYSQL_URL)
@@ -31,6 +32,9 @@ export const USAGE = `Roomful admin (production mode: needs MYSQL_URL)
   delete-app <id>
   mint-token <appId> <userId> [--name "Display Name"] [--ttl 1h]
       Prints a user token signed with the app's secret, for trying things out.
+
+Moderators:
+${MODERATOR_USAGE}
 
 Webhooks:
 ${WEBHOOK_USAGE}
@@ -179,6 +183,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
           if (!args[index]) throw new UsageError(`${command} needs ${what}`)
           return args[index]
         }
+        if (await runModeratorCommand(command, { db, print: io.print, arg })) return 0
         if (await runWebhookCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0
         if (await runAuditCommand(command, values, { db, print: io.print, arg })) return 0
         if (await runRoomCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0

@@ -8,6 +8,8 @@ import { MemoryRateLimiter } from '../limits/rate-limiter.memory.js'
 import { createLogger, type Logger } from '../logger.js'
 import { MemoryAuditStore } from '../moderation/audit-store.memory.js'
 import { MemoryMessageStore } from '../messages/message-store.memory.js'
+import { MemoryModeratorStore } from '../moderation/moderator-store.memory.js'
+import { MemorySanctionStore } from '../moderation/sanction-store.memory.js'
 import { MemoryPresenceStore } from '../presence/presence-store.memory.js'
 import { DebounceRankingScheduler } from '../ranking/ranking-scheduler.memory.js'
 import type { RankingScheduler } from '../ranking/ranking-scheduler.js'
@@ -59,6 +61,8 @@ export function createEmbeddedDrivers(options: { rankingWindowMs?: number; logge
       schedulers.add(queue)
       return queue
     },
+    sanctions: new MemorySanctionStore(),
+    moderators: new MemoryModeratorStore(),
     limiter: new MemoryRateLimiter(),
     probes: {},
     failFastWhile() {

@@ -8,6 +8,8 @@ import { RedisRateLimiter } from '../limits/rate-limiter.redis.js'
 import { createLogger, errorFields, onceInAWhile, type Logger } from '../logger.js'
 import { MysqlAuditStore } from '../moderation/audit-store.mysql.js'
 import { MysqlMessageStore } from '../messages/message-store.mysql.js'
+import { MysqlModeratorStore } from '../moderation/moderator-store.mysql.js'
+import { MysqlSanctionStore } from '../moderation/sanction-store.mysql.js'
 import { RedisPresenceStore } from '../presence/presence-store.redis.js'
 import { BullmqRankingScheduler } from '../ranking/ranking-scheduler.bullmq.js'
 import type { JobQueueRegistry } from '../metrics/metrics.js'
@@ -115,6 +117,8 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
       audit: new MysqlAuditStore(db),
       webhookQueue: (processor, queueOptions) =>
         started(new BullmqDeliveryQueue(processor, { ...queueOptions, ...jobs })),
+      sanctions: new MysqlSanctionStore(db),
+      moderators: new MysqlModeratorStore(db),
       failFastWhile: (isDown) => db.refuseWhile(() => isDown('mysql')),
       limiter: new RedisRateLimiter(commands, prefix),
       probes: {

@@ -7,6 +7,8 @@ import type { Probe } from '../health/store-health.js'
 import type { RateLimiter } from '../limits/rate-limiter.js'
 import type { AuditStore } from '../moderation/audit-log.js'
 import type { MessageStore } from '../messages/message-store.js'
+import type { ModeratorStore } from '../moderation/moderator-store.js'
+import type { SanctionStore } from '../moderation/sanction-store.js'
 import type { PresenceStore } from '../presence/presence-store.js'
 import type { RankingProcessor, RankingScheduler } from '../ranking/ranking-scheduler.js'
 import type { ReportStore } from '../reports/report-store.js'
@@ -43,6 +45,9 @@ export interface Drivers {
   audit: AuditStore
   /** Starts the queue whose jobs attempt webhook deliveries with `processor` (on whichever node). */
   webhookQueue(processor: DeliveryProcessor, options: DeliveryQueueOptions): DeliveryQueue
+  /** Bans and mutes, and the moderators operators granted (both survive restarts in production). */
+  sanctions: SanctionStore
+  moderators: ModeratorStore
   /** Rate-limit counters; in production shared by every node. */
   limiter: RateLimiter
   /** One quick check per backing service, by name (`mysql`, `redis`), for the health monitor

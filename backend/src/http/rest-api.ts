@@ -66,6 +66,7 @@ export const restApiRoutes: Route<RestApiDeps>[] = [
     response: { description: 'A new session.', schema: models.AuthSession },
     errors: {
       invalid_credentials: 'unknown email or wrong password (indistinguishable on purpose)',
+      banned: 'the account is banned from this app',
       ...throttled,
       ...hashBusy,
     },
@@ -88,6 +89,7 @@ export const restApiRoutes: Route<RestApiDeps>[] = [
     response: { description: 'A new session, with a new refresh token.', schema: models.AuthSession },
     errors: {
       refresh_invalid: 'unknown, used, revoked or expired',
+      banned: 'the account is banned from this app (the refresh token is spent: log in once the ban ends)',
       rate_limited: 'too many refreshes from this client address in the window (see `Retry-After`)',
     },
     handle: async ({ app, body, clientAddress }, { auth, authLimits }) => {

@@ -18,6 +18,8 @@ export interface RouterDeps {
   /** Reads the client's address (TRUSTED_PROXIES decides when X-Forwarded-For counts). */
   clientAddress: ClientAddress
   log: Logger
+  /** The identity as the app sees it now (refused when banned, a moderator when granted). */
+  admit?(appId: string, identity: VerifiedIdentity): Promise<VerifiedIdentity>
 }
 
 // Hashing both sides first gives equal-length buffers, so the comparison takes the same time
@@ -83,7 +85,7 @@ export function mountRoutes<D>(
       throw new RoomfulError('unauthenticated', 'unable to authorize; send Authorization: Bearer <token>')
     const identity = await verifyUserToken(app, token, deps.keys)
     if (route.access === 'user' && identity.guest) throw new RoomfulError('guest_read_only')
-    return identity
+    return deps.admit ? deps.admit(app.id, identity) : identity
   }
 
   const handle = async (route: Route<D>, req: Request, res: Response): Promise<void> => {

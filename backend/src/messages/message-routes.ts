@@ -4,6 +4,7 @@ import { adminRoute, appRoute, type Route } from '../http/route.js'
 import type { VerifiedIdentity } from '../auth/tokens.js'
 import type { SendLimits } from '../limits/send-limits.js'
 import type { SendPolicy } from '../rooms/send-policy.js'
+import type { SanctionChecks } from '../moderation/sanction-checks.js'
 import { ADMIN_ACTOR, type Actor, type MessagesService } from './messages-service.js'
 
 export interface MessageRouteDeps {
@@ -12,6 +13,7 @@ export interface MessageRouteDeps {
   sendLimits: Pick<SendLimits, 'spend'>
   /** An archived room takes no edits. */
   sendPolicy: Pick<SendPolicy, 'checkEdit'>
+  checks: SanctionChecks
 }
 
 const messageIdParam = idParam('The message id.', 'not_found')
@@ -50,8 +52,11 @@ export const messageRoutes: Route<MessageRouteDeps>[] = [
       bad_request: 'the new text is blank and the message has no attachment',
       room_archived: 'the room is archived',
       rate_limited: 'more edits, deletes and sends by this user than the app allows per second',
+      banned: 'you are banned from this room',
+      muted: 'you are muted in this room or app-wide',
     },
-    handle: async ({ app, identity, params, body }, { messages, sendLimits, sendPolicy }) => {
+    handle: async ({ app, identity, params, body }, { messages, sendLimits, sendPolicy, checks }) => {
+      checks.assertMaySend(app.id, identity.id, params.roomId, 'edit the message')
       await sendPolicy.checkEdit(app.id, params.roomId)
       await sendLimits.spend(app.id, identity.id, app.effectiveLimits, 'change the message')
       return messages.edit(

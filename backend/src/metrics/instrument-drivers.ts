@@ -34,6 +34,8 @@ export function instrumentDrivers(drivers: Drivers, metrics: Metrics): Drivers {
     attachments: counted('attachments', drivers.attachments),
     webhookEndpoints: counted('webhooks', drivers.webhookEndpoints),
     webhookDeliveries: counted('webhooks', drivers.webhookDeliveries),
+    sanctions: counted('moderation', drivers.sanctions),
+    moderators: counted('moderation', drivers.moderators),
     audit: counted('audit', drivers.audit),
     bus,
   }

@@ -205,6 +205,35 @@ export const migrations: Migration[] = [
     ],
   },
   {
+    version: 7,
+    name: 'sanctions-and-moderators',
+    // One row per (app, kind, user, scope); room_id '' is app-wide (a key cannot hold NULL).
+    // Expired rows stay until replaced or lifted: every read filters on expires_at. The
+    // second key serves "what applies to this user" at auth and the list per room.
+    statements: [
+      `CREATE TABLE IF NOT EXISTS sanctions (
+        app_id ${ID} NOT NULL,
+        kind VARCHAR(8) CHARACTER SET ascii NOT NULL,
+        user_id ${USER_ID} NOT NULL,
+        room_id ${ID} NOT NULL,
+        reason VARCHAR(500) NULL,
+        created_by ${USER_ID} NOT NULL,
+        created_at DATETIME(3) NOT NULL,
+        expires_at DATETIME(3) NULL,
+        PRIMARY KEY (app_id, kind, user_id, room_id),
+        KEY sanctions_user (app_id, user_id),
+        KEY sanctions_created (app_id, created_at)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS moderators (
+        app_id ${ID} NOT NULL,
+        user_id ${USER_ID} NOT NULL,
+        granted_by ${USER_ID} NOT NULL,
+        granted_at DATETIME(3) NOT NULL,
+        PRIMARY KEY (app_id, user_id)
+      ) ${TABLE}`,
+    ],
+  },
+  {
     version: 8,
     name: 'room-settings-and-reports',
     // Settings live on the room row, read with it (nodes cache them; sends never read them

@@ -40,6 +40,9 @@ const CLOSE_AFTER: Partial<Record<ErrorCode, number>> = {
   app_disabled: CLOSE.appDisabled,
 }
 
+/** Refusals that close the socket only when they answer `auth` (a room ban refuses a `join`). */
+const CLOSE_AFTER_AUTH: Partial<Record<ErrorCode, number>> = { banned: CLOSE.banned }
+
 /** How often open sockets' apps are looked up again (the app cache lives 5 s). */
 const APP_SWEEP_MS = 5_000
 
@@ -159,6 +162,20 @@ export class Gateway {
     }
   }
 
+  /** This node's authenticated sockets of one user. */
+  connectionsOf(appId: string, userId: string): Connection[] {
+    const found: Connection[] = []
+    for (const conn of this.connections)
+      if (conn.app.id === appId && conn.identity?.id === userId && !conn.identity.guest && !conn.closed)
+        found.push(conn)
+    return found
+  }
+
+  /** Whether a socket of this user on this node authenticated as a moderator. */
+  hasModerator(appId: string, userId: string): boolean {
+    return this.connectionsOf(appId, userId).some((conn) => conn.identity?.moderator === true)
+  }
+
   /** Closes this node's sockets of an app that was disabled (4004) or deleted (4003). */
   closeApp(appId: string, code: number, reason: string): void {
     for (const conn of this.connections) if (conn.app.id === appId) conn.close(code, reason)
@@ -274,7 +291,8 @@ export class Gateway {
       const wire = toWireError(err)
       conn.replyError(request.id, wire)
       if (op === 'send') this.deps.metrics.refusedSend(wire.code)
-      const closeWith = error && CLOSE_AFTER[error.code]
+      const closeWith =
+        error && (CLOSE_AFTER[error.code] ?? (op === 'auth' ? CLOSE_AFTER_AUTH[error.code] : undefined))
       if (closeWith) conn.close(closeWith, error.message)
     } finally {
       if (--this.inFlight === 0) this.idleWaiters.splice(0).forEach((wake) => wake())

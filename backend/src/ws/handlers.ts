@@ -8,13 +8,15 @@ import {
 } from '@roomful/sdk/protocol'
 import type { AttachmentsService } from '../attachments/attachments-service.js'
 import type { KeyCache } from '../auth/keys.js'
-import { verifyUserToken } from '../auth/tokens.js'
+import { verifyUserToken, type VerifiedIdentity } from '../auth/tokens.js'
 import { channels, roomEnvelope, type Bus } from '../bus/bus.js'
 import type { TopicRelay } from '../bus/topic-relay.js'
 import { RoomfulError } from '../errors.js'
 import type { SendLimits } from '../limits/send-limits.js'
 import { readJoinBacklog } from '../messages/join-backlog.js'
 import type { Actor, MessagesService } from '../messages/messages-service.js'
+import type { ModerationActions } from '../moderation/moderation-actions.js'
+import { SanctionedError, type SanctionChecks } from '../moderation/sanction-checks.js'
 import type { PresenceWatch, RoomFeed, RoomFeeds } from '../messages/room-feed.js'
 import type { PresenceService } from '../presence/presence-service.js'
 import type { RankingService } from '../ranking/ranking-service.js'
@@ -22,12 +24,13 @@ import type { RoomSettingsCache } from '../rooms/room-settings-cache.js'
 import { RoomsService } from '../rooms/rooms-service.js'
 import type { SendPolicy } from '../rooms/send-policy.js'
 import { followAppFeed, unfollowAppFeed } from './app-feeds.js'
-import { createModerationHandlers, type ModerationHandlerDeps } from './moderation-handlers.js'
+import { createRoomModerationHandlers, type RoomModerationHandlerDeps } from './room-moderation-handlers.js'
 import type { Connection } from './connection.js'
+import { createModerationHandlers } from './moderation-handlers.js'
 import { reauthenticate } from './reauth.js'
 import { TokenBuckets } from './token-bucket.js'
 
-export interface HandlerDeps extends ModerationHandlerDeps {
+export interface HandlerDeps extends RoomModerationHandlerDeps {
   nodeId: string
   keys: KeyCache
   bus: Bus
@@ -43,6 +46,9 @@ export interface HandlerDeps extends ModerationHandlerDeps {
   /** Each room's settings on this node, and what they say about a send. */
   roomSettings: RoomSettingsCache
   sendPolicy: SendPolicy
+  /** Bans, mutes and granted moderators, from this node's caches. */
+  checks: SanctionChecks
+  moderation: ModerationActions
 }
 
 type Handler<O extends Op> = (
@@ -88,13 +94,25 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       throw new RoomfulError('rate_limited', `unable to ${what}; too many messages`)
   }
 
+  /** A banned user's socket is told the ban (what and until when) before the refusal closes it. */
+  const admitted = async (conn: Connection, identity: VerifiedIdentity) => {
+    try {
+      return await deps.checks.admit(conn.app.id, identity)
+    } catch (err) {
+      if (err instanceof SanctionedError) conn.event({ type: 'sanctioned', sanction: err.sanction })
+      throw err
+    }
+  }
+
   return {
     ...createModerationHandlers(deps),
+    ...createRoomModerationHandlers(deps),
 
     async auth(conn, frame) {
-      if (conn.identity) return reauthenticate(conn, frame.token, deps.keys)
+      if (conn.identity) return reauthenticate(conn, frame.token, deps.keys, deps.checks)
       let identity
-      if (frame.token) identity = await verifyUserToken(conn.app, frame.token, deps.keys)
+      if (frame.token)
+        identity = await admitted(conn, await verifyUserToken(conn.app, frame.token, deps.keys))
       else if (frame.guest && conn.app.allowGuests)
         identity = { id: `guest_${conn.id}`, name: 'Guest', avatar: null, guest: true, expiresAt: Infinity }
       else
@@ -126,6 +144,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         throw new RoomfulError('bad_request', 'unable to join; this connection is already in the room')
       if (conn.rooms.size + conn.joining.size >= conn.limits.maxRoomsPerConnection)
         throw new RoomfulError('too_many_rooms')
+      if (!user.guest) deps.checks.assertMayEnter(appId, user.id, frame.room)
       conn.joining.add(frame.room)
       let feed: RoomFeed | null = null
       let presenceWatch: PresenceWatch | null = null
@@ -193,6 +212,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         )
       if (frame.text.trim() === '' && frame.attachmentId === undefined)
         throw new RoomfulError('bad_request', 'unable to send; the text is blank')
+      deps.checks.assertMaySend(conn.app.id, user.id, frame.room)
       await deps.sendPolicy.check(conn.app.id, frame.room, {
         id: user.id,
         moderator: user.moderator === true,
@@ -215,6 +235,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     async edit(conn, frame) {
       const user = sender(conn)
+      deps.checks.assertMaySend(conn.app.id, user.id, frame.room, 'edit the message')
       await deps.sendPolicy.checkEdit(conn.app.id, frame.room)
       await spendSend(conn, user.id, 'change the message')
       const message = await deps.messages.edit(
@@ -251,8 +272,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const feed = conn.rooms.get(frame.room)
       if (!feed) throw new RoomfulError('not_joined')
       const now = Date.now()
-      // Typing is a hint: too-frequent ones are dropped quietly rather than refused.
-      if (now - (conn.lastTyping.get(frame.room) ?? 0) >= conn.limits.typingIntervalMs) {
+      // Typing is a hint: too-frequent ones, and those of a muted user, are dropped quietly.
+      if (
+        now - (conn.lastTyping.get(frame.room) ?? 0) >= conn.limits.typingIntervalMs &&
+        deps.checks.maySend(conn.app.id, user.id, frame.room)
+      ) {
         conn.lastTyping.set(frame.room, now)
         // Typing never touches a store: it goes straight to the other nodes.
         const event = { type: 'typing', room: frame.room, user: profile(user) }

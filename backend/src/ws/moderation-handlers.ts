@@ -1,61 +1,63 @@
-import type { ClientFrame, Identity, ResultMap } from '@roomful/sdk/protocol'
+import type { ClientFrame, Identity, ResultMap, SanctionKind } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
 import type { Actor } from '../messages/messages-service.js'
-import type { ReportsService } from '../reports/reports-service.js'
-import type { RoomModeration } from '../rooms/room-moderation.js'
+import type { ModerationActions } from '../moderation/moderation-actions.js'
 import type { Connection } from './connection.js'
 
-export interface ModerationHandlerDeps {
-  roomModeration: RoomModeration
-  reports: ReportsService
-}
-
-type ModerationOp = 'room.update' | 'room.delete' | 'report' | 'reports.list' | 'report.resolve'
+type ModerationOp =
+  'moderation.ban' | 'moderation.mute' | 'moderation.unban' | 'moderation.unmute' | 'moderation.sanctions'
 type Handler<O extends ModerationOp> = (
   conn: Connection,
   frame: Extract<ClientFrame, { op: O }>,
 ) => Promise<ResultMap[O]>
 
-const identity = (conn: Connection): Identity => {
-  if (!conn.identity) throw new RoomfulError('unauthenticated')
-  return conn.identity
-}
-/** The role comes from the verified token on every request, never from the frame. */
+/** The role comes from the connection's verified identity (token claim or operator grant). */
 const actor = (conn: Connection): Actor => {
-  const { id, name, avatar, moderator } = identity(conn)
-  return { id, name, avatar, moderator: moderator === true }
+  const identity: Identity | null = conn.identity
+  if (!identity) throw new RoomfulError('unauthenticated')
+  const { id, name, avatar } = identity
+  return { id, name, avatar, moderator: identity.moderator === true }
 }
 
-/** The socket ops of room settings, room deletion and reports (docs/moderation.md). */
-export function createModerationHandlers(deps: ModerationHandlerDeps): { [O in ModerationOp]: Handler<O> } {
-  return {
-    async 'room.update'(conn, { room, slowModeSeconds, readOnly, archived }) {
-      const patch = { slowModeSeconds, readOnly, archived }
-      return { room: await deps.roomModeration.update(conn.app.id, room, actor(conn), patch) }
-    },
-
-    async 'room.delete'(conn, frame) {
-      await deps.roomModeration.delete(conn.app.id, frame.room, actor(conn))
-      return {}
-    },
-
-    async report(conn, frame) {
-      const user = identity(conn)
-      const report = await deps.reports.report(conn.app.id, frame.room, user, frame.messageId, frame.reason)
-      return { report }
-    },
-
-    async 'reports.list'(conn, frame) {
-      const limit = Math.min(frame.limit ?? 50, conn.limits.maxPageSize)
-      return deps.reports.list(conn.app.id, actor(conn), {
-        status: frame.status,
-        limit,
-        cursor: frame.cursor,
+/** The `moderation.*` socket ops (moderators only; everyone else gets `forbidden`). */
+export function createModerationHandlers(deps: { moderation: ModerationActions }): {
+  [O in ModerationOp]: Handler<O>
+} {
+  const impose =
+    (kind: SanctionKind) =>
+    async (conn: Connection, frame: Extract<ClientFrame, { op: 'moderation.ban' | 'moderation.mute' }>) => ({
+      sanction: await deps.moderation.impose(conn.app.id, actor(conn), {
+        kind,
+        userId: frame.userId,
+        roomId: frame.roomId ?? null,
+        durationSeconds: frame.durationSeconds,
+        reason: frame.reason ?? null,
+      }),
+    })
+  const lift =
+    (kind: SanctionKind) =>
+    async (
+      conn: Connection,
+      frame: Extract<ClientFrame, { op: 'moderation.unban' | 'moderation.unmute' }>,
+    ) => {
+      await deps.moderation.lift(conn.app.id, actor(conn), {
+        kind,
+        userId: frame.userId,
+        roomId: frame.roomId ?? null,
       })
-    },
-
-    async 'report.resolve'(conn, frame) {
-      return { report: await deps.reports.resolve(conn.app.id, actor(conn), frame.reportId) }
+      return {}
+    }
+  return {
+    'moderation.ban': impose('ban'),
+    'moderation.mute': impose('mute'),
+    'moderation.unban': lift('ban'),
+    'moderation.unmute': lift('mute'),
+    async 'moderation.sanctions'(conn, frame) {
+      const filter = {
+        ...(frame.kind && { kind: frame.kind }),
+        ...(frame.roomId && { roomId: frame.roomId }),
+      }
+      return { sanctions: await deps.moderation.list(conn.app.id, actor(conn), filter) }
     },
   }
 }

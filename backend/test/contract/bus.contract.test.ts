@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { expect, it } from 'vitest'
+import { Redis } from 'ioredis'
+import { describe, expect, it } from 'vitest'
 import { channels } from '../../src/bus/bus.js'
+import { RedisBus } from '../../src/bus/bus.redis.js'
+import { servicesAvailable, TEST_REDIS_URL, uniquePrefix } from '../support/services.js'
 import { contract, sleep, waitFor } from './harness.js'
 
 contract('Bus', (h) => {
@@ -56,3 +59,36 @@ contract('Bus', (h) => {
     await offAgain()
   })
 })
+
+// ioredis can lose a SUBSCRIBE written during its connection handshake (redis/ioredis#2037): a
+// node subscribing at start-up, as the sanctions cache does, would then never hear the channel.
+// Production only (the in-process bus has no connection), so outside the two-driver contract.
+describe.runIf(await servicesAvailable())(
+  'RedisBus subscribing while its connection is still being made',
+  () => {
+    it('hears what is published once subscribe has resolved, whenever in the handshake it was called', async () => {
+      const prefix = uniquePrefix('bus-handshake')
+      const sender = new Redis(TEST_REDIS_URL)
+      const missed: number[] = []
+      try {
+        for (let attempt = 0; attempt < 48; attempt++) {
+          const subscriber = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null })
+          subscriber.on('error', () => {})
+          const publisher = new Redis(TEST_REDIS_URL, { lazyConnect: true })
+          const bus = new RedisBus(publisher, subscriber, { prefix, onError: () => {} })
+          // Spread over the first milliseconds of the connection, where the handshake runs.
+          await sleep(attempt % 6)
+          const got: string[] = []
+          await bus.subscribe('startup', (p) => got.push(p))
+          await sender.publish(`${prefix}startup`, `hello ${attempt}`)
+          await waitFor(() => got.length > 0, 500).catch(() => missed.push(attempt % 6))
+          subscriber.disconnect()
+          publisher.disconnect()
+        }
+      } finally {
+        await sender.quit()
+      }
+      expect(missed, 'delays (ms) whose subscription heard nothing').toEqual([])
+    })
+  },
+)

@@ -52,16 +52,24 @@ describe.each(await modesToTest())('strict input at the edges (%s mode)', (mode)
     'ranking.unsubscribe': {},
     'rooms.subscribe': {},
     'rooms.unsubscribe': {},
+    'moderation.ban': { userId: 'strict-target', roomId, durationSeconds: 60, reason: 'spam' },
+    'moderation.mute': { userId: 'strict-target' },
+    'moderation.unban': { userId: 'strict-target', roomId },
+    'moderation.unmute': { userId: 'strict-target' },
+    'moderation.sanctions': { kind: 'ban' },
     ping: {},
   })
 
   it.each(Object.keys(clientFrameSchemas) as Op[])(
     'a %s frame with a prototype-named key is bad_request, and without it passes',
     async (op) => {
-      // Room settings, room deletes and report listings are moderators' ops.
-      const token = ['room.update', 'room.delete', 'reports.list', 'report.resolve'].includes(op)
-        ? await mintUserToken(server.app.id, server.app.secret, { sub: `proto-${op}`, role: 'moderator' })
-        : await server.token(`proto-${op}`)
+      // Moderation ops (sanctions, room settings, room deletes, report listings) are refused to
+      // plain users: their valid frame is a moderator's.
+      const token =
+        op.startsWith('moderation.') ||
+        ['room.update', 'room.delete', 'reports.list', 'report.resolve'].includes(op)
+          ? await mintUserToken(server.app.id, server.app.secret, { sub: `proto-${op}`, role: 'moderator' })
+          : await server.token(`proto-${op}`)
       const client = await WsTestClient.authed(server.url, server.app.id, token)
       if (op !== 'join') await client.request('join', { room: roomId })
       // Edit, delete and reports need a message of this user's to act on.

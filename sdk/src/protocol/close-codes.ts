@@ -20,6 +20,8 @@ export const CLOSE = {
   appDisabled: 4004,
   originNotAllowed: 4005,
   unsupportedProtocol: 4006,
+  /** The user is banned from the app (a `sanctioned` event with the ban came just before). */
+  banned: 4007,
   // reconnect
   tokenExpired: 4100,
   flood: 4101,

@@ -8,6 +8,8 @@ import type {
   RankingBoard,
   Report,
   Room,
+  Sanction,
+  SanctionKind,
   UserProfile,
 } from './models.js'
 
@@ -130,6 +132,42 @@ export interface RoomsUnsubscribeRequest {
   op: 'rooms.unsubscribe'
   id: string
 }
+/** What a ban or mute says: the user, app-wide or in `roomId` alone, for `durationSeconds`
+ * (omit: until lifted). Imposing again replaces the sanction of the same kind and scope. */
+interface SanctionFields {
+  id: string
+  userId: string
+  roomId?: string
+  durationSeconds?: number
+  reason?: string
+}
+/** Moderators only: keep the user out of the app (their sockets close) or out of one room. */
+export interface BanRequest extends SanctionFields {
+  op: 'moderation.ban'
+}
+/** Moderators only: the user keeps reading, but sends are refused with `muted`. */
+export interface MuteRequest extends SanctionFields {
+  op: 'moderation.mute'
+}
+/** Moderators only: lift the ban or mute of that scope (a no-op when there is none). */
+interface LiftFields {
+  id: string
+  userId: string
+  roomId?: string
+}
+export interface UnbanRequest extends LiftFields {
+  op: 'moderation.unban'
+}
+export interface UnmuteRequest extends LiftFields {
+  op: 'moderation.unmute'
+}
+/** Moderators only: the sanctions in force in the app, newest first. */
+export interface SanctionsRequest {
+  op: 'moderation.sanctions'
+  id: string
+  kind?: SanctionKind
+  roomId?: string
+}
 export interface PingRequest {
   op: 'ping'
   id: string
@@ -153,6 +191,11 @@ export type ClientFrame =
   | RankingUnsubscribeRequest
   | RoomsSubscribeRequest
   | RoomsUnsubscribeRequest
+  | BanRequest
+  | MuteRequest
+  | UnbanRequest
+  | UnmuteRequest
+  | SanctionsRequest
   | PingRequest
 
 export type Op = ClientFrame['op']
@@ -197,6 +240,12 @@ export interface RankingSubscribeResult {
   board: RankingBoard
 }
 export type EmptyResult = Record<string, never>
+export interface SanctionResult {
+  sanction: Sanction
+}
+export interface SanctionsResult {
+  sanctions: Sanction[]
+}
 
 export interface ResultMap {
   auth: AuthResult
@@ -216,6 +265,11 @@ export interface ResultMap {
   'ranking.unsubscribe': EmptyResult
   'rooms.subscribe': EmptyResult
   'rooms.unsubscribe': EmptyResult
+  'moderation.ban': SanctionResult
+  'moderation.mute': SanctionResult
+  'moderation.unban': EmptyResult
+  'moderation.unmute': EmptyResult
+  'moderation.sanctions': SanctionsResult
   ping: { time: string }
 }
 
@@ -277,6 +331,19 @@ export interface RoomDeletedEvent {
   type: 'room.deleted'
   room: Room
 }
+/**
+ * To every socket of the sanctioned user: a ban or mute now applies to them. An app-wide ban
+ * is followed by the close (4007); a room ban by the user's removal from that room.
+ */
+export interface SanctionedEvent {
+  type: 'sanctioned'
+  sanction: Sanction
+}
+/** To every socket of the user: a moderator lifted their ban or mute of that scope. */
+export interface SanctionLiftedEvent {
+  type: 'sanction.lifted'
+  sanction: Pick<Sanction, 'kind' | 'userId' | 'roomId'>
+}
 /** A problem with a frame that had no usable request id (e.g. malformed JSON). */
 export interface ErrorEvent {
   type: 'error'
@@ -292,5 +359,7 @@ export type ServerEvent =
   | OccupancyEvent
   | RoomUpdatedEvent
   | RoomDeletedEvent
+  | SanctionedEvent
+  | SanctionLiftedEvent
   | ErrorEvent
 export type ServerFrame = ReplyFrame | ServerEvent

@@ -25,6 +25,10 @@ export {
   reportStatus,
   MAX_SLOW_MODE_SECONDS,
   MAX_REPORT_REASON,
+  userIdSchema,
+  sanctionFields,
+  sanctionKindSchema,
+  MAX_SANCTION_SECONDS,
 } from './schemas.js'
 export { clip, ECHO_MAX } from './clip.js'
 export * as s from './schema.js'

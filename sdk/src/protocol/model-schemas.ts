@@ -16,6 +16,7 @@ import type {
   RankingBoard,
   Report,
   Room,
+  Sanction,
   UserProfile,
 } from './models.js'
 import { ERROR_CODES } from './errors.js'
@@ -182,6 +183,24 @@ const rankingBoard = {
   },
 } satisfies ModelSchema<RankingBoard>
 
+const sanction = {
+  type: 'object',
+  required: ['kind', 'userId', 'roomId', 'reason', 'createdBy', 'createdAt', 'expiresAt'],
+  properties: {
+    kind: {
+      type: 'string',
+      enum: ['ban', 'mute'],
+      description: '`ban` keeps the user out; `mute` lets them read only.',
+    },
+    userId: { type: 'string' },
+    roomId: { type: ['string', 'null'], description: 'null: app-wide.' },
+    reason: { type: ['string', 'null'] },
+    createdBy: { type: 'string', description: "The moderator's user id, or `admin` for the admin key." },
+    createdAt: time,
+    expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'null: until lifted.' },
+  },
+} satisfies ModelSchema<Sanction>
+
 const wireError = {
   type: 'object',
   required: ['code', 'message'],
@@ -260,6 +279,7 @@ export const modelSchemas = {
     },
   } satisfies ModelSchema<Page<Report>>,
   RankingBoard: rankingBoard,
+  Sanction: sanction,
   WireError: wireError,
   /** Every REST error answers with this body, with the status of its code. */
   Error: {

@@ -131,6 +131,48 @@ export interface Page<T> {
   nextCursor: string | null
 }
 
+/** `ban`: kept out (of the app, or of one room); `mute`: may read but not send. */
+export type SanctionKind = 'ban' | 'mute'
+
+/**
+ * A ban or a mute of one user, app-wide (`roomId` null) or in one room, in force until
+ * `expiresAt` (null: until lifted). One per kind, user and scope: imposing again replaces it.
+ */
+export interface Sanction {
+  kind: SanctionKind
+  userId: string
+  roomId: string | null
+  reason: string | null
+  /** The moderator's user id, or `admin` for the operator's admin key. */
+  createdBy: string
+  createdAt: string
+  expiresAt: string | null
+}
+
+/** One moderation action as the audit log shows it: who (`actor`: a user id, or `admin`), what,
+ * to what, when and why (docs/moderation.md#audit-log). */
+export interface AuditEntryView {
+  id: string
+  at: string
+  actor: string
+  action:
+    | 'message.delete'
+    | 'user.ban'
+    | 'user.unban'
+    | 'user.mute'
+    | 'user.unmute'
+    | 'room.update'
+    | 'room.delete'
+    | 'report.resolve'
+    | 'moderator.grant'
+    | 'moderator.revoke'
+  roomId: string | null
+  targetUserId: string | null
+  targetMessageId: string | null
+  reason: string | null
+  details: Record<string, unknown> | null
+}
+
 /** What login, signup and refresh return for hosted accounts. */
 export interface AuthSession {
   user: UserProfile & { email: string }

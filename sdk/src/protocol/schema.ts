@@ -71,11 +71,12 @@ export function literal<const L extends string>(value: L): Schema<L> {
   }
 }
 
+/** One of a few fixed strings. */
 export function oneOf<const T extends string>(values: readonly T[]): Schema<T> {
   return {
     parse: (input, path = '') =>
       values.includes(input as T) ? ok(input as T) : fail(path, `one of ${values.join(', ')}`),
-    json: () => ({ enum: [...values] }),
+    json: () => ({ type: 'string', enum: [...values] }),
   }
 }
 

@@ -7,6 +7,20 @@ export const idSchema = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ })
 const requestId = string({ min: 1, max: 64 })
 const seq = integer({ min: 0 })
 const pageSize = integer({ min: 1, max: 1000 })
+/** User ids come from tokens' `sub` (at most 128 characters of any text). */
+export const userIdSchema = string({ min: 1, max: 128 })
+/** At most ten years; longer is "until lifted" (leave it out). */
+export const MAX_SANCTION_SECONDS = 10 * 365 * 24 * 3600
+
+/** What a ban or mute says, over the socket and the admin API alike. */
+export const sanctionFields = {
+  userId: userIdSchema,
+  roomId: optional(idSchema),
+  durationSeconds: optional(integer({ min: 1, max: MAX_SANCTION_SECONDS })),
+  reason: optional(string({ min: 1, max: 500, trim: true })),
+}
+export const sanctionKindSchema = oneOf(['ban', 'mute'] as const)
+const lift = { userId: userIdSchema, roomId: optional(idSchema) }
 
 /** Slow mode's upper bound: six hours between two sends. */
 export const MAX_SLOW_MODE_SECONDS = 21_600
@@ -90,6 +104,16 @@ export const clientFrameSchemas = {
   'ranking.unsubscribe': object({ op: literal('ranking.unsubscribe'), id: requestId }),
   'rooms.subscribe': object({ op: literal('rooms.subscribe'), id: requestId }),
   'rooms.unsubscribe': object({ op: literal('rooms.unsubscribe'), id: requestId }),
+  'moderation.ban': object({ op: literal('moderation.ban'), id: requestId, ...sanctionFields }),
+  'moderation.mute': object({ op: literal('moderation.mute'), id: requestId, ...sanctionFields }),
+  'moderation.unban': object({ op: literal('moderation.unban'), id: requestId, ...lift }),
+  'moderation.unmute': object({ op: literal('moderation.unmute'), id: requestId, ...lift }),
+  'moderation.sanctions': object({
+    op: literal('moderation.sanctions'),
+    id: requestId,
+    kind: optional(sanctionKindSchema),
+    roomId: optional(idSchema),
+  }),
   ping: object({ op: literal('ping'), id: requestId }),
 } satisfies Record<Op, Schema<unknown>>
 

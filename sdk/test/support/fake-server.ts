@@ -244,6 +244,12 @@ export async function startFakeServer(): Promise<FakeServer> {
     'reports.list': () => ({ result: { items: [], nextCursor: null } }),
     'report.resolve': () => ({ error: { code: 'not_found', message: 'not in the fake server' } }),
     ping: () => ({ result: { time: new Date().toISOString() } }),
+    // Moderation is the real server's business (sdk/test/integration/sanctions.test.ts).
+    'moderation.ban': () => ({ error: { code: 'forbidden', message: 'not in the fake' } }),
+    'moderation.mute': () => ({ error: { code: 'forbidden', message: 'not in the fake' } }),
+    'moderation.unban': () => ({ error: { code: 'forbidden', message: 'not in the fake' } }),
+    'moderation.unmute': () => ({ error: { code: 'forbidden', message: 'not in the fake' } }),
+    'moderation.sanctions': () => ({ error: { code: 'forbidden', message: 'not in the fake' } }),
   }
 
   const waiters = new Set<() => void>()
