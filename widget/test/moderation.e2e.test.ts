@@ -228,4 +228,75 @@ describe.runIf(hasBrowser)('moderation in the widget', () => {
     await panel.locator('button', { hasText: 'Save' }).click()
     await notice.filter({ hasText: 'This room is archived' }).waitFor({ timeout: 2000 })
   })
+
+  it('lets a moderator mute and ban a sender from the message menu; each hears it plainly', async () => {
+    const room = `Sanctions ${unique()}`
+    const m = await demo.moderator('Mod Jun')
+    const l = await demo.visit('Loud Lee')
+    const t = await demo.visit('Troll Tom')
+    const mod = siteChat(m.page)
+    const lee = siteChat(l.page)
+    const tom = siteChat(t.page)
+    await createRoom(mod, room)
+    await openRoom(lee, room)
+    await openRoom(tom, room)
+    await say(lee, 'ALL CAPS ALL DAY')
+    await say(tom, 'you are all fools')
+    await until('the moderator has both', async () => (await bubbles(mod)).includes('you are all fools'))
+
+    // Mute Lee, keyboard only: the menu's last item, then a reason and Enter.
+    const menu = await openMenu(messageSaying(mod, 'ALL CAPS ALL DAY'))
+    expect(await items(menu)).toEqual(['Delete', 'Ban sender', 'Mute sender'])
+    expect(await focusedText(m.page)).toBe('Delete')
+    await m.page.keyboard.press('ArrowUp') // wraps round to the last
+    expect(await focusedText(m.page)).toBe('Mute sender')
+    await m.page.keyboard.press('Enter')
+    const confirm = mod.locator('roomful-room [part="confirm"]')
+    await confirm.waitFor()
+    expect(await confirm.textContent()).toContain('Mute Loud Lee in every room?')
+    expect((await deepFocus(m.page))?.tag).toBe('input')
+    await m.page.keyboard.type('shouting')
+    await m.page.keyboard.press('Enter')
+    await confirm.waitFor({ state: 'detached' })
+    expect((await deepFocus(m.page))?.part).toBe('menu-button')
+
+    // Lee reads on, but his composer is off and says why.
+    const notice = lee.locator('roomful-room [part="send-notice"]')
+    await notice.waitFor({ timeout: 2000 })
+    expect(await notice.textContent()).toContain('You are muted')
+    expect(await notice.textContent()).toContain('Reason: shouting.')
+    expect(await lee.locator('roomful-room textarea').isDisabled()).toBe(true)
+    await snapshot(l.page, 'muted')
+
+    // Ban Tom with a reason: his widget says he is banned, and why, and stops.
+    await openMenu(messageSaying(mod, 'you are all fools'))
+    await m.page.keyboard.press('ArrowDown')
+    expect(await focusedText(m.page)).toBe('Ban sender')
+    await m.page.keyboard.press('Enter')
+    await confirm.waitFor()
+    await m.page.keyboard.type('insults')
+    await m.page.keyboard.press('Enter')
+    await confirm.waitFor({ state: 'detached' })
+
+    const banned = tom.locator('roomful-room [role="alert"]')
+    await banned.waitFor({ timeout: 3000 })
+    expect(await banned.textContent()).toContain('You are banned from this chat.')
+    expect(await banned.textContent()).toContain('Reason: insults.')
+    expect(await tom.locator('[part="banner"]').textContent()).toContain('You are banned from this chat.')
+    expect(await tom.locator('roomful-room [part="send-button"]').isDisabled()).toBe(true)
+    expect(await tom.locator('roomful-room textarea').isDisabled()).toBe(true)
+    await snapshot(t.page, 'banned')
+    // A reload does not let him back in: the server refuses his fresh token.
+    await t.page.reload()
+    await until(
+      'the reloaded widget says Tom is banned',
+      async () => (await tom.locator('[part="banner"]').textContent())?.includes('You are banned'),
+      5000,
+    )
+    // His widget's REST calls are refused as well (403): the browser logs each one. Those, and
+    // nothing else, are expected on his page.
+    const refused = t.problems.filter((p) => p.includes('status of 403'))
+    expect(t.problems.filter((p) => !p.includes('status of 403') && !p.includes('401'))).toEqual([])
+    t.problems.splice(0, t.problems.length, ...t.problems.filter((p) => !refused.includes(p)))
+  })
 })

@@ -20,7 +20,7 @@ export function connectionBanner(el: RoomfulElement, conn: ConnectionController)
   // A ban closes the client for good: say that, not "disconnected".
   const text =
     conn.reason === 'banned'
-      ? sanctionText(el, 'banned')
+      ? sanctionText(el, 'banned', el.activeClient?.sanction)
       : state === 'reconnecting'
         ? el.t('conn.reconnecting')
         : state === 'disconnected'

@@ -50,6 +50,7 @@ export class MessageActions implements ReactiveController {
     const own = m.user.id === me.id
     const list: MessageAction[] = own && m.kind === 'text' ? ['edit'] : []
     if (own || me.moderator) list.push('delete')
+    if (me.moderator && !own) list.push('ban', 'mute')
     return list
   }
 
@@ -131,10 +132,26 @@ export class MessageActions implements ReactiveController {
       part="confirm"
       @submit=${(e: SubmitEvent) => {
         e.preventDefault()
-        this.attempt(m.id, (room) => room.delete(m.id))
+        const reason = (e.target as HTMLFormElement).querySelector('input')?.value.trim()
+        const moderation = el.activeClient?.moderation
+        this.attempt(m.id, (room) =>
+          a === 'delete'
+            ? room.delete(m.id)
+            : moderation![a === 'ban' ? 'ban' : 'mute']({ userId: m.user.id, ...(reason && { reason }) }),
+        )
       }}
     >
       <p>${el.tIsolated(key(`mod.${a}Ask`), { name: m.user.name })}</p>
+      ${
+        a === 'delete'
+          ? nothing
+          : html`<input
+              class="input"
+              maxlength="500"
+              aria-label=${el.t('mod.reason')}
+              placeholder=${el.t('mod.reason')}
+            />`
+      }
       <button class="btn primary" ?disabled=${this.busy}>${el.t(key(`mod.${a}`))}</button>
       <button class="btn ghost" type="button" @click=${() => this.go(m.id, null)}>
         ${el.t('mod.cancel')}

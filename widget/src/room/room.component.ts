@@ -180,7 +180,7 @@ export class RoomfulRoom extends RoomfulElement {
                   <p>
                     ${
                       errorCode(this.ctl.error) === 'banned'
-                        ? sanctionText(this, 'banned')
+                        ? sanctionText(this, 'banned', this.activeClient?.sanction ?? this.ctl.sanction)
                         : errorText(this.lang_, this.ctl.error)
                     }
                   </p>
@@ -212,16 +212,21 @@ export class RoomfulRoom extends RoomfulElement {
     </div>`
   }
 
-  /** Why this user cannot send here, or ''. */
+  /** Why this user cannot send here, or ''. A sanction that has run out no longer counts. */
   private get sendNotice(): string {
     const info = this.ctl.room?.info
-    return this.conn.reason === 'banned'
-      ? sanctionText(this, 'banned')
-      : info?.archived
-        ? errorText(this.lang_, { code: 'room_archived' })
-        : info?.readOnly && !this.activeClient?.user?.moderator
-          ? errorText(this.lang_, { code: 'read_only' })
-          : ''
+    const s = [this.activeClient?.sanction, this.ctl.sanction].find(
+      (s) => s && (!s.expiresAt || Date.parse(s.expiresAt) > Date.now()),
+    )
+    return this.conn.reason === 'banned' || s?.kind === 'ban'
+      ? sanctionText(this, 'banned', s)
+      : s
+        ? sanctionText(this, 'muted', s)
+        : info?.archived
+          ? errorText(this.lang_, { code: 'room_archived' })
+          : info?.readOnly && !this.activeClient?.user?.moderator
+            ? errorText(this.lang_, { code: 'read_only' })
+            : ''
   }
 
   /** Escape closes the people panel that covers the log on narrow screens. */
