@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { collapseTemplatesPlugin } from './scripts/collapse-templates.mjs'
 
 const target = process.env.TARGET
 const here = (path) => fileURLToPath(new URL(path, import.meta.url))
@@ -127,7 +128,14 @@ const widget = [
       sourcemap: true,
     },
     // Not `module: true` either: it would drop the `var RoomfulWidget` global (see the SDK's).
-    plugins: [...resolve(), widgetTs(), terser({ ecma: 2020, compress: { passes: 2 } }), cdnBundle()],
+    // Its templates' line breaks and indentation collapse to one space (see the plugin).
+    plugins: [
+      ...resolve(),
+      widgetTs(),
+      collapseTemplatesPlugin({ include: /[\\/]widget[\\/]src[\\/].*\.ts$/ }),
+      terser({ ecma: 2020, compress: { passes: 2 } }),
+      cdnBundle(),
+    ],
   },
 ]
 

@@ -16,7 +16,7 @@ import { chatStyles } from './chat.styles.js'
 type Screen = 'lobby' | 'login' | 'room'
 
 const ROOM_PARTS =
-  'header, back-button, log, message, own, notice, pending, author, text, link, attachment, avatar, presence, typing, composer, input, send-button, attach-button'
+  'header, back-button, log, message, own, notice, pending, author, text, link, attachment, avatar, presence, typing, composer, input, send-button, attach-button, edited, deleted, menu-button, menu, menu-item, confirm, editor, send-notice, settings-button, settings'
 const LOBBY_PARTS = 'board, entry, count, list, create-form, room, button'
 const LOGIN_PARTS = 'card, form, input:login-input, submit'
 
@@ -47,8 +47,9 @@ const LOGIN_PARTS = 'card, form, input:login-input, submit'
  * @csspart banner - The connection banner.
  * @csspart header - Room header (from `roomful-room`); every part of the inner elements is
  *   exported too: log, message, author, text, link, avatar, presence, typing, composer, input,
- *   send-button, back-button, board, entry, count, list, create-form, room, button, card, form,
- *   login-input, submit.
+ *   send-button, back-button, edited, deleted, menu-button, menu, menu-item, confirm, editor,
+ *   send-notice, settings-button, settings, board, entry, count, list, create-form, room, button, card, form, login-input,
+ *   submit.
  *
  * @cssproperty --roomful-height - Height of the widget (default 640px).
  * @cssproperty --roomful-font - Font family.

@@ -26,6 +26,7 @@ const imageIn = (data: DataTransfer | null): File | undefined =>
  * @csspart input - The message field.
  * @csspart send-button - The send button.
  * @csspart attach-button - The button that picks an image to send.
+ * @csspart send-notice - Why nothing can be sent (banned, muted, a read-only or archived room).
  *
  * @cssproperty --roomful-accent - The send button.
  * @cssproperty --roomful-raised - Background of the field and the attach button.
@@ -41,6 +42,9 @@ export class RoomfulComposer extends RoomfulElement {
   @property({ type: Boolean }) disabled = false
   /** A login prompt instead of the field. */
   @property({ type: Boolean }) readonly = false
+  /** Why this user cannot send here (banned, muted, a read-only or archived room): said in
+   * place of the field's status, with the field disabled. */
+  @property() notice = ''
 
   @state() private draft = ''
   @state() private error = ''
@@ -76,6 +80,7 @@ export class RoomfulComposer extends RoomfulElement {
         </button>
       </div>`
     const over = this.draft.length - this.max
+    const off = this.disabled || !!this.notice
     return html`<form
       class="composer ${this.dragging ? 'dragging' : ''}"
       part="composer"
@@ -88,7 +93,7 @@ export class RoomfulComposer extends RoomfulElement {
         class="attach"
         part="attach-button"
         type="button"
-        ?disabled=${this.disabled || this.uploading !== null}
+        ?disabled=${off || this.uploading !== null}
         aria-label=${this.t('room.attach')}
         title=${this.t('room.attach')}
         @click=${() => this.picker?.click()}
@@ -110,6 +115,7 @@ export class RoomfulComposer extends RoomfulElement {
         aria-label=${this.t('room.composer', { name: this.roomName })}
         aria-describedby="status"
         placeholder=${this.t('room.placeholder')}
+        ?disabled=${!!this.notice}
         enterkeyhint="send"
         @input=${this.onInput}
         @keydown=${this.onKeydown}
@@ -119,20 +125,27 @@ export class RoomfulComposer extends RoomfulElement {
         class="send"
         part="send-button"
         type="submit"
-        ?disabled=${this.disabled || !this.draft.trim() || over > 0}
+        ?disabled=${off || !this.draft.trim() || over > 0}
         aria-label=${this.t('room.send')}
         title=${this.t('room.send')}
       >
         ${sendIcon}
       </button>
-      <p id="status" class="composer-status ${over > 0 || this.error ? 'error' : ''}" role="status">
+      <p
+        id="status"
+        class="composer-status ${over > 0 || this.error || this.notice ? 'error' : ''}"
+        part=${this.notice ? 'send-notice' : nothing}
+        role="status"
+      >
         ${
-          over > 0
-            ? this.t('room.tooLong', { n: over })
-            : this.uploading !== null
-              ? html`${this.t('room.uploading', { n: this.uploading })}
-                  <progress max="100" .value=${this.uploading}></progress>`
-              : this.error || nothing
+          this.notice
+            ? this.notice
+            : over > 0
+              ? this.t('room.tooLong', { n: over })
+              : this.uploading !== null
+                ? html`${this.t('room.uploading', { n: this.uploading })}
+                    <progress max="100" .value=${this.uploading}></progress>`
+                : this.error || nothing
         }
       </p>
     </form>`
@@ -167,7 +180,7 @@ export class RoomfulComposer extends RoomfulElement {
   private submit(): void {
     const text = this.draft.trim()
     const room = this.room
-    if (!room || !text || this.disabled || text.length > this.max) return
+    if (!room || !text || this.disabled || this.notice || text.length > this.max) return
     this.draft = ''
     if (this.input) this.input.style.height = ''
     // The SDK lists it as pending (the room shows it) until it is stored.
@@ -208,7 +221,7 @@ export class RoomfulComposer extends RoomfulElement {
 
   private sendImage(file: File): void {
     const room = this.room
-    if (!room || this.disabled || this.uploading !== null) return
+    if (!room || this.disabled || this.notice || this.uploading !== null) return
     this.error = ''
     // The server decides from the bytes; this only spares an upload that would surely fail.
     if (file.type && !IMAGE_TYPES.includes(file.type)) return this.report({ code: 'unsupported_media' })

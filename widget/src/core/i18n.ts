@@ -85,11 +85,14 @@ export class LocaleController implements ReactiveController {
   }
 }
 
-/** A human sentence for an SDK error, by its stable code; unknown codes get a generic line. */
+/**
+ * A human sentence for an SDK error, by its stable code; unknown codes get a generic line. `n`
+ * is the whole seconds to wait, for errors that say (`slow_mode`).
+ */
 export function errorText(locale: Locale, err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code
+  const { code, retryAfterMs } = (err ?? {}) as { code?: unknown; retryAfterMs?: number }
   const key = `error.${String(code)}` as MessageKey
-  return key in en ? translate(locale, key) : translate(locale, 'error.generic')
+  return translate(locale, key in en ? key : 'error.generic', { n: Math.ceil((retryAfterMs ?? 0) / 1000) })
 }
 
 /** `code` of an SDK error, if it has one. */

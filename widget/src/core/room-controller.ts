@@ -1,4 +1,4 @@
-import type { Message, UserProfile } from '@roomful/sdk/protocol'
+import type { Message, Sanction, UserProfile } from '@roomful/sdk/protocol'
 import type { PendingSend } from '@roomful/sdk'
 import type { RoomfulElement } from './base-element.js'
 import type { ChatClient, ChatRoom, Unsubscribe } from './client.js'
@@ -27,6 +27,8 @@ export class RoomController extends ClientController {
   /** Why the room failed, for the view. */
   error: unknown = null
   loadingOlder = false
+  /** A ban or mute of this user in this room only, since the server said so. */
+  sanction: Sanction | null = null
   private typing = new Map<string, { user: UserProfile; until: number }>()
   private shownPending = 0
 
@@ -93,6 +95,16 @@ export class RoomController extends ClientController {
         this.typing.delete(m.user.id)
         update(m.kind !== 'notice' && m.user.id === client.user?.id ? 'own' : 'append')
       }),
+      // An edit or delete: `messages` already holds the new state (a tombstone for a delete).
+      room.on('change', () => update()),
+      // A moderator changed slow mode, read-only or archive: `room.info` has the new settings.
+      room.on('settings', () => update()),
+      room.on('sanctioned', (s) => {
+        this.sanction = s
+        update()
+      }),
+      // App-wide: the client keeps it (`client.sanction`).
+      client.on('sanctioned', () => update()),
       room.on('pending', (pending) => {
         // A new send of mine shows at the bottom of the log: bring it into view.
         update(pending.length > this.shownPending ? 'own' : undefined)
@@ -117,6 +129,7 @@ export class RoomController extends ClientController {
   protected override reset(): void {
     this.room = undefined
     this.error = null
+    this.sanction = null
     this.loadingOlder = false
     this.typing = new Map()
     this.shownPending = 0

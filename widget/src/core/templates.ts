@@ -4,6 +4,7 @@ import { colorSlot, initials } from './format.js'
 import { safeHref } from './linkify.js'
 import type { ConnectionController } from './connection-controller.js'
 import type { RoomfulElement } from './base-element.js'
+import { sanctionText } from './sanction.js'
 
 /** A round avatar: the user's picture when it is an http(s) URL, else their initials. */
 export function avatar(user: UserProfile, size: 'sm' | 'md' | 'lg' = 'md'): TemplateResult {
@@ -16,16 +17,19 @@ export function avatar(user: UserProfile, size: 'sm' | 'md' | 'lg' = 'md'): Temp
 /** The reconnecting / offline banner; `role=status` so screen readers hear it without losing focus. */
 export function connectionBanner(el: RoomfulElement, conn: ConnectionController): TemplateResult {
   const state = conn.banner
+  // A ban closes the client for good: say that, not "disconnected".
   const text =
-    state === 'reconnecting'
-      ? el.t('conn.reconnecting')
-      : state === 'disconnected'
-        ? el.t('conn.disconnected')
-        : state === 'closed'
-          ? el.t('conn.closed')
-          : state === 'back'
-            ? el.t('conn.back')
-            : ''
+    conn.reason === 'banned'
+      ? sanctionText(el, 'banned', el.activeClient?.sanction)
+      : state === 'reconnecting'
+        ? el.t('conn.reconnecting')
+        : state === 'disconnected'
+          ? el.t('conn.disconnected')
+          : state === 'closed'
+            ? el.t('conn.closed')
+            : state === 'back'
+              ? el.t('conn.back')
+              : ''
   // `disconnected` means the client stopped (e.g. the token was refused): it will not retry by
   // itself, so offer to.
   return html`<div class="banner ${state ?? 'none'}" part="banner" role="status">

@@ -121,4 +121,60 @@ export const logEntryStyles = css`
     font-size: 0.82em;
     text-align: center;
   }
+  .bubble.deleted {
+    font-style: italic;
+    color: var(--_muted);
+    background: none;
+    outline: 1px dashed var(--_border);
+  }
+  .edited {
+    font-size: 0.75em;
+    color: var(--_muted);
+  }
+  .actions {
+    position: relative;
+    align-self: flex-start;
+  }
+  .menu-btn {
+    width: 28px;
+    height: 28px;
+    border: none;
+    border-radius: 50%;
+    background: none;
+    color: var(--_muted);
+    opacity: 0;
+  }
+  .msg:hover .menu-btn,
+  .actions:focus-within .menu-btn,
+  .menu-btn[aria-expanded='true'] {
+    opacity: 1;
+  }
+  .pop {
+    position: absolute;
+    z-index: 3;
+    right: 0;
+    display: grid;
+    gap: 6px;
+    width: max-content;
+    max-width: 260px;
+    padding: 8px;
+    border-radius: 10px;
+    border: 1px solid var(--_border);
+    background: var(--_raised);
+    box-shadow: var(--_shadow);
+  }
+  [role='menuitem'] {
+    padding: 6px 10px;
+    border: none;
+    border-radius: 6px;
+    background: none;
+    text-align: start;
+  }
+  [role='menuitem']:focus {
+    background: var(--_surface);
+  }
+  .edit {
+    width: 480px;
+    max-width: 100%;
+  }
 `

@@ -7,12 +7,18 @@ import { errorText } from '../core/i18n.js'
 import { isolate } from '../core/bidi.js'
 import { linkify, safeHref } from '../core/linkify.js'
 import { avatar } from '../core/templates.js'
+import type { MessageActions } from './message-actions.js'
 
 // Messages by one person within this window share one header (name, time, avatar).
 const GROUP_WINDOW_MS = 5 * 60 * 1000
 
 /** The room's log as rendered: day dividers, messages grouped by author, join/leave notices. */
-export function logEntries(el: RoomfulElement, messages: readonly Message[], me: UserProfile | null) {
+export function logEntries(
+  el: RoomfulElement,
+  messages: readonly Message[],
+  me: UserProfile | null,
+  actions?: MessageActions,
+) {
   let previous: Message | undefined
   return messages.map((m) => {
     const day = dayKey(m.createdAt)
@@ -20,13 +26,19 @@ export function logEntries(el: RoomfulElement, messages: readonly Message[], me:
       !previous || dayKey(previous.createdAt) !== day
         ? html`<div class="day" role="separator"><span>${formatDay(el.lang_, m.createdAt)}</span></div>`
         : nothing
-    const item = entry(el, m, previous, me)
+    const item = entry(el, m, previous, me, actions)
     previous = m
     return html`${divider}${item}`
   })
 }
 
-function entry(el: RoomfulElement, m: Message, previous: Message | undefined, me: UserProfile | null) {
+function entry(
+  el: RoomfulElement,
+  m: Message,
+  previous: Message | undefined,
+  me: UserProfile | null,
+  actions?: MessageActions,
+) {
   const time = formatTime(el.lang_, m.createdAt)
   if (m.kind === 'notice') {
     const key = m.notice === 'leave' ? 'room.left' : 'room.joined'
@@ -58,9 +70,20 @@ function entry(el: RoomfulElement, m: Message, previous: Message | undefined, me
               <time datetime=${m.createdAt} title=${formatFull(el.lang_, m.createdAt)}>${time}</time>
             </div>`
       }
-      ${attachment(el, m)}
-      ${m.text || !m.attachment ? html`<div class="bubble" part="text" dir="auto">${text(m.text)}</div>` : nothing}
+      ${
+        m.deletedAt
+          ? // A tombstone: the text is gone from storage; say so where it was.
+            html`<div class="bubble deleted" part="text deleted">${el.t('mod.deleted')}</div>`
+          : actions?.isEditing(m)
+            ? actions.editor(m)
+            : html`${attachment(el, m)}${
+                m.text || !m.attachment
+                  ? html`<div class="bubble" part="text" dir="auto">${text(m.text)}</div>`
+                  : nothing
+              }${m.editedAt ? html` <span class="edited" part="edited">${el.t('mod.edited')}</span>` : nothing}`
+      }
     </div>
+    ${actions?.render(m) ?? nothing}
   </div>`
 }
 

@@ -9,9 +9,12 @@ import { ConnectionController } from '../core/connection-controller.js'
 import { errorCode, errorText } from '../core/i18n.js'
 import { backIcon } from '../core/icons.js'
 import { RoomController } from '../core/room-controller.js'
+import { sanctionText } from '../core/sanction.js'
 import { ScrollAnchor } from '../core/scroll-anchor.js'
 import { connectionBanner } from '../core/templates.js'
 import { logEntries, pendingEntry } from './log-entries.js'
+import { MessageActions } from './message-actions.js'
+import { RoomSettings } from './room-settings.js'
 import { peoplePanel, typingLine } from './presence.js'
 import { roomStyles } from './room.styles.js'
 
@@ -34,7 +37,16 @@ import { roomStyles } from './room.styles.js'
  * @csspart log - The scrolling message log.
  * @csspart message - One message (also `own` for the user's own, `notice` for join/leave).
  * @csspart author - A message's author name.
- * @csspart text - A message's text.
+ * @csspart text - A message's text (also `deleted` for the tombstone of a deleted message).
+ * @csspart edited - The "(edited)" mark of an edited message.
+ * @csspart menu-button - A message's actions button (edit, delete; ban and mute for moderators).
+ * @csspart menu - The actions menu it opens; `menu-item` for each action in it.
+ * @csspart menu-item - One action in that menu.
+ * @csspart confirm - The step that asks before a delete (or a ban or mute).
+ * @csspart editor - The inline editor of your own message (Enter saves, Escape cancels).
+ * @csspart settings-button - A moderator's room settings button (in the header).
+ * @csspart settings - The room settings panel it opens (slow mode, read-only, archive).
+ * @csspart send-notice - Why you cannot send here (banned, muted, a read-only or archived room).
  * @csspart link - A link in a message.
  * @csspart attachment - An image attachment's link (around its thumbnail).
  * @csspart avatar - An avatar.
@@ -81,7 +93,14 @@ export class RoomfulRoom extends RoomfulElement {
   )
   private ctl = new RoomController(this, (change) => this.anchor.note(change))
   private conn = new ConnectionController(this)
+  private actions = new MessageActions(this)
+  private settings = new RoomSettings(this)
   private resizer?: ResizeObserver
+
+  /** The SDK room on screen, for the message menu. */
+  get chatRoom() {
+    return this.ctl.room
+  }
 
   /** Who the socket is signed in as, to mark own messages. */
   private get me(): UserProfile | null {
@@ -139,6 +158,7 @@ export class RoomfulRoom extends RoomfulElement {
           ${room?.info?.topic ? html`<p class="topic" dir="auto">${room.info.topic}</p>` : nothing}
         </div>
         <slot name="header-actions"></slot>
+        ${this.settings.render()}
         <button
           class="people-btn"
           type="button"
@@ -159,8 +179,8 @@ export class RoomfulRoom extends RoomfulElement {
               ? html`<div class="center" role="alert">
                   <p>
                     ${
-                      errorCode(this.ctl.error) === 'room_not_found'
-                        ? this.t('error.room_not_found')
+                      errorCode(this.ctl.error) === 'banned'
+                        ? sanctionText(this, 'banned', this.activeClient?.sanction ?? this.ctl.sanction)
                         : errorText(this.lang_, this.ctl.error)
                     }
                   </p>
@@ -179,7 +199,7 @@ export class RoomfulRoom extends RoomfulElement {
       </div>
       ${typingLine(this, this.ctl.typists)}
       <roomful-composer
-        exportparts="composer, input, send-button, attach-button"
+        exportparts="composer, input, send-button, attach-button, send-notice"
         .client=${this.activeClient}
         .locale=${this.locale}
         theme=${this.theme}
@@ -187,8 +207,26 @@ export class RoomfulRoom extends RoomfulElement {
         room-name=${name}
         ?disabled=${phase !== 'joined'}
         ?readonly=${this.readonly}
+        notice=${this.sendNotice}
       ></roomful-composer>
     </div>`
+  }
+
+  /** Why this user cannot send here, or ''. A sanction that has run out no longer counts. */
+  private get sendNotice(): string {
+    const info = this.ctl.room?.info
+    const s = [this.activeClient?.sanction, this.ctl.sanction].find(
+      (s) => s && (!s.expiresAt || Date.parse(s.expiresAt) > Date.now()),
+    )
+    return this.conn.reason === 'banned' || s?.kind === 'ban'
+      ? sanctionText(this, 'banned', s)
+      : s
+        ? sanctionText(this, 'muted', s)
+        : info?.archived
+          ? errorText(this.lang_, { code: 'room_archived' })
+          : info?.readOnly && !this.activeClient?.user?.moderator
+            ? errorText(this.lang_, { code: 'read_only' })
+            : ''
   }
 
   /** Escape closes the people panel that covers the log on narrow screens. */
@@ -215,7 +253,7 @@ export class RoomfulRoom extends RoomfulElement {
         @scroll=${this.anchor.onScroll}
       >
         <div class="log-top">${this.renderLogTop()}</div>
-        ${logEntries(this, ctl.messages, this.me)}
+        ${logEntries(this, ctl.messages, this.me, this.actions)}
         ${ctl.pending.filter((p) => p.text).map((p) => pendingEntry(this, p, this.retry, (x) => ctl.discard(x)))}
       </div>
       ${

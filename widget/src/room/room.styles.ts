@@ -18,6 +18,7 @@ export const roomStyles = [
       height: 100%;
     }
     header {
+      position: relative;
       display: flex;
       align-items: center;
       gap: 8px;
@@ -73,6 +74,14 @@ export const roomStyles = [
       background: var(--_bg);
       font-size: 0.87em;
       font-weight: 600;
+    }
+    .settings {
+      top: 100%;
+      right: 12px;
+    }
+    .settings label:not(.field) {
+      display: flex;
+      gap: 6px;
     }
     .people-btn:hover {
       background: var(--_surface);

@@ -44,9 +44,13 @@ export async function openVisitor(
     name?: string
     query?: Record<string, string>
     viewport?: { width: number; height: number }
+    /** A user token the host site's `/token` hands out instead of the one it would mint. */
+    token?: string
   } = {},
 ): Promise<Visitor> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } })
+  const token = options.token
+  if (token) await context.route('**/token', (route) => route.fulfill({ json: { token } }))
   const page = await context.newPage()
   const problems: string[] = []
   const dialogs: string[] = []

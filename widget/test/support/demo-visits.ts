@@ -1,7 +1,9 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect } from 'vitest'
 import { startBackend, type BackendProcess } from '../../../backend/test/support/start-backend.js'
+import { mintUserToken } from '../../../backend/test/support/tokens.js'
 import { launchBrowser, openVisitor, type Visitor } from './browser.js'
+import { DEMO_APP, DEMO_SECRET } from './demo.js'
 
 /**
  * One demo backend and one Chromium for a test file, started before its tests and stopped after
@@ -37,6 +39,14 @@ export function demoVisits() {
       viewport?: { width: number; height: number },
     ) {
       const v = await openVisitor(browser!, backend!.demoUrl, { name, query, ...(viewport && { viewport }) })
+      visitors.push(v)
+      return v
+    },
+    /** A moderator of the demo app: the host site vouches for them with `role: 'moderator'`. */
+    async moderator(name: string, query: Record<string, string> = {}) {
+      const sub = `mod-${name.toLowerCase().replace(/\W+/g, '-')}`
+      const token = await mintUserToken(DEMO_APP, DEMO_SECRET, { sub, name, role: 'moderator' })
+      const v = await openVisitor(browser!, backend!.demoUrl, { name, query, token })
       visitors.push(v)
       return v
     },
