@@ -1,3 +1,4 @@
+import type { AuditEntryView } from '@roomful/sdk/protocol'
 import { newSortableId } from '../ids.js'
 
 /**
@@ -5,17 +6,7 @@ import { newSortableId } from '../ids.js'
  * action took effect (an entry never describes something that did not happen), read by the
  * app's moderators and the operator, newest first.
  */
-export type AuditAction =
-  | 'message.delete'
-  | 'user.ban'
-  | 'user.unban'
-  | 'user.mute'
-  | 'user.unmute'
-  | 'room.update'
-  | 'room.delete'
-  | 'report.resolve'
-  | 'moderator.grant'
-  | 'moderator.revoke'
+export type AuditAction = AuditEntryView['action']
 
 export interface AuditEntry {
   /** Sortable by creation time (ids.ts), so the list's cursor is an id. */

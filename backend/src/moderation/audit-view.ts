@@ -1,10 +1,5 @@
-import type { ModelSchema } from '@roomful/sdk/protocol'
+import type { AuditEntryView, ModelSchema } from '@roomful/sdk/protocol'
 import type { AuditAction, AuditEntry } from './audit-log.js'
-
-/** An audit entry as the REST API answers it. */
-export interface AuditEntryView extends Omit<AuditEntry, 'appId' | 'at'> {
-  at: string
-}
 
 export interface AuditPage {
   entries: AuditEntryView[]
