@@ -12,6 +12,7 @@ import { createMysql } from '../storage/mysql.js'
 import { AUDIT_USAGE, runAuditCommand } from './audit-commands.js'
 import { ROOM_OPTIONS, ROOM_USAGE, runRoomCommand } from './room-commands.js'
 import { MODERATOR_USAGE, runModeratorCommand } from './moderator-commands.js'
+import { runSanctionCommand, SANCTION_OPTIONS, SANCTION_USAGE } from './sanction-commands.js'
 import { runWebhookCommand, WEBHOOK_OPTIONS, WEBHOOK_USAGE } from './webhook-commands.js'
 
 export const USAGE = `Roomful admin (production mode: needs MYSQL_URL)
@@ -35,6 +36,7 @@ export const USAGE = `Roomful admin (production mode: needs MYSQL_URL)
 
 Moderators:
 ${MODERATOR_USAGE}
+${SANCTION_USAGE}
 
 Webhooks:
 ${WEBHOOK_USAGE}
@@ -75,6 +77,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
       help: { type: 'boolean', short: 'h' },
       ...WEBHOOK_OPTIONS,
       ...ROOM_OPTIONS,
+      ...SANCTION_OPTIONS,
     },
   })
   const [command, ...args] = positionals
@@ -187,6 +190,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
         if (await runWebhookCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0
         if (await runAuditCommand(command, values, { db, print: io.print, arg })) return 0
         if (await runRoomCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0
+        if (await runSanctionCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0
         throw new UsageError(`unknown command "${command}"`)
       }
     }

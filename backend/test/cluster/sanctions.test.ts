@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RowDataPacket } from 'mysql2/promise'
 import type { AuthSession, Identity, Message, Sanction, ServerFrame } from '@roomful/sdk/protocol'
 import { CLOSE } from '@roomful/sdk/protocol'
 import { runAdmin } from '../../src/cli/admin-commands.js'
@@ -317,6 +318,50 @@ describe.runIf(available)('bans and mutes across two production nodes', () => {
         ['user.unban', 'admin', 'granted-admin-target', null],
       ]),
     )
+  })
+
+  it('the CLI bans, lists and lifts: with REDIS_URL the running nodes close the user at once', async () => {
+    const room = await newRoom('cli-banned-here')
+    const onA = await connect(a, 'cli-target')
+    const onB = await connect(b, 'cli-target')
+    for (const socket of [onA, onB]) expect((await socket.request('join', { room })).error).toBeUndefined()
+    const cli = async (...argv: string[]) => {
+      const lines: string[] = []
+      const code = await runAdmin(argv, {
+        env: {
+          MYSQL_URL: cluster.databaseUrl,
+          REDIS_URL: TEST_REDIS_URL,
+          REDIS_PREFIX: cluster.env.REDIS_PREFIX!,
+        },
+        print: (l) => lines.push(l),
+      })
+      return { code, out: lines.join('\n') }
+    }
+    const started = Date.now()
+    const banned = await cli('ban', cluster.app.id, 'cli-target', '--for', '1h', '--reason', 'from the CLI')
+    expect(banned.code).toBe(0)
+    expect(JSON.parse(banned.out)).toMatchObject({
+      kind: 'ban',
+      userId: 'cli-target',
+      createdBy: 'cli',
+      reason: 'from the CLI',
+    })
+    const closes = await Promise.all([onA.closed, onB.closed])
+    const elapsed = Date.now() - started
+    console.log(`CLI ban: both sockets closed ${elapsed} ms after the command started`)
+    // Within the 2 s promise, not the 10 s re-read: the CLI's publish reached the nodes.
+    expect(elapsed).toBeLessThan(2_000)
+    for (const close of closes) expect(close.code).toBe(CLOSE.banned)
+    expect((await cli('list-sanctions', cluster.app.id)).out).toContain('ban\tcli-target\t(app)')
+    expect((await cli('unban', cluster.app.id, 'cli-target')).out).toBe('cli-target: ban lifted')
+    await expect(cli('unban', cluster.app.id, 'cli-target')).rejects.toThrow(/no ban of that scope/)
+    const back = await connect(a, 'cli-target')
+    expect((await back.request('join', { room })).error).toBeUndefined()
+    const audit = await cluster.query<RowDataPacket>(
+      "SELECT actor, action FROM audit_log WHERE app_id = ? AND target_user_id = 'cli-target' ORDER BY id",
+      [cluster.app.id],
+    )
+    expect(audit.map((r) => `${r.actor} ${r.action}`)).toEqual(['cli user.ban', 'cli user.unban'])
   })
 
   it('grant-moderator (CLI) makes a hosted account a moderator on every node; revoke-moderator undoes it; a banned account cannot log in or refresh', async () => {

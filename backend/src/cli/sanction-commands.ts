@@ -1,0 +1,126 @@
+import { Redis } from 'ioredis'
+import { MysqlAppStore } from '../apps/app-store.mysql.js'
+import { parseDuration } from '../apps/app-admin.js'
+import type { Bus } from '../bus/bus.js'
+import { RoomfulError } from '../errors.js'
+import { createLogger } from '../logger.js'
+import { createAuditLog } from '../moderation/audit-log.js'
+import { MysqlAuditStore } from '../moderation/audit-store.mysql.js'
+import { ModerationActions } from '../moderation/moderation-actions.js'
+import { ModeratorGrants } from '../moderation/moderator-grants.js'
+import { MysqlModeratorStore } from '../moderation/moderator-store.mysql.js'
+import { MysqlSanctionStore } from '../moderation/sanction-store.mysql.js'
+import { SanctionsService } from '../moderation/sanctions-service.js'
+import { ADMIN_ACTOR } from '../messages/messages-service.js'
+import { MysqlRoomStore } from '../rooms/room-store.mysql.js'
+import type { WebhookCommandContext } from './webhook-commands.js'
+
+export const SANCTION_USAGE = `  ban <appId> <userId> [--room <roomId>] [--for 1h] [--reason "…"]
+  mute <appId> <userId> [--room <roomId>] [--for 1h] [--reason "…"]
+      App-wide unless --room; until lifted unless --for. Replaces a sanction of the same kind,
+      user and scope. With REDIS_URL (and REDIS_PREFIX as the nodes have them) running nodes
+      apply it at once; without, within their 10 s re-read. The CLI sends no user.banned
+      webhook (the admin REST API does).
+  unban <appId> <userId> [--room <roomId>] | unmute <appId> <userId> [--room <roomId>]
+  list-sanctions <appId> [--room <roomId>]   Bans and mutes in force, newest first.`
+
+export const SANCTION_OPTIONS = {
+  room: { type: 'string' },
+  for: { type: 'string' },
+  reason: { type: 'string' },
+} as const
+
+export interface SanctionCommandValues {
+  room?: string
+  for?: string
+  reason?: string
+}
+
+const COMMANDS = new Set(['ban', 'mute', 'unban', 'unmute', 'list-sanctions'])
+
+/** Runs `command` when it is a sanction command; false when it is not one. */
+export async function runSanctionCommand(
+  command: string,
+  values: SanctionCommandValues,
+  { db, env, print, arg }: WebhookCommandContext,
+): Promise<boolean> {
+  if (!COMMANDS.has(command)) return false
+  const appId = arg(0, 'an app id')
+  if (!(await new MysqlAppStore(db).get(appId))) throw new RoomfulError('app_not_found', `no app "${appId}"`)
+  const log = createLogger('warn')
+  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 }) : null
+  const bus = announcer(redis, env)
+  const rooms = new MysqlRoomStore(db)
+  const actions = new ModerationActions({
+    sanctions: new SanctionsService({ store: new MysqlSanctionStore(db), bus, log }),
+    grants: new ModeratorGrants(new MysqlModeratorStore(db)),
+    requireRoom: async (app, roomId) => {
+      if (!(await rooms.get(app, roomId))) throw new RoomfulError('room_not_found', `no room "${roomId}"`)
+    },
+    // The operator's key may sanction anyone, moderators included.
+    connectedAsModerator: () => false,
+    audit: createAuditLog(new MysqlAuditStore(db)),
+    log,
+  })
+  const roomId = values.room ?? null
+  const actor = { ...ADMIN_ACTOR, id: 'cli' }
+  try {
+    if (command === 'list-sanctions') {
+      for (const s of await actions.list(appId, actor, roomId === null ? {} : { roomId }))
+        print(
+          [
+            s.kind,
+            s.userId,
+            s.roomId ?? '(app)',
+            s.expiresAt ?? '(until lifted)',
+            s.createdBy,
+            s.reason ?? '',
+          ].join('\t'),
+        )
+      return true
+    }
+    const userId = arg(1, 'a user id')
+    const kind = command === 'ban' || command === 'unban' ? 'ban' : 'mute'
+    if (command === 'ban' || command === 'mute') {
+      const durationSeconds = values.for === undefined ? undefined : parseDuration(values.for) / 1000
+      if (durationSeconds !== undefined && durationSeconds < 1)
+        throw new RoomfulError('bad_request', 'unable to sanction; --for must be at least 1s')
+      const sanction = await actions.impose(appId, actor, {
+        kind,
+        userId,
+        roomId,
+        durationSeconds: durationSeconds && Math.round(durationSeconds),
+        reason: values.reason ?? null,
+      })
+      print(JSON.stringify(sanction, null, 2))
+    } else {
+      const lifted = await actions.lift(appId, actor, { kind, userId, roomId })
+      if (!lifted) throw new RoomfulError('not_found', `${userId} has no ${kind} of that scope in force`)
+      print(`${userId}: ${kind} lifted`)
+    }
+    return true
+  } finally {
+    // The service publishes without waiting; the CLI must not hang up before it is said.
+    await bus.said()
+    await redis?.quit()
+  }
+}
+
+/** The nodes hear the change where they hear each other's: the sanctions channel (the CLI
+ * only speaks on it). Without Redis nothing is said and the nodes' re-read finds it. */
+function announcer(redis: Redis | null, env: NodeJS.ProcessEnv): Bus & { said(): Promise<void> } {
+  const prefix = env.REDIS_PREFIX || 'rf:'
+  const pending: Promise<unknown>[] = []
+  return {
+    publish: async (channel, payload) => {
+      if (!redis) return
+      const sent = redis.publish(`${prefix}${channel}`, payload)
+      pending.push(sent.catch(() => undefined))
+      await sent
+    },
+    said: async () => void (await Promise.all(pending)),
+    subscribe: () => Promise.reject(new Error('the admin CLI does not listen to the bus')),
+    onReconnect: () => undefined,
+    close: async () => undefined,
+  }
+}
