@@ -1,8 +1,7 @@
-import { MysqlAppStore } from '../apps/app-store.mysql.js'
+import { appArg } from './app-arg.js'
 import { createAuditLog } from '../moderation/audit-log.js'
 import { MysqlAuditStore } from '../moderation/audit-store.mysql.js'
 import { auditPage } from '../moderation/audit-view.js'
-import { RoomfulError } from '../errors.js'
 import type { WebhookCommandContext } from './webhook-commands.js'
 
 export const AUDIT_USAGE = `  audit <appId> [--before <entryId>]
@@ -18,8 +17,7 @@ export async function runAuditCommand(
   { db, print, arg }: Pick<WebhookCommandContext, 'db' | 'print' | 'arg'>,
 ): Promise<boolean> {
   if (command !== 'audit') return false
-  const appId = arg(0, 'an app id')
-  if (!(await new MysqlAppStore(db).get(appId))) throw new RoomfulError('app_not_found', `no app "${appId}"`)
+  const appId = await appArg(db, arg)
   const page = auditPage(
     await createAuditLog(new MysqlAuditStore(db)).list(appId, { limit: PAGE, before: values.before }),
     PAGE,

@@ -1,5 +1,5 @@
+import { appArg } from './app-arg.js'
 import { userIdSchema } from '@roomful/sdk/protocol'
-import { MysqlAppStore } from '../apps/app-store.mysql.js'
 import { MysqlAccountStore } from '../auth/account-store.mysql.js'
 import { RoomfulError } from '../errors.js'
 import { createAuditLog } from '../moderation/audit-log.js'
@@ -25,8 +25,7 @@ export interface ModeratorCommandContext {
 export async function runModeratorCommand(command: string, ctx: ModeratorCommandContext): Promise<boolean> {
   if (!['grant-moderator', 'revoke-moderator', 'list-moderators'].includes(command)) return false
   const { db, print, arg } = ctx
-  const appId = arg(0, 'an app id')
-  if (!(await new MysqlAppStore(db).get(appId))) throw new RoomfulError('app_not_found', `no app "${appId}"`)
+  const appId = await appArg(db, arg)
   const moderators = new MysqlModeratorStore(db)
   if (command === 'list-moderators') {
     for (const g of await moderators.list(appId))

@@ -1,6 +1,6 @@
+import { appArg } from './app-arg.js'
 import { Redis } from 'ioredis'
 import { MAX_SLOW_MODE_SECONDS } from '@roomful/sdk/protocol'
-import { MysqlAppStore } from '../apps/app-store.mysql.js'
 import { channels } from '../bus/bus.js'
 import { RoomfulError } from '../errors.js'
 import { createLogger } from '../logger.js'
@@ -58,8 +58,7 @@ export async function runRoomCommand(
   { db, env, print, arg }: WebhookCommandContext,
 ): Promise<boolean> {
   if (!COMMANDS.has(command)) return false
-  const appId = arg(0, 'an app id')
-  if (!(await new MysqlAppStore(db).get(appId))) throw new RoomfulError('app_not_found', `no app "${appId}"`)
+  const appId = await appArg(db, arg)
   const log = createLogger('warn')
   const audit = createAuditLog(new MysqlAuditStore(db))
   let redis: Redis | null = null

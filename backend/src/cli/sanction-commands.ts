@@ -1,5 +1,5 @@
+import { appArg } from './app-arg.js'
 import { Redis } from 'ioredis'
-import { MysqlAppStore } from '../apps/app-store.mysql.js'
 import { parseDuration } from '../apps/app-admin.js'
 import type { Bus } from '../bus/bus.js'
 import { RoomfulError } from '../errors.js'
@@ -45,8 +45,7 @@ export async function runSanctionCommand(
   { db, env, print, arg }: WebhookCommandContext,
 ): Promise<boolean> {
   if (!COMMANDS.has(command)) return false
-  const appId = arg(0, 'an app id')
-  if (!(await new MysqlAppStore(db).get(appId))) throw new RoomfulError('app_not_found', `no app "${appId}"`)
+  const appId = await appArg(db, arg)
   const log = createLogger('warn')
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 }) : null
   const bus = announcer(redis, env)

@@ -7,6 +7,7 @@ import type { PresenceStore } from '../presence/presence-store.js'
 import { webhookEvent } from '../webhooks/webhook-payloads.js'
 import type { Webhooks } from '../webhooks/webhooks.js'
 import type { AuditLog } from '../moderation/audit-log.js'
+import { recordAction } from '../moderation/record-action.js'
 import { envelope, messageFrame } from './frames.js'
 import type { MessageChange, MessageStore, NewMessage } from './message-store.js'
 import { RoomActivity } from './room-activity.js'
@@ -194,23 +195,18 @@ export class MessagesService {
     return target
   }
 
-  /** A moderation delete is committed when this runs: an entry that cannot be written is
-   * logged, not refused (the message is gone either way). */
-  private async audited(appId: string, roomId: string, actor: Actor, target: Message): Promise<void> {
-    await this.deps.audit
-      ?.record({
-        appId,
-        actor: actor.id,
-        action: 'message.delete',
-        roomId,
-        targetUserId: target.user.id,
-        targetMessageId: target.id,
-        reason: null,
-        details: { seq: target.seq },
-      })
-      .catch((err: unknown) =>
-        this.deps.log.warn({ err, room: roomId }, 'unable to record a moderation delete in the audit log'),
-      )
+  /** A moderation delete is committed when this runs (recordAction logs an entry it cannot write). */
+  private audited(appId: string, roomId: string, actor: Actor, target: Message): Promise<void> {
+    return recordAction(this.deps.audit, this.deps.log, {
+      appId,
+      actor: actor.id,
+      action: 'message.delete',
+      roomId,
+      targetUserId: target.user.id,
+      targetMessageId: target.id,
+      reason: null,
+      details: { seq: target.seq },
+    })
   }
 
   private deliver(appId: string, roomId: string, message: Message): void {

@@ -5,6 +5,7 @@ import type { Actor } from '../messages/messages-service.js'
 import type { AuditLog, AuditRecord } from './audit-log.js'
 import type { ModeratorGrant } from './moderator-store.js'
 import type { ModeratorGrants } from './moderator-grants.js'
+import { recordAction } from './record-action.js'
 import type { SanctionFilter } from './sanction-store.js'
 import type { SanctionInput, SanctionsService } from './sanctions-service.js'
 
@@ -97,17 +98,9 @@ export class ModerationActions {
     return this.deps.grants.list(appId)
   }
 
-  /** The action took effect before this runs: an entry that cannot be written is logged, not
-   * turned into a refusal of what already happened. */
-  private async audited(entry: AuditRecord): Promise<void> {
-    await this.deps.audit
-      .record(entry)
-      .catch((err: unknown) =>
-        this.deps.log.warn(
-          { err, action: entry.action, appId: entry.appId },
-          'unable to record a moderation action in the audit log',
-        ),
-      )
+  /** The action took effect before this runs (recordAction logs an entry it cannot write). */
+  private audited(entry: AuditRecord): Promise<void> {
+    return recordAction(this.deps.audit, this.deps.log, entry)
   }
 
   private authorize(actor: Actor, what: string): void {

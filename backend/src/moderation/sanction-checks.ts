@@ -59,15 +59,20 @@ export class SanctionChecks {
 
   /** Refuses a user banned from the room or muted in it, or app-wide (`send`, `edit`, uploads). */
   assertMaySend(appId: string, userId: string, roomId: string, what = 'send'): void {
-    this.refuse(appId, userId, roomId, 'ban', what)
-    this.refuse(appId, userId, roomId, 'mute', what)
+    const found = this.silencing(appId, userId, roomId)
+    if (found) throw new SanctionedError(found, what)
   }
 
   /** Whether the user may send in the room now (typing is dropped quietly otherwise). */
   maySend(appId: string, userId: string, roomId: string): boolean {
+    return this.silencing(appId, userId, roomId) === null
+  }
+
+  /** The ban, or else the mute, that keeps the user from sending in the room; null if none. */
+  private silencing(appId: string, userId: string, roomId: string) {
     return (
-      this.sanctions.inForce(appId, userId, roomId, 'ban') === null &&
-      this.sanctions.inForce(appId, userId, roomId, 'mute') === null
+      this.sanctions.inForce(appId, userId, roomId, 'ban') ??
+      this.sanctions.inForce(appId, userId, roomId, 'mute')
     )
   }
 
