@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 
 export interface Spawned {
   child: ChildProcess
@@ -46,4 +47,21 @@ export function residentBytes(pid: number): number {
   const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
   if (!kb) throw new Error(`no VmRSS in /proc/${pid}/status`)
   return Number(kb) * 1024
+}
+
+/** NODE_OPTIONS for a backend child whose retained memory a test reads (see retainedBytes). */
+export const GC_ON_SIGNAL = `--expose-gc --require ${fileURLToPath(new URL('./gc-on-signal.cjs', import.meta.url))}`
+
+/**
+ * What a child started with GC_ON_SIGNAL retains: a full collection first, then the lowest of a
+ * few readings, so neither garbage awaiting a GC nor a passing spike moves the figure.
+ */
+export async function retainedBytes(pid: number): Promise<number> {
+  process.kill(pid, 'SIGUSR2')
+  let lowest = Infinity
+  for (let i = 0; i < 4; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    lowest = Math.min(lowest, residentBytes(pid))
+  }
+  return lowest
 }
