@@ -100,7 +100,7 @@ export function createApp(deps: {
     webhooks: webhooks.webhooks,
     log,
   })
-  const grants = new ModeratorGrants(drivers.moderators)
+  const grants = new ModeratorGrants(drivers.moderators, drivers.bus)
   const checks = new SanctionChecks(sanctions, grants)
   const auth = new AuthService(
     drivers.accounts,
@@ -352,6 +352,7 @@ export function createApp(deps: {
       await liveness.start()
       await roomControl.start()
       await sanctions.start()
+      await grants.start()
       storeHealth.start()
       if (deps.metrics)
         stopBusEcho = await startBusEcho(drivers.bus, config.nodeId, (s) => metrics.busEchoSeconds.observe(s))
@@ -377,6 +378,7 @@ export function createApp(deps: {
       await stopBusEcho?.().catch(() => undefined)
       presence.close()
       await sanctions.stop()
+      await grants.stop()
       await messages.flush()
       await scheduler.close()
       await thumbnails.close()

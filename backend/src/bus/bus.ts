@@ -20,6 +20,8 @@ export const channels = {
   roomControl: () => 'room-control',
   /** Bans and mutes imposed or lifted, every app's: each node keeps its sanction cache by it. */
   sanctions: () => 'sanctions',
+  /** An app's granted moderators changed (the payload is its id): each node drops its copy. */
+  moderators: () => 'moderators',
 }
 
 /**

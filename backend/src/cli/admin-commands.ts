@@ -186,7 +186,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
           if (!args[index]) throw new UsageError(`${command} needs ${what}`)
           return args[index]
         }
-        if (await runModeratorCommand(command, { db, print: io.print, arg })) return 0
+        if (await runModeratorCommand(command, { db, env: io.env, print: io.print, arg })) return 0
         if (await runWebhookCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0
         if (await runAuditCommand(command, values, { db, print: io.print, arg })) return 0
         if (await runRoomCommand(command, values, { db, env: io.env, print: io.print, arg })) return 0

@@ -1,7 +1,6 @@
+import { announcer } from './announcer.js'
 import { appArg } from './app-arg.js'
-import { Redis } from 'ioredis'
 import { parseDuration } from '../apps/app-admin.js'
-import type { Bus } from '../bus/bus.js'
 import { RoomfulError } from '../errors.js'
 import { createLogger } from '../logger.js'
 import { createAuditLog } from '../moderation/audit-log.js'
@@ -47,12 +46,11 @@ export async function runSanctionCommand(
   if (!COMMANDS.has(command)) return false
   const appId = await appArg(db, arg)
   const log = createLogger('warn')
-  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 }) : null
-  const bus = announcer(redis, env)
+  const bus = announcer(env)
   const rooms = new MysqlRoomStore(db)
   const actions = new ModerationActions({
     sanctions: new SanctionsService({ store: new MysqlSanctionStore(db), bus, log }),
-    grants: new ModeratorGrants(new MysqlModeratorStore(db)),
+    grants: new ModeratorGrants(new MysqlModeratorStore(db), bus),
     requireRoom: async (app, roomId) => {
       if (!(await rooms.get(app, roomId))) throw new RoomfulError('room_not_found', `no room "${roomId}"`)
     },
@@ -99,27 +97,6 @@ export async function runSanctionCommand(
     }
     return true
   } finally {
-    // The service publishes without waiting; the CLI must not hang up before it is said.
-    await bus.said()
-    await redis?.quit()
-  }
-}
-
-/** The nodes hear the change where they hear each other's: the sanctions channel (the CLI
- * only speaks on it). Without Redis nothing is said and the nodes' re-read finds it. */
-function announcer(redis: Redis | null, env: NodeJS.ProcessEnv): Bus & { said(): Promise<void> } {
-  const prefix = env.REDIS_PREFIX || 'rf:'
-  const pending: Promise<unknown>[] = []
-  return {
-    publish: async (channel, payload) => {
-      if (!redis) return
-      const sent = redis.publish(`${prefix}${channel}`, payload)
-      pending.push(sent.catch(() => undefined))
-      await sent
-    },
-    said: async () => void (await Promise.all(pending)),
-    subscribe: () => Promise.reject(new Error('the admin CLI does not listen to the bus')),
-    onReconnect: () => undefined,
-    close: async () => undefined,
+    await bus.close()
   }
 }

@@ -17,10 +17,6 @@ export class MemoryModeratorStore implements ModeratorStore {
     return this.grants.delete(keyOf(appId, userId))
   }
 
-  async isGranted(appId: string, userId: string): Promise<boolean> {
-    return this.grants.has(keyOf(appId, userId))
-  }
-
   async list(appId: string): Promise<ModeratorGrant[]> {
     return [...this.grants.values()]
       .filter((g) => g.appId === appId)

@@ -21,14 +21,6 @@ export class MysqlModeratorStore implements ModeratorStore {
     return result.affectedRows > 0
   }
 
-  async isGranted(appId: string, userId: string): Promise<boolean> {
-    const rows = await this.db.query<Row[]>('SELECT 1 FROM moderators WHERE app_id = ? AND user_id = ?', [
-      appId,
-      userId,
-    ])
-    return rows.length > 0
-  }
-
   async list(appId: string): Promise<ModeratorGrant[]> {
     const rows = await this.db.query<Row[]>(
       'SELECT user_id, granted_by, granted_at FROM moderators WHERE app_id = ? ORDER BY granted_at, user_id',

@@ -13,7 +13,6 @@ export interface ModeratorStore {
   grant(grant: ModeratorGrant): Promise<boolean>
   /** True when there was a grant to remove. */
   revoke(appId: string, userId: string): Promise<boolean>
-  isGranted(appId: string, userId: string): Promise<boolean>
   /** Oldest first. */
   list(appId: string): Promise<ModeratorGrant[]>
 }
