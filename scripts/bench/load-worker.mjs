@@ -139,12 +139,12 @@ function sendText(conn) {
 /** One request on `conn`, its id the send time. */
 function request(conn) {
   conn.inFlight++
+  stats.sent++
   const id = String(nowUs())
   if (conn.kind === 'history') {
     const before = conn.before === 'latest' ? undefined : 1 + Math.floor(Math.random() * conn.maxSeq)
     conn.ws.send(JSON.stringify({ op: 'history', id, room: conn.room, before, limit: 50 }))
   } else {
-    stats.sent++
     conn.ws.send(
       JSON.stringify({
         op: 'send',
@@ -157,11 +157,12 @@ function request(conn) {
   }
 }
 
-/** Open loop: `rate` sends per second over every joined socket (of `group`, if given) in turn,
- * for as long as told. */
-function run({ rate, group, maxOutstanding = 20_000 }) {
+/** Open loop: `rate` requests per second over every joined socket (of `group`, if given) in
+ * turn, for as long as told: sends, or history pages when `kind` says so. */
+function run({ rate, group, kind = 'send', before, maxSeq, maxOutstanding = 20_000 }) {
   const senders = conns.filter((c) => c.room && (group === undefined || c.group === group))
   if (senders.length === 0 || rate <= 0) return
+  for (const conn of senders) Object.assign(conn, { kind, before, maxSeq })
   const started = performance.now()
   let due = 0
   let turn = 0

@@ -42,7 +42,7 @@ export async function startLoad(workers) {
         )
       return results.reduce((n, r) => n + r.connected, 0)
     },
-    /** Open loop: `rate` sends/s in total. */
+    /** Open loop: `rate` requests/s in total (sends, or what `opts.kind` says). */
     run: (rate, opts = {}) => all('run', { ...opts, rate: rate / procs.length }),
     closedLoop: (args) => all('closedLoop', args),
     reset: () => all('reset'),
