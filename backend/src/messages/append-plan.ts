@@ -58,6 +58,21 @@ export class AppendPlan {
     return [...this.rooms.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, room]) => room)
   }
 
+  /** Each input to store, in input order, with its room and its place among that room's new
+   * messages (0, 1, …): it takes seq `next + index` once the room's `next` is reserved. */
+  newInputs(): Array<{ input: NewMessage; room: RoomReservation; index: number }> {
+    const taken = new Map<RoomReservation, number>()
+    const found: Array<{ input: NewMessage; room: RoomReservation; index: number }> = []
+    this.batch.forEach((input, i) => {
+      const step = this.steps[i] as Step
+      if (step.kind !== 'insert') return
+      const index = taken.get(step.room) ?? 0
+      taken.set(step.room, index + 1)
+      found.push({ input, room: step.room, index })
+    })
+    return found
+  }
+
   /** Results in input order, once every room's `next` is reserved; `onNew` sees each message to store. */
   results(onNew: (input: NewMessage, message: Message) => void): AppendResult[] {
     const results: AppendResult[] = []

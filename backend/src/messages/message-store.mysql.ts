@@ -5,11 +5,12 @@ import {
   isDuplicateKey,
   isRetryableLock,
   type Mysql,
+  type Result,
   type ResultHeader,
   type Row,
   type Step,
 } from '../storage/mysql.js'
-import { AppendPlan, type RoomReservation } from './append-plan.js'
+import { AppendPlan } from './append-plan.js'
 import { idempotencyKey } from './message-record.js'
 import { changedTarget, changeEntry, checkChangeable } from './message-change.js'
 import type { AppendResult, ChangeResult, MessageChange, MessageStore, NewMessage } from './message-store.js'
@@ -26,16 +27,15 @@ const roomNotFound = (roomId: string) =>
  * Messages in MySQL: the durable log and the seq counter (`rooms.last_seq`) in one place, so
  * seqs are unique across nodes, gapless, and survive Redis restarts.
  *
- * `append` is the hot write path: two round trips per batch whatever its size. The first
- * starts the transaction and reserves each room's seqs (the row locks serialize that room's
- * writers across nodes until commit); the second inserts every row and commits. Idempotency is
- * folded into the INSERT: a clientId that is already stored (a retried send) trips the unique
- * key, and only then does the batch go again the careful way, looking its keys up first
- * (three round trips).
+ * `append` is the hot write path: one round trip per batch whatever its size, which starts the
+ * transaction, reserves each room's seqs (the row locks serialize that room's writers across
+ * nodes until commit), inserts every row and commits (see appendWith). Idempotency is folded
+ * into the INSERT: a clientId that is already stored (a retried send) trips the unique key, and
+ * only then does the batch go again the careful way, looking its keys up first (two round trips).
  *
- * Rooms must exist: the caller checks each send's room before batching it (rooms are never
- * deleted, so the check stays true). A batch naming an unknown room is rejected whole with
- * `room_not_found`, like any other failure, and stores nothing.
+ * The caller checks each send's room before batching it; a room deleted meanwhile, or any room
+ * the batch names that does not exist, rejects the batch whole with `room_not_found`, like any
+ * other failure, and stores nothing.
  */
 export class MysqlMessageStore implements MessageStore {
   constructor(private readonly db: Mysql) {}
@@ -164,56 +164,55 @@ export class MysqlMessageStore implements MessageStore {
     return rows.map(fromRow)
   }
 
-  /** One attempt; `lookUp` first reads which of the batch's clientIds are already stored. */
+  /**
+   * One attempt, in one round trip (after the lookup, when `lookUp` asks for one): each room's
+   * `last_seq` is bumped by its count, the new value kept in a session variable; every row's seq
+   * is computed from that variable in the INSERT; the variables are read back and the
+   * transaction commits, all in one multi-statement query.
+   *
+   * One UPDATE scanning the primary key in order locks the rooms in one global order, so two
+   * batches sharing rooms cannot deadlock. A room that does not exist leaves its variable NULL,
+   * and the first row of that room then evaluates a subquery of two rows: MariaDB stops with
+   * ER_SUBQUERY_NO_1_ROW before the COMMIT, whatever the server's sql_mode, and the batch is
+   * rolled back whole.
+   */
   private async appendWith(step: Step, batch: NewMessage[], lookUp: boolean): Promise<AppendResult[]> {
     const stored = lookUp ? await this.findStored(step, batch) : new Map<string, Message>()
     const plan = new AppendPlan(batch, (key) => stored.get(key))
-    await this.reserveSeqs(step, plan.sortedRooms())
-    const values: unknown[][] = []
-    const results = plan.results((input, message) => values.push(toRow(input, message.seq)))
-    if (values.length > 0)
-      await step([`INSERT INTO messages (${INSERTED}) VALUES ?`], [values], { commit: true })
-    return results
-  }
-
-  /**
-   * Bumps each room's `last_seq` by its count and sets `next` to the first seq reserved, in
-   * one round trip. A single room costs one statement (LAST_INSERT_ID hands back the new
-   * value); several cost two whatever their number: one UPDATE, one SELECT of the new values
-   * (a statement per room made a batch spread over many rooms 4× slower).
-   */
-  private async reserveSeqs(step: Step, rooms: RoomReservation[]): Promise<void> {
-    if (rooms.length === 0) return
-    if (rooms.length === 1) {
-      const room = rooms[0] as RoomReservation
-      const [result] = (await step(
-        ['UPDATE rooms SET last_seq = LAST_INSERT_ID(last_seq + ?) WHERE app_id = ? AND id = ?'],
-        [room.count, room.appId, room.roomId],
-      )) as ResultHeader[]
-      if (result?.affectedRows !== 1) throw roomNotFound(room.roomId)
-      room.next = Number(result.insertId) - room.count + 1
-      return
-    }
-    // One statement scanning the primary key in order locks rows in one global order, so two
-    // batches sharing rooms cannot deadlock.
+    const rooms = plan.sortedRooms()
+    if (rooms.length === 0) return plan.results(() => undefined)
+    const variables = new Map(rooms.map((room, i) => [room, `@rf_last${i}`]))
+    const rows = plan
+      .newInputs()
+      .map(({ input, room, index }) =>
+        toRow(input, seqFrom(variables.get(room) as string, room.count - 1 - index, index === 0)),
+      )
     const match = rooms.map(() => '(app_id = ? AND id = ?)').join(' OR ')
-    const keys = rooms.flatMap((r) => [r.appId, r.roomId])
-    const [result, rows] = (await step(
-      [
-        `UPDATE rooms SET last_seq = last_seq + CASE ${rooms.map(() => 'WHEN app_id = ? AND id = ? THEN ?').join(' ')} END
-       WHERE ${match}`,
-        // Our own uncommitted writes, on rows we hold locked: exactly the values just set.
-        `SELECT app_id, id, last_seq FROM rooms WHERE ${match}`,
-      ],
-      [...rooms.flatMap((r) => [r.appId, r.roomId, r.count]), ...keys, ...keys],
-    )) as [ResultHeader, Row[]]
-    const lastSeq = new Map(rows.map((row) => [`${row.app_id}/${row.id}`, Number(row.last_seq)]))
-    for (const room of rooms) {
-      const last = lastSeq.get(`${room.appId}/${room.roomId}`)
-      if (last === undefined) throw roomNotFound(room.roomId)
-      room.next = last - room.count + 1
+    let results: Result[]
+    try {
+      results = await step(
+        [
+          `SET ${[...variables.values()].map((v) => `${v} = NULL`).join(', ')}`,
+          `UPDATE rooms SET last_seq = CASE ${rooms
+            .map((room) => `WHEN app_id = ? AND id = ? THEN (${variables.get(room)} := last_seq + ?)`)
+            .join(' ')} END WHERE ${match}`,
+          `INSERT INTO messages (${INSERTED}) VALUES ?`,
+          `SELECT ${[...variables.values()].map((v, i) => `${v} AS last${i}`).join(', ')}`,
+        ],
+        [
+          ...rooms.flatMap((r) => [r.appId, r.roomId, r.count]),
+          ...rooms.flatMap((r) => [r.appId, r.roomId]),
+          rows,
+        ],
+        { commit: true },
+      )
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ER_SUBQUERY_NO_1_ROW') throw roomNotFound('(one of the batch)')
+      throw err
     }
-    if (result.affectedRows !== rooms.length) throw roomNotFound('(one of the batch)')
+    const [last] = results[3] as Row[]
+    rooms.forEach((room, i) => (room.next = Number(last?.[`last${i}`]) - room.count + 1))
+    return plan.results(() => undefined)
   }
 
   /** The batch's already-stored messages by idempotency key, in one statement. */
@@ -245,12 +244,23 @@ export class MysqlMessageStore implements MessageStore {
   }
 }
 
+/**
+ * A row's seq as SQL: `back` below the room's new last seq, held in `variable`. On the room's
+ * first row, a missing room (the variable still NULL) falls through to a subquery of two rows,
+ * which fails the statement (see appendWith). Built from our own names and integers only.
+ */
+function seqFrom(variable: string, back: number, first: boolean): { toSqlString(): string } {
+  const seq = back === 0 ? variable : `${variable} - ${back}`
+  const sql = first ? `COALESCE(${seq}, (SELECT 1 UNION SELECT 2))` : seq
+  return { toSqlString: () => sql }
+}
+
 function toRow(
   m: Pick<
     NewMessage,
     'appId' | 'roomId' | 'id' | 'kind' | 'user' | 'text' | 'clientId' | 'notice' | 'attachment' | 'createdAt'
   >,
-  seq: number,
+  seq: number | { toSqlString(): string },
 ): unknown[] {
   return [
     m.appId,

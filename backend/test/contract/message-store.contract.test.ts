@@ -228,6 +228,20 @@ contract('MessageStore', (h, kind) => {
     expect(total).toBe(24 * 6)
   })
 
+  it('stores a batch spanning rooms in one round trip to the database', async () => {
+    const first = await newRoom(h())
+    const rooms = [first, await newRoom(h(), first.appId), await newRoom(h(), first.appId)]
+    const statements = h().node.statementCount?.()
+    const results = await h().node.messages.append(
+      Array.from({ length: 30 }, (_, i) => text(rooms[i % 3]!, `b${i}`)),
+    )
+    // Embedded mode has no database to count round trips to.
+    if (statements !== undefined) expect(h().node.statementCount!() - statements).toBe(1)
+    expect(results.map((r) => r.message.seq)).toEqual(
+      Array.from({ length: 30 }, (_, i) => 1 + Math.floor(i / 3)),
+    )
+  })
+
   it('stores one row when two nodes append the same clientId at once', async () => {
     const at = await newRoom(h())
     const nodes = [h().node, await h().secondNode()]
@@ -280,6 +294,11 @@ contract('MessageStore', (h, kind) => {
     expect(err).toBeInstanceOf(RoomfulError)
     expect((err as RoomfulError).code).toBe('room_not_found')
     expect(await h().node.messages.history(at.appId, at.roomId, { limit: 10 })).toEqual([])
+    const alone = await h()
+      .node.messages.append([text({ appId: at.appId, roomId: 'a_missing' }, 'y')])
+      .catch((e: unknown) => e)
+    expect((alone as RoomfulError).code).toBe('room_not_found')
+    expect(await h().node.messages.history(at.appId, 'a_missing', { limit: 10 })).toEqual([])
     expect((await h().node.messages.append([text(at, 'kept')]))[0]!.message.seq).toBe(1)
   })
 
