@@ -18,7 +18,7 @@ export async function ceiling(load, opts) {
       rooms.map((room, i) => ({ user: `s${i}`, room })),
     )
     const meter = cpuMeter({ node: server.pid, ...services })
-    for (let rate = opts.rateStep; rate <= opts.maxRate; rate += opts.rateStep) {
+    for (const rate of opts.rates) {
       await load.run(rate)
       await sleep(1000)
       await load.reset()

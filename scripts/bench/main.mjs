@@ -28,8 +28,8 @@ const { values, positionals } = parseArgs({
     deliveries: { type: 'string', default: '26000' },
     sizes: { type: 'string', default: '10,100,1000' },
     targets: { type: 'string', default: 'raw,embedded,production' },
-    'max-rate': { type: 'string', default: '50000' },
-    'rate-step': { type: 'string', default: '5000' },
+    // Finer where a loaded 2-core box tops out, so the ceiling reads as a rate, not as 0.
+    rates: { type: 'string', default: '1000,2000,3000,5000,7500,10000,15000,20000,30000,40000,50000' },
     'rss-counts': { type: 'string', default: '10000,50000' },
     profile: { type: 'boolean', default: false },
   },
@@ -55,8 +55,7 @@ const opts = {
   deliveries: Number(values.deliveries),
   sizes: values.sizes.split(',').map(Number),
   targets: values.targets.split(','),
-  maxRate: Number(values['max-rate']),
-  rateStep: Number(values['rate-step']),
+  rates: values.rates.split(',').map(Number),
   ackBudgetMs: 20,
   ceilingRooms: 200,
   ceilingSeconds: 4,
@@ -113,14 +112,15 @@ if (found.fanout) {
     if (!prod) continue
     rows.push([label, `≤ ${target}×`, ratio(prod[field], 1), verdict(prod[field] <= target)])
   }
-  const prodRows = found.fanout.filter((r) => r.kind === 'production')
-  if (prodRows.length > 0) {
-    const worst = prodRows.reduce((a, b) => (b.delivery.p99 > a.delivery.p99 ? b : a))
+  // One line per room size, with the floor's p99 beside it: at rooms of 1,000 a message is
+  // 1,000 writes, and even raw uWS queues them past the budget on a small machine.
+  for (const prod of found.fanout.filter((r) => r.kind === 'production')) {
+    const floor = get(prod.size, 'raw')
     rows.push([
-      `production send → delivered p99 (worst room size, ${worst.deliveriesPerSec.toFixed(0)} deliveries/s)`,
+      `production send → delivered p99, rooms of ${prod.size} (${prod.deliveriesPerSec.toFixed(0)} deliveries/s; raw uWS ${floor ? ms(floor.delivery.p99) : '–'})`,
       '≤ 15 ms',
-      ms(worst.delivery.p99),
-      verdict(worst.delivery.p99 <= 15 && worst.deliveriesPerSec >= opts.deliveries * 0.95),
+      ms(prod.delivery.p99),
+      verdict(prod.delivery.p99 <= 15 && prod.deliveriesPerSec >= opts.deliveries * 0.95),
     ])
   }
 }
