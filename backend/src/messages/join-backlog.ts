@@ -1,5 +1,6 @@
 import type { JoinResult, Message } from '@roomful/sdk/protocol'
 import type { MessagesService } from './messages-service.js'
+import type { NewestPages } from './newest-pages.js'
 import type { RoomFeed } from './room-feed.js'
 
 export interface JoinBacklogRequest {
@@ -43,6 +44,8 @@ export async function readJoinBacklog(
   messages: Pick<MessagesService, 'since' | 'history'>,
   feed: RoomFeed,
   request: JoinBacklogRequest,
+  /** The newest pages this node keeps: a join into a room unchanged since answers from it. */
+  newest?: NewestPages,
 ): Promise<JoinBacklog> {
   const { appId, roomId, sinceSeq, maxReplay } = request
   let replay: JoinResult['replay'] = 'latest'
@@ -52,7 +55,11 @@ export async function readJoinBacklog(
     read = await messages.since(appId, roomId, sinceSeq, maxReplay + 1)
     replay = read.length > maxReplay ? 'too_old' : 'resumed'
   }
-  if (replay !== 'resumed') read = await messages.history(appId, roomId, { limit: request.limit })
+  if (replay !== 'resumed') {
+    const kept = newest?.answer(feed, request.limit)
+    read = kept ? kept.messages : await messages.history(appId, roomId, { limit: request.limit })
+    if (!kept) newest?.keep(feed, { messages: [...read], hasMore: (read[0]?.seq ?? 1) > 1 })
+  }
   let readUpTo = read.at(-1)?.seq ?? (replay === 'resumed' ? sinceSeq! : 0)
   // The feed may have delivered past what we read while we awaited: read the rest.
   while (feed.last !== null && feed.last > readUpTo) {

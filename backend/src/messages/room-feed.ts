@@ -3,6 +3,7 @@ import type { Bus } from '../bus/bus.js'
 import { channels } from '../bus/bus.js'
 import type { Logger } from '../logger.js'
 import { messageFrame } from './frames.js'
+import { NewestPages } from './newest-pages.js'
 import type { MessageStore } from './message-store.js'
 
 export type Publish = (topic: string, frame: string) => void
@@ -55,6 +56,11 @@ export class RoomFeed {
 
   get topic(): string {
     return roomTopic(this.appId, this.roomId)
+  }
+
+  /** The last seq delivered here while nothing later waits behind a gap; null otherwise. */
+  get settledAt(): number | null {
+    return this.pending.size === 0 ? this.last : null
   }
 
   onPayload(payload: string): void {
@@ -194,6 +200,8 @@ export class RoomFeed {
 /** The feeds of rooms that have sockets on this node, subscribed to the bus while in use. */
 export class RoomFeeds {
   private readonly feeds = new Map<string, RoomFeed>()
+  /** The rooms' newest history pages, for their members on this node. */
+  readonly newest = new NewestPages()
 
   constructor(
     private readonly deps: {
@@ -249,6 +257,7 @@ export class RoomFeeds {
   detach(feed: RoomFeed): void {
     if (--feed.refs > 0) return
     this.feeds.delete(`${feed.appId}/${feed.roomId}`)
+    this.newest.forget(feed)
     feed.close()
     feed.ready?.then((unsubscribe) => unsubscribe()).catch(() => undefined)
   }

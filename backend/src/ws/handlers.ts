@@ -159,14 +159,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         const missedPresence = joined.watchPresence()
         presenceWatch = missedPresence
         const presence = await deps.presence.snapshot(appId, frame.room)
-        const backlog = await readJoinBacklog(deps.messages, joined, {
-          appId,
-          roomId: frame.room,
-          roomLastSeq: record.lastSeq,
-          sinceSeq: frame.sinceSeq,
-          limit: pageSize(conn, frame.limit),
-          maxReplay: conn.limits.maxReplay,
-        })
+        const backlog = await readJoinBacklog(
+          deps.messages,
+          joined,
+          {
+            appId,
+            roomId: frame.room,
+            roomLastSeq: record.lastSeq,
+            sinceSeq: frame.sinceSeq,
+            limit: pageSize(conn, frame.limit),
+            maxReplay: conn.limits.maxReplay,
+          },
+          deps.feeds.newest,
+        )
         if (conn.closed) throw new RoomfulError('disconnected')
 
         const { messages, replay, hasMore } = backlog
@@ -259,6 +264,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     async history(conn, frame) {
       member(conn)
       const page = { before: frame.before, limit: pageSize(conn, frame.limit) }
+      // A socket in the room knows the room exists (a delete takes it out of the room), and
+      // for the newest page, while nothing has changed, the page kept from the last read answers.
+      const feed = conn.rooms.get(frame.room)
+      if (feed) {
+        if (frame.before !== undefined) return deps.messages.historyPage(conn.app.id, frame.room, page)
+        const kept = deps.feeds.newest.answer(feed, page.limit)
+        if (kept) return kept
+        const read = await deps.messages.historyPage(conn.app.id, frame.room, page)
+        deps.feeds.newest.keep(feed, read)
+        return read
+      }
       // The room check and the page are independent reads: one round trip of latency, not two.
       const [, result] = await Promise.all([
         deps.rooms.require(conn.app.id, frame.room),

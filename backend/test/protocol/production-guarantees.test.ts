@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, Socket, type Server } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Message, SendResult } from '@roomful/sdk/protocol'
+import type { HistoryResult, Message, SendResult } from '@roomful/sdk/protocol'
 import { createProductionDrivers } from '../../src/drivers/drivers.production.js'
 import { freshMysqlDatabase, servicesAvailable, TEST_REDIS_URL } from '../support/services.js'
 import { startTestServer, type TestServer } from '../support/test-server.js'
@@ -90,6 +90,47 @@ describe.runIf(available)('production guarantees on MariaDB + Redis', () => {
     console.log(`room list page: ${small} SQL statement(s) for 1 room, ${large} for 50`)
     expect(large).toBe(small)
     expect(large).toBeLessThanOrEqual(3)
+  })
+
+  it("answers a member's newest page again without SQL while the room is unchanged, and shows each change at once", async () => {
+    const room = await createRoom('newest page')
+    const ann = await WsTestClient.authed(server.url, server.app.id, await server.token('ann'))
+    const bob = await WsTestClient.authed(server.url, server.app.id, await server.token('bob'))
+    for (const client of [ann, bob]) await client.request('join', { room: room.id })
+    const say = async (clientId: string, text: string) =>
+      (await ann.request<SendResult>('send', { room: room.id, clientId, text })).result!.message
+    const first = await say('c1', 'first')
+    const newest = async (limit = 10) => {
+      const before = statementCount()
+      const page = (await bob.request<HistoryResult>('history', { room: room.id, limit })).result!
+      const shown = page.messages.filter((m) => m.kind === 'text').map((m) => m.text)
+      return { shown, page, statements: statementCount() - before }
+    }
+    expect((await newest()).shown).toEqual(['first'])
+    const again = await newest()
+    expect([again.shown, again.statements]).toEqual([['first'], 0])
+    // A smaller page comes from the same kept one; a larger one than was read needs a read.
+    expect((await newest(1)).statements).toBe(0)
+
+    await say('c2', 'second')
+    expect((await newest()).shown).toEqual(['first', 'second'])
+    await ann.request('edit', { room: room.id, messageId: first.id, text: 'first, edited' })
+    expect((await newest()).shown).toEqual(['first, edited', 'second'])
+    await ann.request('delete', { room: room.id, messageId: first.id })
+    const afterDelete = await newest()
+    expect(afterDelete.shown).toEqual(['', 'second'])
+    expect(afterDelete.page.messages.find((m) => m.id === first.id)?.deletedAt).toEqual(expect.any(String))
+    // An older page is read, in one statement: a member needs no room check.
+    const statements = statementCount()
+    const older = await bob.request<HistoryResult>('history', { room: room.id, before: 3, limit: 10 })
+    expect([older.result?.messages.map((m) => m.seq), statementCount() - statements]).toEqual([[1, 2], 1])
+    // Asked by a socket that is not in the room, the page is read (and says the same).
+    const carol = await WsTestClient.authed(server.url, server.app.id, await server.token('carol'))
+    const before = statementCount()
+    const outside = (await carol.request<HistoryResult>('history', { room: room.id, limit: 10 })).result!
+    expect(statementCount() - before).toBeGreaterThan(0)
+    expect(outside).toEqual(afterDelete.page)
+    for (const client of [ann, bob, carol]) await client.close()
   })
 
   it('never acks a send the database did not commit, and nothing appears later', async () => {
