@@ -57,7 +57,10 @@ export class Connection {
 
   raw(frame: string): void {
     if (this.closed || this.laggingSince !== null) return
-    this.socket.send(frame)
+    // A send first writes what the socket's topics queued this turn (uWS drains topics at the
+    // end of each loop iteration). Corked, the two leave in one write: an ack sent after a
+    // commit goes out with the sender's own copy of the message, not a system call after it.
+    this.socket.atomic(() => this.socket.send(frame))
     this.sent.inc()
   }
 
