@@ -69,6 +69,17 @@ describe('NewestPages', () => {
     expect(pages.answer(small, 50)).toEqual(page(1, 3))
   })
 
+  it('does not keep a page of long texts: what it holds stays small whatever the message limit', () => {
+    const pages = new NewestPages()
+    const feed = feedAt(100)
+    const long = page(1, 100)
+    for (const m of long.messages) m.text = 'x'.repeat(4_000)
+    pages.keep(feed, long)
+    expect(pages.answer(feed, 10)).toBeNull()
+    pages.keep(feed, page(1, 100))
+    expect(pages.answer(feed, 10)?.messages).toHaveLength(10)
+  })
+
   it('forgets a feed that is let go', () => {
     const pages = new NewestPages()
     const feed = feedAt(60)

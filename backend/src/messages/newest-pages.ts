@@ -2,8 +2,12 @@ import type { HistoryResult } from '@roomful/sdk/protocol'
 import { LruCache } from '../apps/lru-cache.js'
 import type { RoomFeed } from './room-feed.js'
 
-/** Rooms whose newest page one node keeps: a few tens of MB at most with pages of 100. */
+/** Rooms whose newest page one node keeps. */
 const MAX_PAGES = 1_000
+/** A page holding more text than this is not kept (its members are served by reads), so the
+ * pages one node keeps stay within a few tens of MB however long the app lets messages be:
+ * a typical page of 50 short messages holds a few thousand characters. */
+const MAX_PAGE_CHARS = 16 * 1024
 /** A kept page is read again after this long, changed or not. */
 const KEEP_MS = 60_000
 
@@ -33,6 +37,7 @@ export class NewestPages {
   keep(feed: RoomFeed, page: HistoryResult): void {
     const newest = page.messages.at(-1)?.seq
     if (newest === undefined || newest !== feed.settledAt) return
+    if (page.messages.reduce((chars, m) => chars + m.text.length, 0) > MAX_PAGE_CHARS) return
     const kept = this.current(feed)
     if (kept && kept.messages.length >= page.messages.length) return
     this.pages.set(feed, page, KEEP_MS)
