@@ -74,7 +74,7 @@ export class AppendPlan {
   }
 
   /** Results in input order, once every room's `next` is reserved; `onNew` sees each message to store. */
-  results(onNew: (input: NewMessage, message: Message) => void): AppendResult[] {
+  results(onNew?: (input: NewMessage, message: Message) => void): AppendResult[] {
     const results: AppendResult[] = []
     this.batch.forEach((input, i) => {
       const step = this.steps[i] as Step
@@ -86,7 +86,7 @@ export class AppendPlan {
         })
       } else {
         const message = toMessage(input, step.room.next++)
-        onNew(input, message)
+        onNew?.(input, message)
         results.push({ message, duplicate: false })
       }
     })

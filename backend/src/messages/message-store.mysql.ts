@@ -180,7 +180,7 @@ export class MysqlMessageStore implements MessageStore {
     const stored = lookUp ? await this.findStored(step, batch) : new Map<string, Message>()
     const plan = new AppendPlan(batch, (key) => stored.get(key))
     const rooms = plan.sortedRooms()
-    if (rooms.length === 0) return plan.results(() => undefined)
+    if (rooms.length === 0) return plan.results()
     const variables = new Map(rooms.map((room, i) => [room, `@rf_last${i}`]))
     const rows = plan
       .newInputs()
@@ -212,7 +212,7 @@ export class MysqlMessageStore implements MessageStore {
     }
     const [last] = results[3] as Row[]
     rooms.forEach((room, i) => (room.next = Number(last?.[`last${i}`]) - room.count + 1))
-    return plan.results(() => undefined)
+    return plan.results()
   }
 
   /** The batch's already-stored messages by idempotency key, in one statement. */
