@@ -247,6 +247,7 @@ export function createApp(deps: {
   })
   const sendLimits = new SendLimits(drivers.limiter, limiterError)
   const sendPolicy = new SendPolicy({
+    checks,
     settings: roomSettings,
     limiter: drivers.limiter,
     onLimiterError: limiterError,

@@ -4,16 +4,14 @@ import { adminRoute, appRoute, type Route } from '../http/route.js'
 import type { VerifiedIdentity } from '../auth/tokens.js'
 import type { SendLimits } from '../limits/send-limits.js'
 import type { SendPolicy } from '../rooms/send-policy.js'
-import type { SanctionChecks } from '../moderation/sanction-checks.js'
 import { ADMIN_ACTOR, type Actor, type MessagesService } from './messages-service.js'
 
 export interface MessageRouteDeps {
   messages: MessagesService
   /** Edits and deletes write to the room's log like sends, so they spend the same allowance. */
   sendLimits: Pick<SendLimits, 'spend'>
-  /** An archived room takes no edits. */
+  /** Bans, mutes and an archived room refuse edits, as they refuse sends. */
   sendPolicy: Pick<SendPolicy, 'checkEdit'>
-  checks: SanctionChecks
 }
 
 const messageIdParam = idParam('The message id.', 'not_found')
@@ -55,9 +53,8 @@ export const messageRoutes: Route<MessageRouteDeps>[] = [
       banned: 'you are banned from this room',
       muted: 'you are muted in this room or app-wide',
     },
-    handle: async ({ app, identity, params, body }, { messages, sendLimits, sendPolicy, checks }) => {
-      checks.assertMaySend(app.id, identity.id, params.roomId, 'edit the message')
-      await sendPolicy.checkEdit(app.id, params.roomId)
+    handle: async ({ app, identity, params, body }, { messages, sendLimits, sendPolicy }) => {
+      await sendPolicy.checkEdit(app.id, params.roomId, identity.id)
       await sendLimits.spend(app.id, identity.id, app.effectiveLimits, 'change the message')
       return messages.edit(
         app.id,

@@ -217,7 +217,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         )
       if (frame.text.trim() === '' && frame.attachmentId === undefined)
         throw new RoomfulError('bad_request', 'unable to send; the text is blank')
-      deps.checks.assertMaySend(conn.app.id, user.id, frame.room)
       await deps.sendPolicy.check(conn.app.id, frame.room, {
         id: user.id,
         moderator: user.moderator === true,
@@ -240,8 +239,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     async edit(conn, frame) {
       const user = sender(conn)
-      deps.checks.assertMaySend(conn.app.id, user.id, frame.room, 'edit the message')
-      await deps.sendPolicy.checkEdit(conn.app.id, frame.room)
+      await deps.sendPolicy.checkEdit(conn.app.id, frame.room, user.id)
       await spendSend(conn, user.id, 'change the message')
       const message = await deps.messages.edit(
         conn.app.id,
