@@ -43,6 +43,7 @@ import { SendPolicy } from './rooms/send-policy.js'
 import { routes } from './routes.js'
 import type { Drivers } from './drivers/drivers.js'
 import { createWebhooks } from './webhooks/webhooks-module.js'
+import { listenExclusively } from './http/listen-exclusively.js'
 import { Gateway } from './ws/gateway.js'
 import { createHandlers } from './ws/handlers.js'
 import { enforceSanction } from './ws/sanction-enforcer.js'
@@ -292,6 +293,7 @@ export function createApp(deps: {
   )
   metrics.countSockets(() => gateway.census())
   let stopBusEcho: (() => Promise<void>) | null = null
+  let listenSocket: uWS.us_listen_socket | null = null
   const appAdmin = new AppAdmin(drivers.apps, (appId) => {
     apps.invalidate(appId)
     keys.forget(appId)
@@ -357,12 +359,12 @@ export function createApp(deps: {
       storeHealth.start()
       if (deps.metrics)
         stopBusEcho = await startBusEcho(drivers.bus, config.nodeId, (s) => metrics.busEchoSeconds.observe(s))
-      const socket = await server.listen(port, host)
-      return uWS.us_socket_local_port(socket)
+      listenSocket = await listenExclusively(server, port, host)
+      return uWS.us_socket_local_port(listenSocket)
     },
     async shutdown(graceMs) {
       draining = true
-      server.close()
+      if (listenSocket) server.close(listenSocket)
       liveness.stop()
       storeHealth.stop()
       // New requests are refused (shutting_down) while writes already queued commit and are

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { freshMysqlDatabase, servicesAvailable, TEST_REDIS_URL } from '../support/services.js'
-import { freePort } from '../support/start-backend.js'
+import { freePort, startBackend } from '../support/start-backend.js'
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url))
 const available = await servicesAvailable()
@@ -85,6 +85,23 @@ describe('start-up: configuration and failures are reported as JSON', () => {
     expect(badHosts.lines[0]!.problems).toEqual([
       'TRUSTED_HOSTS must list host[:port] values separated by commas, got "evil.test/x"',
     ])
+  })
+
+  it('refuses a port another Roomful listens on, instead of sharing its connections', async () => {
+    const first = await startBackend()
+    try {
+      const { code, lines } = await runToExit({ PORT: String(first.port) })
+      expect(code).toBe(1)
+      expect(lines.at(-1)).toMatchObject({
+        level: 60,
+        code: 'EADDRINUSE',
+        msg: `unable to start Roomful; unable to listen on 127.0.0.1:${first.port}; another process holds the port, or 127.0.0.1 is not an address of this machine`,
+      })
+      // The first node still has every connection to itself.
+      expect((await fetch(`${first.url}/readyz`)).status).toBe(200)
+    } finally {
+      await first.stop()
+    }
   })
 
   it.runIf(available)('logs an unreachable MySQL as one JSON line and exits 1, without a stack', async () => {

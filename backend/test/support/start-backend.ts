@@ -33,15 +33,30 @@ export interface BackendProcess {
   restart(): Promise<BackendProcess>
 }
 
+type StartOptions = { port?: number; demoPort?: number; env?: Record<string, string>; demo?: boolean }
+
 /**
  * Runs the built backend (`node backend/dist/main.js`) as its own process, the way operators
  * do: needed wherever a test kills a node or runs several. `npm test` builds first.
+ *
+ * A free port is only free when probed: another test's server may bind it before this process
+ * does, and the backend then refuses to start (it never shares a port). Ports picked here are
+ * picked again in that case; ports a caller names are not.
  */
-export async function startBackend(
-  options: { port?: number; demoPort?: number; env?: Record<string, string>; demo?: boolean } = {},
-): Promise<BackendProcess> {
-  const port = options.port ?? (await freePort())
-  const demoPort = options.demoPort ?? (await freePort())
+export async function startBackend(options: StartOptions = {}): Promise<BackendProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort())
+    const demoPort = options.demoPort ?? (await freePort())
+    try {
+      return await startOnce(options, port, demoPort)
+    } catch (err) {
+      const picked = options.port === undefined && options.demoPort === undefined
+      if (!picked || attempt === 3 || !String(err).includes('"code":"EADDRINUSE"')) throw err
+    }
+  }
+}
+
+async function startOnce(options: StartOptions, port: number, demoPort: number): Promise<BackendProcess> {
   const args = ['--enable-source-maps', MAIN, ...(options.demo ? ['--demo'] : [])]
   const env: NodeJS.ProcessEnv = {
     ...process.env,
