@@ -13,7 +13,8 @@ interface LogLine {
   [field: string]: unknown
 }
 
-/** Runs the built backend until it exits on its own; every output line must be a JSON object. */
+/** Runs the built backend until it exits on its own (20 s at most); every output line must be
+ * a JSON object. */
 async function runToExit(env: Record<string, string>): Promise<{ code: number | null; lines: LogLine[] }> {
   const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
@@ -23,7 +24,10 @@ async function runToExit(env: Record<string, string>): Promise<{ code: number | 
   let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))
   child.stderr.on('data', (chunk) => (stderr += chunk))
+  // A backend that does not exit as expected is killed, so a failing test leaves no process.
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000)
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  clearTimeout(killer)
   expect(stderr, 'nothing on stderr').toBe('')
   const lines = stdout
     .split('\n')
