@@ -5,7 +5,7 @@
 // raw, …) so that every ratio compares measurements taken seconds apart: on a shared machine
 // the cost of the same work drifts by tens of percent within a minute.
 import { merge, newHistogram, percentile } from './histogram.mjs'
-import { cpuMeter, cpuSplit } from './proc.mjs'
+import { cpuByThread, cpuMeter, cpuSplit } from './proc.mjs'
 import { servicePids, startRaw, startRoomful } from './targets.mjs'
 import { median, ms, ratio, sleep, table, us } from './util.mjs'
 
@@ -49,7 +49,7 @@ export async function fanout(load, opts) {
           `${(r.generatorCores * 100).toFixed(0)}%`,
         ])
         console.error(
-          `  fanout rooms of ${size}, ${server.name}: ${rows.at(-1).slice(2).join(' · ')} · node in kernel ${(r.systemShare * 100).toFixed(0)}% · ratios ${r.nodeRatios.map((x) => x.toFixed(2)).join(' ')}`,
+          `  fanout rooms of ${size}, ${server.name}: ${rows.at(-1).slice(2).join(' · ')} · node in kernel ${(r.systemShare * 100).toFixed(0)}% · threads ${r.threadShares} · ratios ${r.nodeRatios.map((x) => x.toFixed(2)).join(' ')}`,
         )
       }
     } finally {
@@ -81,6 +81,19 @@ export async function fanout(load, opts) {
   return results
 }
 
+/** Each thread name's share of the server's CPU over the slices, largest first. */
+function threadShares(slices) {
+  const total = {}
+  for (const s of slices)
+    for (const [name, seconds] of Object.entries(s.threads)) total[name] = (total[name] ?? 0) + seconds
+  const all = Object.values(total).reduce((a, b) => a + b, 0) || 1
+  return Object.entries(total)
+    .filter(([, seconds]) => seconds / all >= 0.01)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, seconds]) => `${name.trim()} ${((seconds / all) * 100).toFixed(0)}%`)
+    .join(', ')
+}
+
 async function connectRooms(load, server, size, opts) {
   const rooms = await server.createRooms(Math.ceil(opts.connections / size))
   const specs = Array.from({ length: opts.connections }, (_, i) => ({
@@ -100,14 +113,19 @@ async function slice(load, server, size, services, opts) {
   await load.reset()
   meter.start()
   const split0 = cpuSplit(server.pid)
+  const threads0 = cpuByThread(server.pid)
   await sleep(opts.seconds * 1000)
   const cpu = meter.stop()
   const split1 = cpuSplit(server.pid)
+  const threads1 = cpuByThread(server.pid)
+  const threads = Object.fromEntries(
+    Object.entries(threads1).map(([name, seconds]) => [name, seconds - (threads0[name] ?? 0)]),
+  )
   const report = await load.report()
   await load.stop()
   // Let the last deliveries land before the next server's slice begins.
   await sleep(500)
-  return { cpu, system: split1.system - split0.system, report }
+  return { cpu, system: split1.system - split0.system, threads, report }
 }
 
 /** `services`: the shared processes this server uses (production only). */
@@ -142,6 +160,7 @@ function summarize(own, rawSlices, services) {
     lost: sum(own, (s) => s.report.skipped + s.report.errors),
     offered: sum(own, (s) => s.report.sent + s.report.skipped),
     generatorCores: sum(own, (s) => s.report.generatorCpu) / seconds,
+    threadShares: threadShares(own),
     systemShare:
       sum(own, (s) => s.system) /
       Math.max(

@@ -32,6 +32,8 @@ const { values, positionals } = parseArgs({
     rates: { type: 'string', default: '1000,2000,3000,5000,7500,10000,15000,20000,30000,40000,50000' },
     'rss-counts': { type: 'string', default: '10000,50000' },
     profile: { type: 'boolean', default: false },
+    // For `perf record -g -p <pid>`: the nodes write /tmp/perf-<pid>.map, naming JIT frames.
+    'perf-map': { type: 'boolean', default: false },
   },
 })
 const unknown = positionals.filter((p) => !ALL.includes(p))
@@ -64,7 +66,10 @@ const opts = {
   historyRate: 500,
   historySeconds: 5,
   rssCounts: values['rss-counts'].split(',').map(Number),
-  nodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  nodeArgs: [
+    ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ...(values['perf-map'] ? ['--perf-basic-prof'] : []),
+  ],
 }
 
 console.log(

@@ -13,6 +13,27 @@ export function cpuSplit(pid) {
   return { user: Number(fields[11]) / TICKS, system: Number(fields[12]) / TICKS }
 }
 
+/**
+ * User + system CPU seconds of `pid` so far: its main thread (`main`) and all others together
+ * (`helpers`: in Node 20, which names no thread, V8's GC and compiler helpers and the libuv
+ * pool). Threads that have exited are left out, so use it for shares, not totals.
+ */
+export function cpuByThread(pid) {
+  const byName = {}
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat = ''
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+    } catch {
+      continue // the thread exited meanwhile
+    }
+    const name = tid === String(pid) ? 'main' : 'helpers'
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    byName[name] = (byName[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS
+  }
+  return byName
+}
+
 /** User + system CPU seconds of every thread of `pid` so far. */
 export function cpuSeconds(pid) {
   const { user, system } = cpuSplit(pid)
