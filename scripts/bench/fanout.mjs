@@ -81,7 +81,7 @@ export async function fanout(load, opts) {
   return results
 }
 
-/** Each thread name's share of the server's CPU over the slices, largest first. */
+/** The main thread's and the helpers' shares of the server's CPU over the slices (see cpuByThread). */
 function threadShares(slices) {
   const total = {}
   for (const s of slices)
@@ -90,7 +90,7 @@ function threadShares(slices) {
   return Object.entries(total)
     .filter(([, seconds]) => seconds / all >= 0.01)
     .sort((a, b) => b[1] - a[1])
-    .map(([name, seconds]) => `${name.trim()} ${((seconds / all) * 100).toFixed(0)}%`)
+    .map(([name, seconds]) => `${name} ${((seconds / all) * 100).toFixed(0)}%`)
     .join(', ')
 }
 
@@ -119,7 +119,7 @@ async function slice(load, server, size, services, opts) {
   const split1 = cpuSplit(server.pid)
   const threads1 = cpuByThread(server.pid)
   const threads = Object.fromEntries(
-    Object.entries(threads1).map(([name, seconds]) => [name, seconds - (threads0[name] ?? 0)]),
+    Object.entries(threads1).map(([name, seconds]) => [name, seconds - threads0[name]]),
   )
   const report = await load.report()
   await load.stop()

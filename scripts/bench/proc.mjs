@@ -19,7 +19,7 @@ export function cpuSplit(pid) {
  * pool). Threads that have exited are left out, so use it for shares, not totals.
  */
 export function cpuByThread(pid) {
-  const byName = {}
+  const split = { main: 0, helpers: 0 }
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     let stat = ''
     try {
@@ -29,9 +29,9 @@ export function cpuByThread(pid) {
     }
     const name = tid === String(pid) ? 'main' : 'helpers'
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    byName[name] = (byName[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS
+    split[name] += (Number(fields[11]) + Number(fields[12])) / TICKS
   }
-  return byName
+  return split
 }
 
 /** User + system CPU seconds of every thread of `pid` so far. */
