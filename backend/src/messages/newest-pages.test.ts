@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { Message } from '@roomful/sdk/protocol'
+import { storedMessage as message } from '../../test/support/stored-messages.js'
 import { createLogger } from '../logger.js'
 import { envelope } from './frames.js'
 import type { MessageStore } from './message-store.js'
 import { NewestPages } from './newest-pages.js'
 import { RoomFeed } from './room-feed.js'
 
-const message = (seq: number): Message => ({
-  id: `m${seq}`,
-  roomId: 'r1',
-  seq,
-  kind: 'text',
-  user: { id: 'u', name: 'U', avatar: null },
-  text: `text ${seq}`,
-  clientId: `c${seq}`,
-  createdAt: new Date(0).toISOString(),
-})
 const page = (from: number, to: number) => ({
   messages: Array.from({ length: to - from + 1 }, (_, i) => message(from + i)),
   hasMore: from > 1,

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Message } from '@roomful/sdk/protocol'
+import { storedMessage as message } from '../../test/support/stored-messages.js'
 import { createLogger } from '../logger.js'
 import { envelope } from './frames.js'
 import type { MessageStore } from './message-store.js'
 import { RoomFeed } from './room-feed.js'
-
-const message = (seq: number): Message => ({
-  id: `m${seq}`,
-  roomId: 'r1',
-  seq,
-  kind: 'text',
-  user: { id: 'u', name: 'U', avatar: null },
-  text: `text ${seq}`,
-  clientId: `c${seq}`,
-  createdAt: new Date(0).toISOString(),
-})
 
 function feedWith(stored: Message[], gapWaitMs = 10) {
   const delivered: number[] = []
