@@ -1,4 +1,4 @@
-// `npm run bench [-- fanout ceiling history rss moderation] [--seconds 8] [--profile]`
+// `npm run bench [-- fanout ceiling history rss moderation | parts] [--seconds 8] [--profile]`
 //
 // Roomful's performance budgets, measured on loopback with one load generator (forked into a
 // few worker processes) and printed as tables: fan-out CPU per delivery beside raw
@@ -13,11 +13,14 @@ import { ceiling } from './ceiling.mjs'
 import { fanout } from './fanout.mjs'
 import { history } from './history.mjs'
 import { moderation } from './moderation.mjs'
+import { parts } from './parts.mjs'
 import { startLoad } from './load.mjs'
 import { rss } from './rss.mjs'
 import { kb, ms, ratio, table } from './util.mjs'
 
 const ALL = ['fanout', 'ceiling', 'history', 'rss', 'moderation']
+// Run only when named: diagnostics, not budgets.
+const ON_REQUEST = ['parts']
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -36,9 +39,11 @@ const { values, positionals } = parseArgs({
     'perf-map': { type: 'boolean', default: false },
   },
 })
-const unknown = positionals.filter((p) => !ALL.includes(p))
+const unknown = positionals.filter((p) => !ALL.includes(p) && !ON_REQUEST.includes(p))
 if (unknown.length > 0) {
-  console.error(`unknown benchmark(s) ${unknown.join(', ')}; choose from ${ALL.join(', ')}`)
+  console.error(
+    `unknown benchmark(s) ${unknown.join(', ')}; choose from ${[...ALL, ...ON_REQUEST].join(', ')}`,
+  )
   process.exit(2)
 }
 const selected = positionals.length > 0 ? positionals : ALL
@@ -91,6 +96,7 @@ try {
   if (selected.includes('ceiling')) found.ceiling = await ceiling(load, opts)
   if (selected.includes('history')) found.history = await history(load, opts)
   if (selected.includes('moderation')) found.moderation = await moderation(load, opts)
+  if (selected.includes('parts')) await parts(load, opts)
 } finally {
   await load.close()
 }

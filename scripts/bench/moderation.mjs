@@ -1,54 +1,28 @@
 // Moderation on the send path: two production nodes with the same fan-out load (rooms of 10),
 // one with its moderation checks (bans and mutes, read-only, archive, slow mode: every send),
-// one started with them patched out (without-moderation-checks.mjs), taking turns in slices
+// one started with them patched out (without/moderation-checks.mjs), taking turns in slices
 // like the fan-out benchmark. The checked app also holds moderation state the checks must look
 // through: 1,000 sanctions of other users and rooms with settings. Sends cost the node CPU per
 // message; what a node can send is the inverse, so the CPU ratio is the throughput drop.
-import { cpuMeter } from './proc.mjs'
-import { startRoomful } from './targets.mjs'
-import { median, sleep, table, us } from './util.mjs'
+import { pairedNodes } from './paired.mjs'
+import { table, us } from './util.mjs'
 
 const SIZE = 10
 const SANCTIONS = 1_000
 const ROOMS_WITH_SETTINGS = 50
 
 export async function moderation(load, opts) {
-  const preload = new URL('./without-moderation-checks.mjs', import.meta.url).pathname
-  const servers = [
-    await startRoomful('production', { nodeArgs: opts.nodeArgs }),
-    await startRoomful('production', { nodeArgs: [...opts.nodeArgs, '--import', preload] }),
-  ]
+  const { perSend, sendsPerSec, ratios, ratio } = await pairedNodes(load, opts, {
+    size: SIZE,
+    preload: new URL('./without/moderation-checks.mjs', import.meta.url).pathname,
+    prepare: addModerationState,
+  })
   const names = ['with moderation checks', 'without them']
-  const slices = servers.map(() => [])
-  try {
-    for (const [i, server] of servers.entries()) {
-      await addModerationState(server)
-      const rooms = await server.createRooms(Math.ceil(opts.connections / SIZE))
-      const specs = Array.from({ length: opts.connections }, (_, n) => ({
-        user: `u${n}`,
-        room: rooms[Math.floor(n / SIZE)],
-        group: names[i],
-      }))
-      await load.connect(server.target, specs)
-    }
-    await sleep(1000)
-    for (let rep = 0; rep < opts.repeats; rep++)
-      for (const [i, server] of servers.entries()) slices[i].push(await slice(load, server, names[i], opts))
-  } finally {
-    await load.closeAll()
-    for (const server of servers) await server.stop()
-  }
-  const perSend = slices.map((list) => list.map((s) => (s.cpu * 1e6) / Math.max(1, s.acks)))
-  const sendsPerSec = slices.map(
-    (list) => list.reduce((n, s) => n + s.acks, 0) / (opts.seconds * list.length),
-  )
-  const ratios = perSend[0].map((cost, i) => cost / perSend[1][i])
-  const ratio = median(ratios)
-  const rows = servers.map((_, i) => [
-    names[i],
+  const rows = names.map((name, i) => [
+    name,
     sendsPerSec[i].toFixed(0),
-    us(median(perSend[i])),
-    (1e6 / median(perSend[i])).toFixed(0),
+    us(perSend[i]),
+    (1e6 / perSend[i]).toFixed(0),
   ])
   table(
     `Moderation checks on the send path: production, ${opts.connections} connections in rooms of ${SIZE}, ${(opts.deliveries / SIZE).toFixed(0)} sends/s offered, ${opts.repeats} slices of ${opts.seconds} s each, taking turns; the checked app holds ${SANCTIONS} sanctions and ${ROOMS_WITH_SETTINGS} rooms with settings`,
@@ -59,20 +33,6 @@ export async function moderation(load, opts) {
     `\nthroughput with the checks: ${((1 / ratio) * 100).toFixed(1)} % of without (a drop of ${((1 - 1 / ratio) * 100).toFixed(1)} %; slice ratios ${ratios.map((r) => r.toFixed(3)).join(' ')})`,
   )
   return { ratio, drop: 1 - 1 / ratio }
-}
-
-async function slice(load, server, group, opts) {
-  const meter = cpuMeter({ node: server.pid })
-  await load.run(opts.deliveries / SIZE, { group })
-  await sleep(opts.warmup * 1000)
-  await load.reset()
-  meter.start()
-  await sleep(opts.seconds * 1000)
-  const cpu = meter.stop().node
-  const report = await load.report()
-  await load.stop()
-  await sleep(500)
-  return { cpu, acks: report.acks }
 }
 
 /** Sanctions of users who are not in the load, and rooms in slow mode or read-only that the
