@@ -1,14 +1,16 @@
+import { createServer } from 'node:net'
 import type { Server } from 'hyper-express'
 import uWS from 'uWebSockets.js'
 
-/** Start-up could not bind the public port. */
+/** Start-up could not bind the public port; `code` is the system's reason when it is known. */
 export class ListenError extends Error {
-  readonly code = 'EADDRINUSE'
-  constructor(host: string, port: number) {
-    // uWS reports no errno: a busy port is by far the likelier cause, but not the only one.
-    super(
-      `unable to listen on ${host}:${port}; another process holds the port, or ${host} is not an address of this machine`,
-    )
+  constructor(
+    host: string,
+    port: number,
+    reason: string,
+    readonly code: string,
+  ) {
+    super(`unable to listen on ${host}:${port}; ${reason}`)
   }
 }
 
@@ -38,7 +40,33 @@ export function listenExclusively(server: Server, port: number, host: string): P
   return new Promise((resolve, reject) => {
     listen(host, port, LIBUS_LISTEN_EXCLUSIVE_PORT, (socket) => {
       if (socket) resolve(socket)
-      else reject(new ListenError(host, port))
+      else void whyNot(host, port).then(reject)
     })
+  })
+}
+
+const REASONS: Record<string, string> = {
+  EADDRINUSE: 'another process holds the port',
+  EADDRNOTAVAIL: 'this machine has no such address',
+  EACCES: 'not allowed to listen there (ports below 1024 need the right to)',
+  ENOTFOUND: 'the host name does not resolve',
+}
+
+/**
+ * uWS says only that it could not listen. The same bind through Node's `net` gives the reason
+ * (a busy port, an address this machine does not have, a port below 1024 without the right).
+ */
+function whyNot(host: string, port: number): Promise<ListenError> {
+  return new Promise((resolve) => {
+    const probe = createServer()
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? 'ELISTEN'
+      resolve(new ListenError(host, port, `${REASONS[code] ?? err.message} (${code})`, code))
+    })
+    probe.listen(port, host, () =>
+      probe.close(() =>
+        resolve(new ListenError(host, port, 'uWebSockets.js refused the address', 'ELISTEN')),
+      ),
+    )
   })
 }

@@ -99,13 +99,24 @@ describe('start-up: configuration and failures are reported as JSON', () => {
       expect(lines.at(-1)).toMatchObject({
         level: 60,
         code: 'EADDRINUSE',
-        msg: `unable to start Roomful; unable to listen on 127.0.0.1:${first.port}; another process holds the port, or 127.0.0.1 is not an address of this machine`,
+        msg: `unable to start Roomful; unable to listen on 127.0.0.1:${first.port}; another process holds the port (EADDRINUSE)`,
       })
       // The first node still has every connection to itself.
       expect((await fetch(`${first.url}/readyz`)).status).toBe(200)
     } finally {
       await first.stop()
     }
+  })
+
+  it('names the reason when the address is not one of this machine', async () => {
+    const port = await freePort()
+    const { code, lines } = await runToExit({ HOST: '192.0.2.1', PORT: String(port) })
+    expect(code).toBe(1)
+    expect(lines.at(-1)).toMatchObject({
+      level: 60,
+      code: 'EADDRNOTAVAIL',
+      msg: `unable to start Roomful; unable to listen on 192.0.2.1:${port}; this machine has no such address (EADDRNOTAVAIL)`,
+    })
   })
 
   it.runIf(available)('logs an unreachable MySQL as one JSON line and exits 1, without a stack', async () => {
