@@ -41,11 +41,11 @@ export interface JoinBacklog {
  *   trusting it would start the feed in the future): the latest page (`too_old`).
  */
 export async function readJoinBacklog(
-  messages: Pick<MessagesService, 'since' | 'history'>,
+  messages: Pick<MessagesService, 'since' | 'historyPage'>,
   feed: RoomFeed,
   request: JoinBacklogRequest,
   /** The newest pages this node keeps: a join into a room unchanged since answers from it. */
-  newest?: NewestPages,
+  newest: NewestPages,
 ): Promise<JoinBacklog> {
   const { appId, roomId, sinceSeq, maxReplay } = request
   let replay: JoinResult['replay'] = 'latest'
@@ -55,11 +55,12 @@ export async function readJoinBacklog(
     read = await messages.since(appId, roomId, sinceSeq, maxReplay + 1)
     replay = read.length > maxReplay ? 'too_old' : 'resumed'
   }
-  if (replay !== 'resumed') {
-    const kept = newest?.answer(feed, request.limit)
-    read = kept ? kept.messages : await messages.history(appId, roomId, { limit: request.limit })
-    if (!kept) newest?.keep(feed, { messages: [...read], hasMore: (read[0]?.seq ?? 1) > 1 })
-  }
+  if (replay !== 'resumed')
+    read = (
+      await newest.page(feed, request.limit, () =>
+        messages.historyPage(appId, roomId, { limit: request.limit }),
+      )
+    ).messages
   let readUpTo = read.at(-1)?.seq ?? (replay === 'resumed' ? sinceSeq! : 0)
   // The feed may have delivered past what we read while we awaited: read the rest.
   while (feed.last !== null && feed.last > readUpTo) {

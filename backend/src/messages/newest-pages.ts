@@ -24,6 +24,16 @@ const KEEP_MS = 60_000
 export class NewestPages {
   private readonly pages = new LruCache<RoomFeed, HistoryResult>(MAX_PAGES)
 
+  /** The newest `limit` messages of the feed's room: from the kept page when it can say, else
+   * from `read()`, whose page is then kept for the next member who asks. */
+  async page(feed: RoomFeed, limit: number, read: () => Promise<HistoryResult>): Promise<HistoryResult> {
+    const kept = this.answer(feed, limit)
+    if (kept) return kept
+    const page = await read()
+    this.keep(feed, page)
+    return page
+  }
+
   /** The newest `limit` messages of the feed's room, or null when the kept page cannot say. */
   answer(feed: RoomFeed, limit: number): HistoryResult | null {
     const page = this.current(feed)
@@ -40,7 +50,8 @@ export class NewestPages {
     if (page.messages.reduce((chars, m) => chars + m.text.length, 0) > MAX_PAGE_CHARS) return
     const kept = this.current(feed)
     if (kept && kept.messages.length >= page.messages.length) return
-    this.pages.set(feed, page, KEEP_MS)
+    // Its own copy: the caller may go on adding to the array it was given.
+    this.pages.set(feed, { ...page, messages: [...page.messages] }, KEEP_MS)
   }
 
   forget(feed: RoomFeed): void {

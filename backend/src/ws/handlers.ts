@@ -266,12 +266,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       // for the newest page, while nothing has changed, the page kept from the last read answers.
       const feed = conn.rooms.get(frame.room)
       if (feed) {
-        if (frame.before !== undefined) return deps.messages.historyPage(conn.app.id, frame.room, page)
-        const kept = deps.feeds.newest.answer(feed, page.limit)
-        if (kept) return kept
-        const read = await deps.messages.historyPage(conn.app.id, frame.room, page)
-        deps.feeds.newest.keep(feed, read)
-        return read
+        const read = () => deps.messages.historyPage(conn.app.id, frame.room, page)
+        return frame.before === undefined ? deps.feeds.newest.page(feed, page.limit, read) : read()
       }
       // The room check and the page are independent reads: one round trip of latency, not two.
       const [, result] = await Promise.all([
