@@ -45,6 +45,10 @@ const CLOSE_AFTER_AUTH: Partial<Record<ErrorCode, number>> = { banned: CLOSE.ban
 
 /** How often open sockets' apps are looked up again (the app cache lives 5 s). */
 const APP_SWEEP_MS = 5_000
+/** How often authenticated sockets are looked at for a token past its refresh window. One pass
+ * over the sockets a second costs less than a timer per socket (~280 bytes each, idle or not),
+ * and closes at most a second late. */
+const EXPIRY_SWEEP_MS = 1_000
 
 interface UpgradeContext {
   appId: string
@@ -60,9 +64,8 @@ export class Gateway {
   private nextId = 0
   private inFlight = 0
   private idleWaiters: Array<() => void> = []
-  /** Per authenticated connection, the timer that closes it once its token's refresh window ends. */
-  private readonly expiryTimers = new Map<Connection, NodeJS.Timeout>()
   private appSweep: NodeJS.Timeout | undefined
+  private expirySweep: NodeJS.Timeout | undefined
   private readonly lagWatch: LagWatch
   draining = false
 
@@ -105,6 +108,8 @@ export class Gateway {
     // socket's app up again now and then, and close those of apps disabled or deleted since.
     this.appSweep = setInterval(() => void this.sweepApps(), APP_SWEEP_MS)
     this.appSweep.unref()
+    this.expirySweep = setInterval(() => this.closeExpired(Date.now()), EXPIRY_SWEEP_MS)
+    this.expirySweep.unref()
     this.lagWatch.start()
     server.upgrade('/v1/ws', (req: Request, res: Response) => void this.upgrade(req, res))
     server.ws(
@@ -129,6 +134,7 @@ export class Gateway {
   closeAll(): void {
     this.draining = true
     clearInterval(this.appSweep)
+    clearInterval(this.expirySweep)
     this.lagWatch.stop()
     for (const conn of this.connections) conn.close(CLOSE.goingAway, 'server shutting down')
   }
@@ -284,7 +290,6 @@ export class Gateway {
       const result = await handler(conn, request)
       if (result !== NO_REPLY) conn.reply(request.id, result)
       if (op === 'send') this.deps.metrics.ackedSend((performance.now() - started) / 1000)
-      if (op === 'auth') this.watchExpiry(conn)
     } catch (err) {
       const error = err instanceof RoomfulError ? err : null
       if (!error) this.deps.log.error({ err, op, conn: conn.id }, 'a request failed unexpectedly')
@@ -300,27 +305,18 @@ export class Gateway {
   }
 
   /**
-   * Closes `conn` with 4100 once its token has been expired for the refresh window, unless a
-   * re-auth (same user, fresh token) moved the expiry on meanwhile. Nothing is sent before:
-   * clients refresh ahead of `exp` on their own.
+   * Closes with 4100 every socket whose token has been expired for the refresh window at `now`
+   * (milliseconds since the epoch). A re-auth (same user, fresh token) moves `expiresAt` on, so
+   * it is simply read again at the next pass. Nothing is sent before: clients refresh ahead of
+   * `exp` on their own.
    */
-  private watchExpiry(conn: Connection): void {
-    clearTimeout(this.expiryTimers.get(conn))
-    this.expiryTimers.delete(conn)
-    const expiresAt = conn.identity?.expiresAt
-    if (conn.closed || expiresAt === undefined || !Number.isFinite(expiresAt)) return
-    const closeAt = expiresAt * 1000 + this.deps.tokenRefreshWindowMs
-    // setTimeout holds at most ~24.8 days; a longer-lived token is re-checked then.
-    const delay = Math.min(Math.max(0, closeAt - Date.now()), 2 ** 31 - 1)
-    const timer = setTimeout(() => {
-      this.expiryTimers.delete(conn)
-      const current = conn.identity?.expiresAt ?? 0
-      if (current * 1000 + this.deps.tokenRefreshWindowMs <= Date.now())
+  private closeExpired(now: number): void {
+    const closeBefore = (now - this.deps.tokenRefreshWindowMs) / 1000
+    for (const conn of this.connections) {
+      const expiresAt = conn.identity?.expiresAt
+      if (expiresAt !== undefined && expiresAt <= closeBefore && !conn.closed)
         conn.close(CLOSE.tokenExpired, 'the token expired; reconnect with a fresh one')
-      else this.watchExpiry(conn)
-    }, delay)
-    timer.unref()
-    this.expiryTimers.set(conn, timer)
+    }
   }
 
   private sendError(conn: Connection, raw: string, code: ErrorCode): void {
@@ -336,8 +332,6 @@ export class Gateway {
     conn.closed = true
     this.connections.delete(conn)
     if (conn.authTimer) clearTimeout(conn.authTimer)
-    clearTimeout(this.expiryTimers.get(conn))
-    this.expiryTimers.delete(conn)
     unfollowAppFeed(this.deps, conn, 'ranking')
     unfollowAppFeed(this.deps, conn, 'lobby')
     const user = conn.identity

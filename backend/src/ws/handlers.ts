@@ -133,6 +133,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
       conn.identity = identity
       if (conn.authTimer) clearTimeout(conn.authTimer)
+      conn.authTimer = null
       const { expiresAt: _, ...user } = identity
       return { user, connectionId: conn.id, limits: conn.limits }
     },
