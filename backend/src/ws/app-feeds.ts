@@ -20,12 +20,12 @@ export async function followAppFeed(deps: AppFeedDeps, conn: Connection, feed: A
   // The node remembers the boards it hears so later subscribers get one without a query.
   const observe = feed === 'ranking' ? (payload: string) => deps.ranking.remember(appId, payload) : undefined
   await deps.relay.attach(FEEDS[feed].channel(appId), FEEDS[feed].topic(appId), observe)
-  conn.appFeeds.add(feed)
+  conn.follow(feed)
   conn.subscribe(FEEDS[feed].topic(appId))
 }
 
 export function unfollowAppFeed(deps: AppFeedDeps, conn: Connection, feed: AppFeed): void {
-  if (!conn.appFeeds.delete(feed)) return
+  if (!conn.unfollow(feed)) return
   const appId = conn.app.id
   if (!conn.closed) conn.socket.unsubscribe(FEEDS[feed].topic(appId))
   const last = deps.relay.detach(FEEDS[feed].channel(appId))

@@ -9,16 +9,19 @@ import { TokenBucket } from './token-bucket.js'
  * occupancy changes). Each is one bus channel relayed to one uWS topic per app (app-feeds.ts). */
 export type AppFeed = 'ranking' | 'lobby'
 
+// Shared stand-ins for the collections a socket has not needed yet: an empty Map or Set costs
+// about 200 bytes, and many sockets (a lobby, an idle tab) never join or type.
+const NO_ROOMS: ReadonlyMap<string, RoomFeed> = new Map()
+const NO_NAMES: ReadonlySet<string> = new Set()
+const NO_FEEDS: ReadonlySet<AppFeed> = new Set()
+
 /** Everything one socket is: its app, who it authenticated as, and what it joined. */
 export class Connection {
   identity: VerifiedIdentity | null = null
-  /** Joined rooms and the feeds they are subscribed through. */
-  readonly rooms = new Map<string, RoomFeed>()
-  /** Rooms whose join is still in progress, so a second join of the same room is refused. */
-  readonly joining = new Set<string>()
-  readonly lastTyping = new Map<string, number>()
-  /** App-wide feeds this socket follows. */
-  readonly appFeeds = new Set<AppFeed>()
+  private joinedRooms: Map<string, RoomFeed> | null = null
+  private roomsJoining: Set<string> | null = null
+  private typedAt: Map<string, number> | null = null
+  private followed: Set<AppFeed> | null = null
   strikes = 0
   closed = false
   /** When the socket passed the unsent-bytes limit (see lag-watch.ts); null while it keeps up. */
@@ -41,6 +44,56 @@ export class Connection {
 
   get limits() {
     return this.app.effectiveLimits
+  }
+
+  /** Joined rooms and the feeds they are subscribed through. */
+  get rooms(): ReadonlyMap<string, RoomFeed> {
+    return this.joinedRooms ?? NO_ROOMS
+  }
+
+  enterRoom(roomId: string, feed: RoomFeed): void {
+    ;(this.joinedRooms ??= new Map()).set(roomId, feed)
+  }
+
+  exitRoom(roomId: string): void {
+    this.joinedRooms?.delete(roomId)
+    this.typedAt?.delete(roomId)
+  }
+
+  /** Rooms whose join is still in progress, so a second join of the same room is refused. */
+  get joining(): ReadonlySet<string> {
+    return this.roomsJoining ?? NO_NAMES
+  }
+
+  startJoining(roomId: string): void {
+    ;(this.roomsJoining ??= new Set()).add(roomId)
+  }
+
+  endJoining(roomId: string): void {
+    this.roomsJoining?.delete(roomId)
+  }
+
+  /** When this socket last sent a typing hint to `roomId` (epoch ms; 0 if never). */
+  lastTyping(roomId: string): number {
+    return this.typedAt?.get(roomId) ?? 0
+  }
+
+  typed(roomId: string, now: number): void {
+    ;(this.typedAt ??= new Map()).set(roomId, now)
+  }
+
+  /** App-wide feeds this socket follows. */
+  get appFeeds(): ReadonlySet<AppFeed> {
+    return this.followed ?? NO_FEEDS
+  }
+
+  follow(feed: AppFeed): void {
+    ;(this.followed ??= new Set()).add(feed)
+  }
+
+  /** False if the socket did not follow `feed`. */
+  unfollow(feed: AppFeed): boolean {
+    return this.followed?.delete(feed) ?? false
   }
 
   reply(id: string, result: unknown): void {

@@ -146,7 +146,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (conn.rooms.size + conn.joining.size >= conn.limits.maxRoomsPerConnection)
         throw new RoomfulError('too_many_rooms')
       if (!user.guest) deps.checks.assertMayEnter(appId, user.id, frame.room)
-      conn.joining.add(frame.room)
+      conn.startJoining(frame.room)
       let feed: RoomFeed | null = null
       let presenceWatch: PresenceWatch | null = null
       try {
@@ -179,7 +179,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         const lastSeq = Math.max(record.lastSeq, backlog.readUpTo)
         const room = RoomsService.toRoom({ ...record, lastSeq }, presence.total)
         backlog.goLive(() => {
-          conn.rooms.set(frame.room, joined)
+          conn.enterRoom(frame.room, joined)
           conn.subscribe(joined.topic)
           conn.reply(frame.id, { room, messages, replay, hasMore, presence } satisfies JoinResult)
           for (const delta of missedPresence.since()) conn.raw(delta)
@@ -194,7 +194,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         throw err
       } finally {
         presenceWatch?.stop()
-        conn.joining.delete(frame.room)
+        conn.endJoining(frame.room)
       }
     },
 
@@ -285,10 +285,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const now = Date.now()
       // Typing is a hint: too-frequent ones, and those of a muted user, are dropped quietly.
       if (
-        now - (conn.lastTyping.get(frame.room) ?? 0) >= conn.limits.typingIntervalMs &&
+        now - conn.lastTyping(frame.room) >= conn.limits.typingIntervalMs &&
         deps.checks.maySend(conn.app.id, user.id, frame.room)
       ) {
-        conn.lastTyping.set(frame.room, now)
+        conn.typed(frame.room, now)
         // Typing never touches a store: it goes straight to the other nodes.
         const event = { type: 'typing', room: frame.room, user: profile(user) }
         await deps.bus.publish(channels.room(conn.app.id, frame.room), roomEnvelope.ephemeral(event))
@@ -332,7 +332,7 @@ export function leaveRoomLocally(
   roomId: string,
   feed: RoomFeed,
 ) {
-  conn.rooms.delete(roomId)
+  conn.exitRoom(roomId)
   if (!conn.closed) conn.socket.unsubscribe(feed.topic)
   deps.feeds.detach(feed)
 }
