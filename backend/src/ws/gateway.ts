@@ -25,9 +25,10 @@ export const MAX_FRAME_CEILING = 1024 * 1024
 
 /**
  * uWS silently skips a socket whose unsent bytes pass `maxBackpressure` (publishes and sends
- * alike, the close frame too). The lag watch stops feeding a socket within one sweep of it
- * passing `WS_LAG_LIMIT_BYTES` (16 MiB at most), so this ceiling leaves room for what a busy
- * room adds in that sweep plus the close frame: uWS never drops before the client is told.
+ * alike, the close frame too). The lag watch stops feeding a socket within about a second of
+ * it holding unsent bytes past `WS_LAG_LIMIT_BYTES` (16 MiB at most; see lag-watch.ts), so this
+ * ceiling leaves room for what a busy room adds meanwhile plus the close frame: uWS never drops
+ * before the client is told.
  */
 export const MAX_BACKPRESSURE_CEILING = 256 * 1024 * 1024
 

@@ -3,15 +3,23 @@ import { CLOSE, DEFAULT_LIMITS } from '@roomful/sdk/protocol'
 import { describe, expect, it } from 'vitest'
 import type { ResolvedApp } from '../apps/app-service.js'
 import { Connection } from './connection.js'
-import { LagWatch, type LagOutcome } from './lag-watch.js'
+import { LagWatch, SWEEPS_PER_ROUND, type LagOutcome } from './lag-watch.js'
 
 const LIMIT = 1000
 const CUT_MS = 3000
 
-/** A connection over a stand-in socket whose unsent bytes the test sets. */
-function socketWith() {
-  const socket = {
-    buffered: 0,
+/** A stand-in socket whose unsent bytes the test sets, counting how often they are read. */
+function standInSocket() {
+  return {
+    bytes: 0,
+    reads: 0,
+    get buffered() {
+      this.reads++
+      return this.bytes
+    },
+    set buffered(bytes: number) {
+      this.bytes = bytes
+    },
     topics: ['r/app/room', 'ranking/app'],
     sent: [] as string[],
     closedWith: null as number | null,
@@ -32,10 +40,18 @@ function socketWith() {
       this.destroyed = true
     },
   }
-  const app = { effectiveLimits: DEFAULT_LIMITS } as unknown as ResolvedApp
-  const conn = new Connection('c1', socket as unknown as Websocket, app, { inc() {} })
+}
+
+const app = { effectiveLimits: DEFAULT_LIMITS } as unknown as ResolvedApp
+const connectionOver = (socket: ReturnType<typeof standInSocket>, id = 'c1') =>
+  new Connection(id, socket as unknown as Websocket, app, { inc() {} })
+
+/** One connection over a stand-in socket, watched alone. */
+function socketWith() {
+  const socket = standInSocket()
+  const conn = connectionOver(socket)
   const outcomes: LagOutcome[] = []
-  const watch = new LagWatch([conn], { limitBytes: LIMIT, cutMs: CUT_MS }, (o) => outcomes.push(o))
+  const watch = new LagWatch(new Set([conn]), { limitBytes: LIMIT, cutMs: CUT_MS }, (o) => outcomes.push(o))
   return { socket, conn, watch, outcomes }
 }
 
@@ -88,6 +104,30 @@ describe('the lag watch', () => {
     expect(outcomes).toEqual(['cut'])
     watch.sweep(CUT_MS + 200)
     expect(outcomes).toEqual(['cut'])
+  })
+
+  it('looks at a socket holding nothing once a round, and at one holding bytes every sweep', () => {
+    const sockets = Array.from({ length: 100 }, () => standInSocket())
+    const conns = new Set(sockets.map((socket, i) => connectionOver(socket, `c${i}`)))
+    const watch = new LagWatch(conns, { limitBytes: LIMIT, cutMs: CUT_MS }, () => undefined)
+    for (let sweep = 0; sweep < SWEEPS_PER_ROUND; sweep++) watch.sweep(sweep * 100)
+    // An idle node reads each socket's unsent bytes once a round, not at every sweep.
+    expect(sockets.map((s) => s.reads)).toEqual(sockets.map(() => 1))
+
+    // One starts to back up: once its turn finds bytes, it is looked at every sweep, and it is
+    // stopped within a round and a sweep of passing the limit, however its turn falls.
+    const slow = sockets[37]!
+    slow.buffered = 5 * LIMIT
+    let t = SWEEPS_PER_ROUND * 100
+    const readsBefore = slow.reads
+    while ([...conns][37]!.laggingSince === null && t < 10 * SWEEPS_PER_ROUND * 100) watch.sweep((t += 100))
+    expect(t - SWEEPS_PER_ROUND * 100).toBeLessThanOrEqual((SWEEPS_PER_ROUND + 1) * 100)
+    expect(slow.reads - readsBefore).toBe(2)
+    watch.sweep((t += 100))
+    watch.sweep((t += 100))
+    expect(slow.reads - readsBefore).toBe(4)
+    // The others are still read once a round.
+    expect(sockets[36]!.reads).toBeLessThanOrEqual(3)
   })
 
   it('leaves alone a socket that is reading a reply bigger than the limit (a long replay)', () => {
