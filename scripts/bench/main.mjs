@@ -29,6 +29,9 @@ const { values, positionals } = parseArgs({
     repeats: { type: 'string', default: '3' },
     connections: { type: 'string', default: '2000' },
     deliveries: { type: 'string', default: '26000' },
+    // The product spec's latency budget is set at this rate (docs/performance.md): a second
+    // fan-out pass, raw and production only, rooms of 10 and 100. 0 leaves it out.
+    'spec-deliveries': { type: 'string', default: '50000' },
     sizes: { type: 'string', default: '10,100,1000' },
     targets: { type: 'string', default: 'raw,embedded,production' },
     // Finer where a loaded 2-core box tops out, so the ceiling reads as a rate, not as 0.
@@ -60,6 +63,7 @@ const opts = {
   repeats: Number(values.repeats),
   connections: Number(values.connections),
   deliveries: Number(values.deliveries),
+  specDeliveries: Number(values['spec-deliveries']),
   sizes: values.sizes.split(',').map(Number),
   targets: values.targets.split(','),
   rates: values.rates.split(',').map(Number),
@@ -93,6 +97,12 @@ const found = {}
 const load = await startLoad(2)
 try {
   if (selected.includes('fanout')) found.fanout = await fanout(load, opts)
+  if (selected.includes('fanout') && opts.specDeliveries > 0) {
+    const sizes = opts.sizes.filter((size) => size <= 100)
+    const targets = opts.targets.includes('production') ? ['raw', 'production'] : []
+    if (sizes.length > 0 && targets.length > 0)
+      found.specFanout = await fanout(load, { ...opts, deliveries: opts.specDeliveries, sizes, targets })
+  }
   if (selected.includes('ceiling')) found.ceiling = await ceiling(load, opts)
   if (selected.includes('history')) found.history = await history(load, opts)
   if (selected.includes('moderation')) found.moderation = await moderation(load, opts)
@@ -123,15 +133,20 @@ if (found.fanout) {
     if (!prod) continue
     rows.push([label, `≤ ${target}×`, ratio(prod[field], 1), verdict(prod[field] <= target)])
   }
-  // One line per room size, with the floor's p99 beside it: at rooms of 1,000 a message is
-  // 1,000 writes, and even raw uWS queues them past the budget on a small machine.
-  for (const prod of found.fanout.filter((r) => r.kind === 'production')) {
-    const floor = get(prod.size, 'raw')
+}
+// One line per room size, with the floor's p99 beside it: at rooms of 1,000 a message is
+// 1,000 writes, and even raw uWS queues them past the budget on a small machine.
+for (const [results, offered] of [
+  [found.fanout, opts.deliveries],
+  [found.specFanout, opts.specDeliveries],
+]) {
+  for (const prod of (results ?? []).filter((r) => r.kind === 'production')) {
+    const floor = results.find((r) => r.size === prod.size && r.kind === 'raw')
     rows.push([
       `production send → delivered p99, rooms of ${prod.size} (${prod.deliveriesPerSec.toFixed(0)} deliveries/s; raw uWS ${floor ? ms(floor.delivery.p99) : '–'})`,
       '≤ 15 ms',
       ms(prod.delivery.p99),
-      verdict(prod.delivery.p99 <= 15 && prod.deliveriesPerSec >= opts.deliveries * 0.95),
+      verdict(prod.delivery.p99 <= 15 && prod.deliveriesPerSec >= offered * 0.95),
     ])
   }
 }
@@ -159,9 +174,9 @@ if (found.moderation)
 if (found.rss)
   rows.push([
     'RSS per idle authenticated connection (worst of the counts measured)',
-    '≤ 6 KB',
+    '≤ 5 KB',
     kb(found.rss.perConnection),
-    verdict(found.rss.perConnection <= 6 * 1024),
+    verdict(found.rss.perConnection <= 5 * 1024),
   ])
 table(
   `Summary (${((performance.now() - startedAt) / 60_000).toFixed(1)} min; load average now ${loadavg()[0].toFixed(2)})`,

@@ -1,13 +1,16 @@
 // Memory per idle authenticated connection: RSS of one production node with N sockets that
 // authenticated and then do nothing, less its RSS with a few hundred (so start-up and warm-up
 // do not count), per extra socket. Source addresses are spread over 127.0.0.x: one address has
-// only ~28,000 ephemeral ports.
-import { rssBytes } from './proc.mjs'
+// only ~28,000 ephemeral ports. Beside it, what the node spends on CPU while all of them idle:
+// the price of timers and sweeps that visit every socket.
+import { cpuSeconds, rssBytes } from './proc.mjs'
 import { fileLimit, startRoomful } from './targets.mjs'
 import { kb, sleep, table } from './util.mjs'
 
 const WARM = 500
 const PER_ADDRESS = 10_000
+/** How long the node's CPU is read while every socket idles. */
+const IDLE_MS = 5000
 
 export async function rss(load, opts) {
   const limit = await fileLimit()
@@ -32,7 +35,10 @@ export async function rss(load, opts) {
       const n = Math.min(wanted, most)
       if (n <= open) continue
       await openMore(n - open)
-      await sleep(5000)
+      await sleep(2000)
+      const cpuBefore = cpuSeconds(server.pid)
+      await sleep(IDLE_MS)
+      const idleCpu = (cpuSeconds(server.pid) - cpuBefore) / (IDLE_MS / 1000)
       const now = rssBytes(server.pid)
       const per = (now - base) / (open - WARM)
       worst = Number.isNaN(worst) ? per : Math.max(worst, per)
@@ -41,17 +47,18 @@ export async function rss(load, opts) {
         open.toLocaleString('en') + (n < wanted ? ` (open-file limit ${limit})` : ''),
         `${(now / 2 ** 20).toFixed(0)} MB`,
         kb(per),
+        `${(idleCpu * 1000).toFixed(1)} ms/s`,
       ])
       console.error(`  rss ${rows.at(-1).join(' · ')}`)
     }
-    rows.unshift(['(warm-up)', WARM.toLocaleString('en'), `${(base / 2 ** 20).toFixed(0)} MB`, ''])
+    rows.unshift(['(warm-up)', WARM.toLocaleString('en'), `${(base / 2 ** 20).toFixed(0)} MB`, '', ''])
   } finally {
     await load.closeAll()
     await server.stop()
   }
   table(
     'Idle authenticated connections on one production node (RSS from /proc; per connection = growth over the warm-up)',
-    ['wanted', 'open', 'node RSS', 'per connection'],
+    ['wanted', 'open', 'node RSS', 'per connection', 'node CPU while idle'],
     rows,
   )
   return { perConnection: worst }
