@@ -35,7 +35,8 @@ export async function rss(load, opts) {
       const n = Math.min(wanted, most)
       if (n <= open) continue
       await openMore(n - open)
-      await sleep(2000)
+      // Settled first: the burst of opens leaves work behind (collections, presence writes).
+      await sleep(5000)
       const cpuBefore = cpuSeconds(server.pid)
       await sleep(IDLE_MS)
       const idleCpu = (cpuSeconds(server.pid) - cpuBefore) / (IDLE_MS / 1000)
