@@ -46,9 +46,9 @@ const CLOSE_AFTER_AUTH: Partial<Record<ErrorCode, number>> = { banned: CLOSE.ban
 
 /** How often open sockets' apps are looked up again (the app cache lives 5 s). */
 const APP_SWEEP_MS = 5_000
-/** How often authenticated sockets are looked at for a token past its refresh window. One pass
- * over the sockets a second costs less than a timer per socket (~280 bytes each, idle or not),
- * and closes at most a second late. */
+/** How often authenticated sockets are looked at for a token past its refresh window. A timer
+ * per socket held about 280 bytes for the socket's life; one pass a second holds nothing, costs
+ * 0.3-0.4 µs of CPU a socket, and closes at most a second late. */
 const EXPIRY_SWEEP_MS = 1_000
 
 interface UpgradeContext {

@@ -117,10 +117,11 @@ describe('the lag watch', () => {
     // One starts to back up: once its turn finds bytes, it is looked at every sweep, and it is
     // stopped within a round and a sweep of passing the limit, however its turn falls.
     const slow = sockets[37]!
+    const slowConn = [...conns][37]!
     slow.buffered = 5 * LIMIT
     let t = SWEEPS_PER_ROUND * 100
     const readsBefore = slow.reads
-    while ([...conns][37]!.laggingSince === null && t < 10 * SWEEPS_PER_ROUND * 100) watch.sweep((t += 100))
+    while (slowConn.laggingSince === null && t < 10 * SWEEPS_PER_ROUND * 100) watch.sweep((t += 100))
     expect(t - SWEEPS_PER_ROUND * 100).toBeLessThanOrEqual((SWEEPS_PER_ROUND + 1) * 100)
     expect(slow.reads - readsBefore).toBe(2)
     watch.sweep((t += 100))
