@@ -5,7 +5,8 @@
 // raw, …) so that every ratio compares measurements taken seconds apart: on a shared machine
 // the cost of the same work drifts by tens of percent within a minute.
 import { merge, newHistogram, percentile } from './histogram.mjs'
-import { cpuByThread, cpuMeter, cpuSplit } from './proc.mjs'
+import { cpuByThread, cpuSplit } from './proc.mjs'
+import { loadSlice } from './slice.mjs'
 import { servicePids, startRaw, startRoomful } from './targets.mjs'
 import { median, ms, ratio, sleep, table, us } from './util.mjs'
 
@@ -106,26 +107,25 @@ async function connectRooms(load, server, size, opts) {
 
 /** One slice of load on `server`; the CPU of every process is read, so that what the shared
  * services spend while the raw floor has the load serves as their background. */
-async function slice(load, server, size, services, opts) {
-  const meter = cpuMeter({ node: server.pid, ...services })
-  await load.run(opts.deliveries / size, { group: server.name })
-  await sleep(opts.warmup * 1000)
-  await load.reset()
-  meter.start()
-  const split0 = cpuSplit(server.pid)
-  const threads0 = cpuByThread(server.pid)
-  await sleep(opts.seconds * 1000)
-  const cpu = meter.stop()
-  const split1 = cpuSplit(server.pid)
-  const threads1 = cpuByThread(server.pid)
-  const threads = Object.fromEntries(
-    Object.entries(threads1).map(([name, seconds]) => [name, seconds - threads0[name]]),
-  )
-  const report = await load.report()
-  await load.stop()
-  // Let the last deliveries land before the next server's slice begins.
-  await sleep(500)
-  return { cpu, system: split1.system - split0.system, threads, report }
+function slice(load, server, size, services, opts) {
+  return loadSlice(load, {
+    pids: { node: server.pid, ...services },
+    group: server.name,
+    sendsPerSec: opts.deliveries / size,
+    opts,
+    alongside() {
+      const split0 = cpuSplit(server.pid)
+      const threads0 = cpuByThread(server.pid)
+      return () => {
+        const split1 = cpuSplit(server.pid)
+        const threads1 = cpuByThread(server.pid)
+        const threads = Object.fromEntries(
+          Object.entries(threads1).map(([name, seconds]) => [name, seconds - threads0[name]]),
+        )
+        return { system: split1.system - split0.system, threads }
+      }
+    },
+  })
 }
 
 /** `services`: the shared processes this server uses (production only). */

@@ -122,14 +122,14 @@ if (selected.includes('rss')) {
 
 const rows = []
 const verdict = (ok) => (ok ? 'met' : 'NOT met')
+const find = (results, size, kind) => results.find((r) => r.size === size && r.kind === kind)
 if (found.fanout) {
-  const get = (size, kind) => found.fanout.find((r) => r.size === size && r.kind === kind)
   for (const [size, target, field, label] of [
     [100, 1.3, 'nodeRatio', 'production node CPU/delivery vs raw uWS, rooms of 100'],
     [10, 2, 'nodeRatio', 'production node CPU/delivery vs raw uWS, rooms of 10'],
     [100, 2, 'totalRatio', 'node + MariaDB + Redis CPU/delivery vs raw uWS, rooms of 100'],
   ]) {
-    const prod = get(size, 'production')
+    const prod = find(found.fanout, size, 'production')
     if (!prod) continue
     rows.push([label, `≤ ${target}×`, ratio(prod[field], 1), verdict(prod[field] <= target)])
   }
@@ -141,7 +141,7 @@ for (const [results, offered] of [
   [found.specFanout, opts.specDeliveries],
 ]) {
   for (const prod of (results ?? []).filter((r) => r.kind === 'production')) {
-    const floor = results.find((r) => r.size === prod.size && r.kind === 'raw')
+    const floor = find(results, prod.size, 'raw')
     rows.push([
       `production send → delivered p99, rooms of ${prod.size} (${prod.deliveriesPerSec.toFixed(0)} deliveries/s; raw uWS ${floor ? ms(floor.delivery.p99) : '–'})`,
       '≤ 15 ms',

@@ -2,8 +2,8 @@
 // fan-out benchmark; the second is started with a preload from `without/` that takes one part
 // of the send path out. The ratio of their CPU per send is what that part costs, measured
 // seconds apart beside the same node with it, which a shared machine's drift cannot fake.
-import { cpuMeter } from './proc.mjs'
 import { startRoomful } from './targets.mjs'
+import { loadSlice } from './slice.mjs'
 import { median, sleep } from './util.mjs'
 
 /**
@@ -48,15 +48,6 @@ export async function pairedNodes(load, opts, { size, preload, prepare = async (
 }
 
 async function slice(load, server, group, sendsPerSec, opts) {
-  const meter = cpuMeter({ node: server.pid })
-  await load.run(sendsPerSec, { group })
-  await sleep(opts.warmup * 1000)
-  await load.reset()
-  meter.start()
-  await sleep(opts.seconds * 1000)
-  const cpu = meter.stop().node
-  const report = await load.report()
-  await load.stop()
-  await sleep(500)
-  return { cpu, acks: report.acks }
+  const { cpu, report } = await loadSlice(load, { pids: { node: server.pid }, group, sendsPerSec, opts })
+  return { cpu: cpu.node, acks: report.acks }
 }
