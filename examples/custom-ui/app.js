@@ -71,15 +71,27 @@ function renderRooms() {
     }),
   )
 }
-client.rooms.list({ limit: 20 }).then((page) => {
-  rooms = page.items
-  renderRooms()
-})
-client.rooms.watch((event) => {
-  if (event.type === 'room.created') rooms = [event.room, ...rooms.filter((r) => r.id !== event.room.id)]
-  else rooms = rooms.map((r) => (r.id === event.room ? { ...r, occupancy: event.occupancy } : r))
-  renderRooms()
-})
+const without = (id) => rooms.filter((r) => r.id !== id)
+client.rooms.watch(
+  (event) => {
+    if (event.type === 'occupancy')
+      rooms = rooms.map((r) => (r.id === event.room ? { ...r, occupancy: event.occupancy } : r))
+    else if (event.type === 'room.created') rooms = [event.room, ...without(event.room.id)]
+    else if (event.type === 'room.deleted' || event.room.archived) rooms = without(event.room.id)
+    else rooms = rooms.map((r) => (r.id === event.room.id ? event.room : r))
+    renderRooms()
+  },
+  {
+    // List once the feed is live (and again after a reconnect): nothing created meanwhile is missed.
+    onLive: async () => {
+      const { items } = await client.rooms.list({ limit: 20 })
+      // Rooms that arrived live while the page was on its way are newer than all of it.
+      const newest = items[0]?.createdAt ?? ''
+      rooms = [...rooms.filter((r) => r.createdAt > newest && !items.some((i) => i.id === r.id)), ...items]
+      renderRooms()
+    },
+  },
+)
 
 // One room at a time.
 let current = null

@@ -211,7 +211,7 @@ export function createClient(options: ClientOptions): Client {
       },
       create: (body) => rest('POST', '/rooms', body, auth),
       get: (id) => rest('GET', `/rooms/${encodeURIComponent(id)}`, undefined, auth),
-      watch: lobby.subscribe,
+      watch: (handler, options) => lobby.subscribe(handler, options?.onLive),
     },
     ranking: { subscribe: ranking.subscribe },
     room,

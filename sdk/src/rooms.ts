@@ -38,11 +38,19 @@ export interface Rooms {
    * Live lobby: rooms created, occupancy changes, settings changes (`room.updated`: drop a room
    * whose `archived` is true) and deletes (`room.deleted`); resubscribed after reconnects.
    *
+   * `onLive` is called each time the server has confirmed the feed (the first time and after
+   * every reconnect). A page listed after it misses nothing: a room created before then is in
+   * the page, one created later arrives as `room.created`. A page listed earlier may miss a
+   * room created while the socket was connecting, so list (again) from `onLive`.
+   *
    * @example
-   * const off = client.rooms.watch((e) => {
-   *   if (e.type === 'room.created') rooms.unshift(e.room)
-   *   else setOccupancy(e.room, e.occupancy)
-   * })
+   * const off = client.rooms.watch(
+   *   (e) => {
+   *     if (e.type === 'room.created') rooms.unshift(e.room)
+   *     else if (e.type === 'occupancy') setOccupancy(e.room, e.occupancy)
+   *   },
+   *   { onLive: async () => (rooms = (await client.rooms.list()).items) },
+   * )
    */
-  watch(handler: (event: LobbyEvent) => void): Unsubscribe
+  watch(handler: (event: LobbyEvent) => void, options?: { onLive?: () => void }): Unsubscribe
 }

@@ -559,4 +559,28 @@ describe('feeds', () => {
     await server.until(() => events.length === 2)
     expect(events).toEqual(['r1=3', 'new r9'])
   })
+
+  it('says when the lobby feed is live, each time it is subscribed again, so a list is fetched after it', async () => {
+    const client = open()
+    const subscribe = gate()
+    server.hook('rooms.subscribe', async (_frame, _conn, next) => {
+      await subscribe.wait
+      return next()
+    })
+    const lives: string[] = []
+    client.rooms.watch(() => {}, { onLive: () => lives.push('first') })
+    await server.until(() => server.frames.some((f) => f.op === 'rooms.subscribe'))
+    // Connected, and the request is out, but the server has not confirmed it yet.
+    await reach(client, 'connected')
+    expect(lives).toEqual([])
+    subscribe.release()
+    await server.until(() => lives.length === 1)
+    // A second watcher of a feed that is already live hears so at once.
+    client.rooms.watch(() => {}, { onLive: () => lives.push('second') })
+    expect(lives).toEqual(['first', 'second'])
+    server.last!.terminate()
+    await server.until(() => lives.length === 4)
+    expect(lives.slice(2).sort()).toEqual(['first', 'second'])
+    expect(server.frames.filter((f) => f.op === 'rooms.subscribe')).toHaveLength(2)
+  })
 })

@@ -179,10 +179,14 @@ describe.runIf(hasBrowser)('moderation in the widget', () => {
     const room = `Settings ${unique()}`
     const m = await demo.moderator('Mod Ada')
     const u = await demo.visit('Uma')
+    const v = await demo.visit('Vic')
     const mod = siteChat(m.page)
     const uma = siteChat(u.page)
+    // Vic stays in the lobby, whose list follows the room's settings.
+    const inVicsLobby = siteChat(v.page).locator('roomful-room-list button.room', { hasText: room })
     await createRoom(mod, room)
     await openRoom(uma, room)
+    await inVicsLobby.waitFor()
     // Only a moderator has the button.
     await expect(uma.locator('roomful-room [part="settings-button"]').count()).resolves.toBe(0)
 
@@ -227,6 +231,12 @@ describe.runIf(hasBrowser)('moderation in the widget', () => {
     await panel.locator('input[name="archived"]').check()
     await panel.locator('button', { hasText: 'Save' }).click()
     await notice.filter({ hasText: 'This room is archived' }).waitFor({ timeout: 2000 })
+    // An archived room leaves the lobby without a reload, and comes back when unarchived.
+    await inVicsLobby.waitFor({ state: 'detached', timeout: 2000 })
+    await button.click()
+    await panel.locator('input[name="archived"]').uncheck()
+    await panel.locator('button', { hasText: 'Save' }).click()
+    await inVicsLobby.waitFor({ timeout: 2000 })
   })
 
   it('lets a moderator mute and ban a sender from the message menu; each hears it plainly', async () => {

@@ -22,16 +22,23 @@ export class RoomListController extends ClientController {
 
   protected subscribe(client: ChatClient): Unsubscribe[] {
     const undo = [
-      client.rooms.watch((event) => {
-        if (event.type === 'room.created') this.add(event.room, true)
-        else if (event.type === 'occupancy') this.setOccupancy(event)
-      }),
-      client.on('state', ({ previous, current }) => {
-        // Reconnected (the feed may have missed events) or signed in as someone else (a guest
-        // may not list rooms over REST at all): fetch the first page again.
-        if (current === 'connected' && (previous !== 'connecting' || !this.loaded)) void this.refresh()
+      client.rooms.watch(
+        (event) => {
+          if (event.type === 'room.created') this.add(event.room, true)
+          else if (event.type === 'occupancy') this.setOccupancy(event)
+          else if (event.type === 'room.deleted' || event.room.archived) this.drop(event.room.id)
+          else this.restore(event.room)
+        },
+        // The first page was fetched before the feed was live (and a reconnect may have missed
+        // events): a room created in between would be missing for good, so fetch it again.
+        { onLive: () => void this.refresh() },
+      ),
+      client.on('state', ({ current }) => {
+        // Signed in as someone else (a guest may not list rooms over REST at all): try again.
+        if (current === 'connected' && !this.loaded) void this.refresh()
       }),
     ]
+    // At once, for a first paint that does not wait for the socket.
     void this.refresh()
     return undo
   }
@@ -105,6 +112,25 @@ export class RoomListController extends ClientController {
         }, 4000)
       }
     }
+    this.host.requestUpdate()
+  }
+
+  private drop(roomId: string): void {
+    if (!this.rooms.some((r) => r.id === roomId)) return
+    this.rooms = this.rooms.filter((r) => r.id !== roomId)
+    this.host.requestUpdate()
+  }
+
+  /**
+   * A settings change: updated in place, or (unarchived) put back where its creation time
+   * belongs, unless that is past the pages loaded so far (it will come with a later page).
+   */
+  private restore(room: Room): void {
+    if (this.rooms.some((r) => r.id === room.id)) return this.add(room)
+    const at = this.rooms.findIndex((r) => r.createdAt < room.createdAt)
+    if (at < 0 && this.nextCursor) return
+    const index = at < 0 ? this.rooms.length : at
+    this.rooms = [...this.rooms.slice(0, index), room, ...this.rooms.slice(index)]
     this.host.requestUpdate()
   }
 
