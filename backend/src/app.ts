@@ -29,6 +29,7 @@ import { WriteBatcher } from './messages/write-batcher.js'
 import { NodeLiveness } from './presence/node-liveness.js'
 import { PresenceHealer } from './presence/presence-healer.js'
 import { PresenceService } from './presence/presence-service.js'
+import { SoloUsers } from './presence/solo-users.js'
 import { RankingService } from './ranking/ranking-service.js'
 import { ReportsService } from './reports/reports-service.js'
 import { RoomControl } from './rooms/room-control.js'
@@ -170,9 +171,13 @@ export function createApp(deps: {
   attachments.useThumbnailQueue(thumbnails)
   const ranking = new RankingService({ presence: drivers.presence, rooms: drivers.rooms, bus: drivers.bus })
   const scheduler = drivers.rankingScheduler(ranking.recomputeAndPublish)
+  const soloUsers = new SoloUsers(drivers.bus, (err) =>
+    log.warn({ err }, 'unable to tell the other nodes that a user is connected to several'),
+  )
   const presence = new PresenceService({
     presence: drivers.presence,
     bus: drivers.bus,
+    solo: soloUsers,
     messages,
     ranking: scheduler,
     nodeId: config.nodeId,
@@ -246,7 +251,9 @@ export function createApp(deps: {
     audit,
     log,
   })
-  const sendLimits = new SendLimits(drivers.limiter, limiterError)
+  const sendLimits = new SendLimits(drivers.limiter, limiterError, (appId, userId) =>
+    soloUsers.isSolo(appId, userId),
+  )
   const sendPolicy = new SendPolicy({
     checks,
     settings: roomSettings,
@@ -355,6 +362,7 @@ export function createApp(deps: {
       await liveness.start()
       await roomControl.start()
       await sanctions.start()
+      await soloUsers.start()
       await grants.start()
       storeHealth.start()
       if (deps.metrics)
@@ -382,6 +390,7 @@ export function createApp(deps: {
       presence.close()
       await sanctions.stop()
       await grants.stop()
+      await soloUsers.stop()
       await messages.flush()
       await scheduler.close()
       await thumbnails.close()

@@ -11,7 +11,7 @@ export class MemoryBus implements Bus {
 
   constructor(private readonly onError: (err: unknown) => void) {}
 
-  onReconnect(): void {
+  onReconnect(_listener: () => void): void {
     // In process: never lost.
   }
 

@@ -22,6 +22,8 @@ export const channels = {
   sanctions: () => 'sanctions',
   /** An app's granted moderators changed (the payload is its id): each node drops its copy. */
   moderators: () => 'moderators',
+  /** A user's connections now span nodes (the payload is `appId\nuserId`): see presence/solo-users.ts. */
+  spreadUsers: () => 'spread-users',
 }
 
 /**

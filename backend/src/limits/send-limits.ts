@@ -15,9 +15,14 @@ export class SendLimits {
     private readonly limiter: RateLimiter,
     /** A limiter that fails (Redis down) lets the send through, as the per-node bucket still holds. */
     private readonly onError: (err: unknown) => void,
+    /** True when every connection of the user's is on this node (see `SoloUsers`). */
+    private readonly isSolo: (appId: string, userId: string) => boolean = () => false,
   ) {}
 
+  /** A socket's send, after the node's bucket let it through. A user whose every connection is
+   * on this node has nothing to sum: the bucket is the whole limit, and Redis is not asked. */
   async allowed(appId: string, userId: string, limits: Limits): Promise<boolean> {
+    if (this.isSolo(appId, userId)) return true
     return (await this.hit(appId, userId, limits))?.allowed ?? true
   }
 

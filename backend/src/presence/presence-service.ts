@@ -9,7 +9,8 @@ import { channels, roomEnvelope, type Bus } from '../bus/bus.js'
 import type { Logger } from '../logger.js'
 import { LocalPresence } from './local-presence.js'
 import { NoticeBacklog, type NoticeLog } from './notice-backlog.js'
-import type { Departure, PresenceChange, PresenceStore } from './presence-store.js'
+import type { Departure, OpenedConnection, PresenceChange, PresenceStore } from './presence-store.js'
+import type { SoloUsers } from './solo-users.js'
 
 const SNAPSHOT_CAP = 100
 
@@ -45,6 +46,8 @@ export class PresenceService {
     private readonly deps: {
       presence: PresenceStore
       bus: Bus
+      /** Told of every connection counted here and closed (see `SoloUsers`). */
+      solo: SoloUsers
       messages: NoticeLog
       ranking: RankingRequests
       nodeId: string
@@ -64,20 +67,26 @@ export class PresenceService {
     this.registration = check
   }
 
-  /** Counts an authenticated connection against the user's cap, across nodes. */
+  /** Counts an authenticated connection against the user's cap, across nodes; false when the
+   * user is at the cap. */
   async connect(appId: string, userId: string, connectionId: string, max: number): Promise<boolean> {
     this.local.addConnection(appId, userId, connectionId)
-    let counted = false
+    const mark = this.deps.solo.mark()
+    let opened: OpenedConnection = 'refused'
     try {
-      counted = await this.deps.presence.openConnection(appId, userId, connectionId, this.deps.nodeId, max)
+      opened = await this.deps.presence.openConnection(appId, userId, connectionId, this.deps.nodeId, max)
     } finally {
-      if (!counted) this.local.removeConnection(connectionId)
+      if (opened === 'refused') this.local.removeConnection(connectionId)
     }
-    return counted
+    if (opened === 'refused') return false
+    this.deps.solo.counted(appId, userId, opened, mark)
+    return true
   }
 
+  /** Only for a connection whose `connect` returned true. */
   async disconnect(appId: string, userId: string, connectionId: string): Promise<void> {
     this.local.removeConnection(connectionId)
+    this.deps.solo.closed(appId, userId)
     await this.settle('uncount a connection', () =>
       this.deps.presence.closeConnection(appId, userId, connectionId),
     )

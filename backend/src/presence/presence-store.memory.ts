@@ -4,6 +4,7 @@ import type {
   Departure,
   Membership,
   NodeState,
+  OpenedConnection,
   PresenceChange,
   PresenceStore,
   Reassertion,
@@ -111,12 +112,21 @@ export class MemoryPresenceStore implements PresenceStore {
     return all.sort(byRank).slice(0, Math.max(0, n))
   }
 
-  async openConnection(appId: string, userId: string, connectionId: string, nodeId: string, max: number) {
+  async openConnection(
+    appId: string,
+    userId: string,
+    connectionId: string,
+    nodeId: string,
+    max: number,
+  ): Promise<OpenedConnection> {
     const conns = this.userConnections.get(`${appId}\u0000${userId}`)
-    if (conns?.has(connectionId)) return true
-    if ((conns?.size ?? 0) >= max) return false
-    this.countConnection(appId, userId, connectionId, nodeId)
-    return true
+    if (!conns?.has(connectionId)) {
+      if ((conns?.size ?? 0) >= max) return 'refused'
+      this.countConnection(appId, userId, connectionId, nodeId)
+    }
+    for (const holder of this.userConnections.get(`${appId}\u0000${userId}`)!.values())
+      if (holder !== nodeId) return 'other-nodes-too'
+    return 'only-this-node'
   }
 
   async closeConnection(appId: string, userId: string, connectionId: string): Promise<void> {

@@ -7,6 +7,7 @@ import type {
   Departure,
   Membership,
   NodeState,
+  OpenedConnection,
   PresenceChange,
   PresenceStore,
   Reassertion,
@@ -29,6 +30,12 @@ const scripts = {
 type ScriptName = keyof typeof scripts
 type Reply = string | number | null | Reply[]
 type Call = [ScriptName, (string | number)[]]
+/** The replies of open-connection-2.lua. */
+const OPENED: Record<0 | 1 | 2, OpenedConnection> = {
+  0: 'refused',
+  1: 'only-this-node',
+  2: 'other-nodes-too',
+}
 
 export interface RedisPresenceOptions {
   /** Prepended to every key, e.g. `rf:`; one Redis can host several deployments or test runs. */
@@ -163,7 +170,7 @@ export class RedisPresenceStore implements PresenceStore {
 
   async openConnection(appId: string, userId: string, connectionId: string, nodeId: string, max: number) {
     const reply = await this.run(this.openConnectionCall(appId, userId, connectionId, nodeId, max))
-    return reply === 1
+    return OPENED[reply as 0 | 1 | 2]
   }
 
   async closeConnection(appId: string, userId: string, connectionId: string): Promise<void> {

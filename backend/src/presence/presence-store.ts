@@ -27,6 +27,9 @@ export interface PresenceChange {
   heldForMs?: number
 }
 
+/** What counting a new connection found (see `PresenceStore.openConnection`). */
+export type OpenedConnection = 'refused' | 'only-this-node' | 'other-nodes-too'
+
 export interface RoomActivity {
   roomId: string
   occupancy: number
@@ -93,15 +96,15 @@ export interface PresenceStore {
   /** Top `n` occupied rooms: most distinct users first, ties by most recent activity. */
   top(appId: string, n: number): Promise<RoomActivity[]>
 
-  /** Counts a user's open connection across all nodes; false (and nothing recorded) when
-   * the user already has `max`. */
+  /** Counts a user's open connection across all nodes: `refused` (and nothing recorded) when
+   * the user already has `max`, else whether another node also holds one of theirs. */
   openConnection(
     appId: string,
     userId: string,
     connectionId: string,
     nodeId: string,
     max: number,
-  ): Promise<boolean>
+  ): Promise<OpenedConnection>
   closeConnection(appId: string, userId: string, connectionId: string): Promise<void>
 
   /** Marks this node alive for `ttlMs`, saying whether it still was. */

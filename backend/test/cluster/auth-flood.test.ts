@@ -1,4 +1,5 @@
 import { residentBytes } from '../support/processes.js'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_LIMITS, type SendResult } from '@roomful/sdk/protocol'
 import { readConfig } from '../../src/config.js'
@@ -135,5 +136,37 @@ describe.runIf(available)('account endpoints and sends under a flood (production
     const windows = elapsedMs < 1_000 ? 2 : Math.ceil(elapsedMs / 1_000) + 1
     expect(accepted).toBeGreaterThanOrEqual(allowance)
     expect(accepted).toBeLessThanOrEqual(Math.min(2 * DEFAULT_LIMITS.sendBurst - 1, windows * allowance))
+  })
+
+  it('asks Redis to count a user’s sends only while their sockets span both nodes', async () => {
+    const [a, b] = cluster.nodes as [
+      NonNullable<(typeof cluster.nodes)[0]>,
+      NonNullable<(typeof cluster.nodes)[0]>,
+    ]
+    const redis = new Redis(TEST_REDIS_URL)
+    const counter = `${cluster.env.REDIS_PREFIX}rl:send:${cluster.app.id}:roaming`
+    const token = await cluster.token('roaming')
+    const room = await createRoom(a.url, cluster.app.id, token, 'roaming room')
+    const send = async (socket: WsTestClient, clientId: string) => {
+      const reply = await socket.request<SendResult>('send', { room: room.id, clientId, text: clientId })
+      expect(reply.error).toBeUndefined()
+    }
+    try {
+      const first = await WsTestClient.authed(a.url, cluster.app.id, token)
+      expect((await first.request('join', { room: room.id })).error).toBeUndefined()
+      for (let i = 0; i < 3; i++) await send(first, `alone-${i}`)
+      expect(await redis.exists(counter)).toBe(0)
+
+      // A second socket on the other node: the first node hears of it on the bus.
+      const second = await WsTestClient.authed(b.url, cluster.app.id, token)
+      expect((await second.request('join', { room: room.id })).error).toBeUndefined()
+      await send(first, 'spread-0')
+      expect(Number(await redis.get(counter))).toBeGreaterThanOrEqual(1)
+      await send(second, 'spread-1')
+      first.socket.close()
+      second.socket.close()
+    } finally {
+      redis.disconnect()
+    }
   })
 })

@@ -168,15 +168,27 @@ contract('PresenceStore', (h, kind) => {
     const other = await h().secondNode()
     const app = `a${hex(4)}`
     const p = h().node.presence
-    expect(await p.openConnection(app, 'ann', 'c1', 'node-a', 2)).toBe(true)
-    expect(await other.presence.openConnection(app, 'ann', 'c2', 'node-b', 2)).toBe(true)
-    expect(await p.openConnection(app, 'ann', 'c1', 'node-a', 2)).toBe(true) // already counted
-    expect(await p.openConnection(app, 'ann', 'c3', 'node-a', 2)).toBe(false)
-    expect(await p.openConnection(app, 'bob', 'c4', 'node-a', 2)).toBe(true)
-    expect(await p.openConnection(`b${hex(4)}`, 'ann', 'c5', 'node-a', 2)).toBe(true)
+    expect(await p.openConnection(app, 'ann', 'c1', 'node-a', 2)).toBe('only-this-node')
+    expect(await other.presence.openConnection(app, 'ann', 'c2', 'node-b', 2)).toBe('other-nodes-too')
+    expect(await p.openConnection(app, 'ann', 'c1', 'node-a', 2)).toBe('other-nodes-too') // already counted
+    expect(await p.openConnection(app, 'ann', 'c3', 'node-a', 2)).toBe('refused')
+    expect(await p.openConnection(app, 'bob', 'c4', 'node-a', 2)).toBe('only-this-node')
+    expect(await p.openConnection(`b${hex(4)}`, 'ann', 'c5', 'node-a', 2)).toBe('only-this-node')
     await other.presence.closeConnection(app, 'ann', 'c2')
-    expect(await p.openConnection(app, 'ann', 'c3', 'node-a', 2)).toBe(true)
-    expect(await p.openConnection(app, 'ann', 'c6', 'node-a', 2)).toBe(false)
+    expect(await p.openConnection(app, 'ann', 'c3', 'node-a', 2)).toBe('only-this-node')
+    expect(await p.openConnection(app, 'ann', 'c6', 'node-a', 2)).toBe('refused')
+  })
+
+  it('says whether another node holds one of the user’s connections too', async () => {
+    const other = await h().secondNode()
+    const app = `a${hex(4)}`
+    const p = h().node.presence
+    expect(await p.openConnection(app, 'ann', 'c1', 'node-a', 5)).toBe('only-this-node')
+    expect(await p.openConnection(app, 'ann', 'c2', 'node-a', 5)).toBe('only-this-node') // two tabs, one node
+    expect(await other.presence.openConnection(app, 'ann', 'c3', 'node-b', 5)).toBe('other-nodes-too')
+    await p.closeConnection(app, 'ann', 'c1')
+    await p.closeConnection(app, 'ann', 'c2')
+    expect(await other.presence.openConnection(app, 'ann', 'c4', 'node-b', 5)).toBe('only-this-node')
   })
 
   it('reaps a lapsed node’s users and connections, but never a live node’s', async () => {
@@ -192,7 +204,7 @@ contract('PresenceStore', (h, kind) => {
     await p.join(member(app, 'r1', 'bob', live)) // bob also has a tab on a live node
     await p.join(member(app, 'r1', 'cid', live))
     await p.join(member(app, 'r2', 'ann', dead))
-    expect(await p.openConnection(app, 'ann', 'dead-conn', dead, 1)).toBe(true)
+    expect(await p.openConnection(app, 'ann', 'dead-conn', dead, 1)).toBe('only-this-node')
     await sleep(20)
 
     const changes = await p.reapDeadNodes(live)
@@ -208,8 +220,8 @@ contract('PresenceStore', (h, kind) => {
     })
     expect(await p.occupancy(app, ['r1', 'r2'])).toEqual([2, 0])
     expect((await p.snapshot(app, 'r1', 10)).users.map((u) => u.id).sort()).toEqual(['bob', 'cid'])
-    // The dead node's connection no longer counts against the cap.
-    expect(await p.openConnection(app, 'ann', 'new-conn', live, 1)).toBe(true)
+    // The dead node's connection no longer counts against the cap, nor as one elsewhere.
+    expect(await p.openConnection(app, 'ann', 'new-conn', live, 1)).toBe('only-this-node')
     // Reaping again, from any node, finds nothing more.
     expect(await p.reapDeadNodes(live)).toEqual([])
     expect(await (await h().secondNode()).presence.reapDeadNodes('someone-else')).toEqual([])
@@ -357,7 +369,7 @@ contract('PresenceStore', (h, kind) => {
     expect(await p.occupancy(app, ['r1', 'r2'])).toEqual([2, 2])
     expect(await p.heartbeat(self, 60_000)).toMatchObject({ registered: true })
     // The connections count against the per-user cap, and a leave undoes a membership.
-    expect(await p.openConnection(app, 'ann', 'c-new', self, 1)).toBe(false)
+    expect(await p.openConnection(app, 'ann', 'c-new', self, 1)).toBe('refused')
     expect(await p.leave(leaving(ann))).toMatchObject({ changed: true, total: 1 })
     // Removing the node takes what was re-asserted; dee's hold is nobody's node.
     const removed = await p.removeNode(self)
