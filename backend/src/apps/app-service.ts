@@ -10,6 +10,8 @@ const CACHE_MS = 5_000
 const MISSING_CACHE_MS = 1_000
 /** Far above the apps one node serves at once; ids anyone may invent must not grow memory. */
 const CACHE_ENTRIES = 2_000
+/** How long a read app still answers a decision that cannot wait for the store (`lastRead`). */
+const LAST_READ_MS = 10 * 60_000
 
 export interface ResolvedApp extends AppRecord {
   /** Defaults with this app's overrides applied. */
@@ -22,6 +24,8 @@ export interface ResolvedApp extends AppRecord {
  */
 export class AppService {
   private readonly cache = new LruCache<string, ResolvedApp | null>(CACHE_ENTRIES)
+  /** Found apps as last read, kept past their expiry in `cache` (see `lastRead`). */
+  private readonly lastReads = new LruCache<string, ResolvedApp>(CACHE_ENTRIES)
 
   constructor(private readonly store: AppStore) {}
 
@@ -35,12 +39,29 @@ export class AppService {
     const record = await this.store.get(appId)
     const app = record && { ...record, effectiveLimits: { ...DEFAULT_LIMITS, ...record.limits } }
     this.cache.set(appId, app, app ? CACHE_MS : MISSING_CACHE_MS)
+    if (app) this.lastReads.set(appId, app, LAST_READ_MS)
+    else this.lastReads.delete(appId)
     return app
+  }
+
+  /**
+   * The app as this node last read it in the last ten minutes, without waiting for the store:
+   * for a decision that must be made at once (the origin check of a WebSocket upgrade). A copy
+   * past its usual expiry is read again behind the answer, so the next decision has it fresh.
+   * Undefined when this node has not read the app in that time, or it was not found.
+   */
+  lastRead(appId: string): ResolvedApp | undefined {
+    const fresh = this.cache.get(appId)
+    if (fresh !== undefined) return fresh ?? undefined
+    const kept = this.lastReads.get(appId)
+    if (kept) void this.find(appId).catch(() => undefined)
+    return kept
   }
 
   /** Drops the cached copy, so a change made on this node takes effect at once. */
   invalidate(appId: string): void {
     this.cache.delete(appId)
+    this.lastReads.delete(appId)
   }
 
   /** The app, or a RoomfulError saying why it cannot be used. */

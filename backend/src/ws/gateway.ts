@@ -112,7 +112,7 @@ export class Gateway {
     this.expirySweep = setInterval(() => this.closeExpired(Date.now()), EXPIRY_SWEEP_MS)
     this.expirySweep.unref()
     this.lagWatch.start()
-    server.upgrade('/v1/ws', (req: Request, res: Response) => void this.upgrade(req, res))
+    server.upgrade('/v1/ws', (req: Request, res: Response) => this.upgrade(req, res))
     server.ws(
       '/v1/ws',
       {
@@ -189,24 +189,31 @@ export class Gateway {
   }
 
   /**
-   * A page from an origin the app does not allow gets 403 here, so no socket is ever opened for
-   * it. The app is looked up only to answer that: an unknown or disabled app, or a store that
-   * cannot answer now, is upgraded and then closed by `open` with its close code (4003, 4004,
-   * 4500), which clients act on and an HTTP status cannot carry through a browser's WebSocket.
+   * A page from an origin the app does not allow gets 403 here, so no socket is opened for it.
+   * The upgrade is answered before this returns, never after an await, so the origin check uses
+   * the app as this node last read it (`lastRead`). A node that has not read the app in the
+   * last ten minutes (just started, or the app was created since) upgrades, and `open` closes a
+   * foreign origin with 4005 before it reads a frame, as it closes an unknown or disabled app
+   * (4003, 4004) or a store that cannot answer now (1011): close codes, which clients act on
+   * and an HTTP status cannot carry through a browser's WebSocket.
+   *
+   * Why never after an await: uWebSockets.js (the build we run on) can close a socket upgraded
+   * from a later tick right after its open event. The cork an async upgrade needs reads the
+   * HTTP response's state from memory that has just become the WebSocket's, and when those
+   * bytes say "close" it drops the new socket without a close frame (uNetworking/uWebSockets
+   * #1929). Clients saw 1006 on their first frame, on the first socket of an app this node had
+   * not looked up in the last five seconds, about one time in seven.
    */
-  private async upgrade(req: Request, res: Response): Promise<void> {
+  private upgrade(req: Request, res: Response): void {
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
     if (this.draining) return void res.status(503).send('shutting down')
     if (!protocols.includes(SUBPROTOCOL))
       return void res.status(400).send(`use the ${SUBPROTOCOL} subprotocol`)
     const appId = String(req.query_parameters.app ?? '')
     const origin = req.headers.origin ?? ''
-    if (origin) {
-      const app = await this.deps.apps.find(appId).catch(() => null)
-      if (res.completed) return
-      if (app && !app.disabled && !AppService.originAllowed(app, origin))
-        return void res.status(403).send(`origin ${origin} is not allowed for app ${appId}`)
-    }
+    const app = origin ? this.deps.apps.lastRead(appId) : undefined
+    if (app && !app.disabled && !AppService.originAllowed(app, origin))
+      return void res.status(403).send(`origin ${origin} is not allowed for app ${appId}`)
     res.upgrade({ appId, origin } satisfies UpgradeContext)
   }
 
@@ -228,8 +235,7 @@ export class Gateway {
       return ws.close(err.code === 'app_disabled' ? CLOSE.appDisabled : CLOSE.forbidden, err.message)
     }
     if (ws.closed) return
-    // Normally refused at the upgrade already; this catches an upgrade whose app lookup failed,
-    // or an origin list changed in between.
+    // Refused at the upgrade already when the node held the app; this catches the rest.
     if (!AppService.originAllowed(app, origin || undefined))
       return ws.close(CLOSE.originNotAllowed, `origin ${origin} is not allowed for app ${appId}`)
 

@@ -138,7 +138,7 @@ describe('bad input gets its documented error or close, and costs nobody else an
   })
 
   it('refuses the upgrade from a foreign origin, and CORS to it, but serves the allowed origin', async () => {
-    // 403 before any socket exists (close 4005 is left for a lookup that fails at the upgrade).
+    // 403 before any socket exists: this node has read the app (the tests before did).
     await expect(
       WsTestClient.connect(server.url, server.app.id, { origin: 'https://evil.example' }),
     ).rejects.toThrow('Unexpected server response: 403')
@@ -157,6 +157,25 @@ describe('bad input gets its documented error or close, and costs nobody else an
     })
     expect(good.status).toBe(200)
     expect(good.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN)
+  })
+
+  it('closes a foreign origin with 4005 before reading a frame, on a node that has not read the app yet', async () => {
+    // Created behind the node's back (as the admin CLI or another node does): not read here yet.
+    const fresh = await server.drivers.apps.ensure({
+      ...server.app,
+      id: `fresh${Date.now().toString(36)}`,
+    })
+    const evil = await WsTestClient.connect(server.url, fresh.id, { origin: 'https://evil.example' })
+    evil.send({ op: 'auth', id: 'a1', token: await mintUserToken(fresh.id, fresh.secret, { sub: 'evil' }) })
+    expect(await evil.closed).toEqual({
+      code: 4005,
+      reason: `origin https://evil.example is not allowed for app ${fresh.id}`,
+    })
+    expect(evil.frames).toEqual([])
+    // From now on the node has read it: the next foreign page gets no 101 at all.
+    await expect(
+      WsTestClient.connect(server.url, fresh.id, { origin: 'https://evil.example' }),
+    ).rejects.toThrow('Unexpected server response: 403')
   })
 
   it('answers bad REST bodies with stable codes', async () => {
