@@ -12,6 +12,7 @@ export class WsTestClient {
   readonly closed: Promise<{ code: number; reason: string }>
   /** How the server closed the socket, once it has: what a failed wait reports. */
   private closedWith = ''
+  private failedWith = ''
   private nextId = 0
   private waiters: Array<() => void> = []
 
@@ -20,9 +21,11 @@ export class WsTestClient {
       this.frames.push(JSON.parse(String(data)) as ServerFrame)
       this.waiters.splice(0).forEach((wake) => wake())
     })
+    // A socket that dies without a close frame (1006) says why only through 'error'.
+    socket.on('error', (err) => (this.failedWith = err.message))
     this.closed = new Promise((resolve) =>
       socket.on('close', (code, reason) => {
-        this.closedWith = `${code} ${String(reason)}`.trim()
+        this.closedWith = [code, String(reason), this.failedWith].filter(Boolean).join(' ')
         resolve({ code, reason: String(reason) })
         this.waiters.splice(0).forEach((wake) => wake())
       }),
