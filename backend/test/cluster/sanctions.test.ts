@@ -391,8 +391,17 @@ describe.runIf(available)('bans and mutes across two production nodes', () => {
       code: 0,
       out: `${session.user.id} is now a moderator of ${cluster.app.id}`,
     })
+    // Each node's copy expires on its own clock: node A may have read the grants later than
+    // node B did, so each gets the whole bound (3 s of cache, with room for a busy machine).
     const grantMs = await timeUntil(async () => (await authAs(b)).result?.user.moderator === true, 6_000, 100)
-    console.log(`CLI grant seen by node B's WS auth after ${grantMs} ms`)
+    const restMs = await timeUntil(
+      async () => (await rest(a, session.accessToken, '/me')).body.moderator === true,
+      6_000,
+      100,
+    )
+    console.log(
+      `CLI grant seen by node B's WS auth after ${grantMs} ms, by node A's REST after ${restMs} ms more`,
+    )
     const me = await rest(a, session.accessToken, '/me')
     expect(me.body).toMatchObject({ id: session.user.id, moderator: true })
     expect((await cli('list-moderators', cluster.app.id)).out).toContain(`${session.user.id}\tcli\t`)
