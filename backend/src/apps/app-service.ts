@@ -24,7 +24,9 @@ export interface ResolvedApp extends AppRecord {
  */
 export class AppService {
   private readonly cache = new LruCache<string, ResolvedApp | null>(CACHE_ENTRIES)
-  /** Found apps as last read, kept past their expiry in `cache` (see `lastRead`). */
+  /** Found apps as last read, kept past their expiry in `cache` (see `lastRead`). Apart from
+   * `cache` on purpose: only real apps enter here, so a flood of invented ids, which fills
+   * `cache` with unknowns, cannot push them out. */
   private readonly lastReads = new LruCache<string, ResolvedApp>(CACHE_ENTRIES)
 
   constructor(private readonly store: AppStore) {}
