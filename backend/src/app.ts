@@ -391,6 +391,7 @@ export function createApp(deps: {
       await sanctions.stop()
       await grants.stop()
       await soloUsers.stop()
+      await sendLimits.flushTally()
       await messages.flush()
       await scheduler.close()
       await thumbnails.close()

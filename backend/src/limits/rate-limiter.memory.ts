@@ -22,7 +22,7 @@ export class MemoryRateLimiter implements RateLimiter {
     return this.windows.size
   }
 
-  async hit(key: string, rule: RateRule): Promise<RateDecision> {
+  async hit(key: string, rule: RateRule, count = 1): Promise<RateDecision> {
     const now = this.now()
     let window = this.windows.get(key)
     if (!window || window.resetAt <= now) {
@@ -31,7 +31,7 @@ export class MemoryRateLimiter implements RateLimiter {
       window = { count: 0, resetAt: now + rule.windowMs }
       this.windows.set(key, window)
     }
-    window.count += 1
+    window.count += count
     return decide(window.count, rule, window.resetAt - now)
   }
 

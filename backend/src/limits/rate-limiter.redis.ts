@@ -3,14 +3,15 @@ import { decide, type RateDecision, type RateLimiter, type RateRule } from './ra
 
 /**
  * Hits on fixed windows, any number in one script: for each key, create it with its window as
- * TTL if absent, count, read the TTL. Nothing accumulates: a key lives at most one window after
- * its first hit.
+ * TTL if absent, add its hits, read the TTL. ARGV holds every key's window, then every key's
+ * hit count. Nothing accumulates: a key lives at most one window after its first hit.
  */
 const HITS = `
 local out = {}
+local n = #KEYS
 for i, key in ipairs(KEYS) do
   redis.call('SET', key, '0', 'PX', ARGV[i], 'NX')
-  out[2 * i - 1] = redis.call('INCR', key)
+  out[2 * i - 1] = redis.call('INCRBY', key, ARGV[n + i])
   out[2 * i] = redis.call('PTTL', key)
 end
 return out
@@ -22,6 +23,7 @@ const MAX_BATCH = 256
 interface PendingHit {
   key: string
   rule: RateRule
+  count: number
   resolve(decision: RateDecision): void
   reject(err: unknown): void
 }
@@ -47,7 +49,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.hits = command.bind(redis)
   }
 
-  hit(key: string, rule: RateRule): Promise<RateDecision> {
+  hit(key: string, rule: RateRule, count = 1): Promise<RateDecision> {
     // Not connected: fail now (the caller lets the request through) rather than wait in
     // ioredis's offline queue and hold every login and send for the reconnect.
     if (this.redis.status !== 'ready')
@@ -56,7 +58,7 @@ export class RedisRateLimiter implements RateLimiter {
       )
     return new Promise((resolve, reject) => {
       if (this.pending.length === 0) setImmediate(() => this.flush())
-      this.pending.push({ key: `${this.prefix}rl:${key}`, rule, resolve, reject })
+      this.pending.push({ key: `${this.prefix}rl:${key}`, rule, count, resolve, reject })
     })
   }
 
@@ -65,6 +67,7 @@ export class RedisRateLimiter implements RateLimiter {
     if (this.pending.length > 0) setImmediate(() => this.flush())
     const args: Array<string | number> = batch.map((h) => h.key)
     for (const h of batch) args.push(h.rule.windowMs)
+    for (const h of batch) args.push(h.count)
     this.hits(batch.length, ...args).then(
       (out) =>
         batch.forEach((h, i) => {

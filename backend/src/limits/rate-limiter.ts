@@ -19,8 +19,9 @@ export interface RateDecision {
 }
 
 export interface RateLimiter {
-  /** Counts one hit on `key` (also a refused one, so hammering does not reopen the window early). */
-  hit(key: string, rule: RateRule): Promise<RateDecision>
+  /** Counts `count` hits (default one) on `key`, also refused ones, so hammering does not reopen
+   * the window early. The decision is the one the last of them gets. */
+  hit(key: string, rule: RateRule, count?: number): Promise<RateDecision>
 }
 
 export function decide(count: number, rule: RateRule, resetMs: number): RateDecision {

@@ -28,6 +28,14 @@ contract('RateLimiter', (h, kind) => {
     expect((await h().node.limiter.hit(k, rule)).allowed).toBe(true)
   })
 
+  it('counts a hit of several at once as that many', async () => {
+    const k = key()
+    const rule = { limit: 5, windowMs: 5_000 }
+    expect(await h().node.limiter.hit(k, rule, 4)).toMatchObject({ allowed: true, remaining: 1 })
+    expect(await h().node.limiter.hit(k, rule)).toMatchObject({ allowed: true, remaining: 0 })
+    expect(await h().node.limiter.hit(k, rule, 3)).toMatchObject({ allowed: false, remaining: 0 })
+  })
+
   it('keeps keys apart', async () => {
     const rule = { limit: 1, windowMs: 5_000 }
     const [a, b] = [key(), key()]

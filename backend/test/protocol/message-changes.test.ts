@@ -243,6 +243,36 @@ describe.each(await modesToTest())('editing and deleting messages (%s)', (mode) 
     expect(statuses.every((s) => s === 200 || s === 429)).toBe(true)
   })
 
+  it('counts socket sends and REST edits against one allowance: edits are refused soon after a burst of sends', async () => {
+    const other = server.other
+    const userToken = await mintUserToken(other.id, other.secret, { sub: 'busy', name: 'busy' })
+    const otherRoom = (await createRoom(server.url, other.id, userToken, 'busy sends')).id
+    const client = await WsTestClient.authed(server.url, other.id, userToken)
+    clients.push(client)
+    await client.request('join', { room: otherRoom })
+    const sends = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        client.request<SendResult>('send', { room: otherRoom, clientId: `b${i}`, text: `b${i}` }),
+      ),
+    )
+    expect(sends.every((s) => s.result)).toBe(true)
+    // The node counts its sends a moment later; edits made meanwhile pass. Without the sends in
+    // the count it would take 20 edits to reach the allowance.
+    const editPath = `/v1/apps/${other.id}/rooms/${otherRoom}/messages/${sends[0]!.result!.message.id}`
+    const statuses: number[] = []
+    while (!statuses.includes(429) && statuses.length < 20) {
+      const res = await fetch(`${server.url}${editPath}`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${userToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ text: `edit ${statuses.length}` }),
+      })
+      statuses.push(res.status)
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    expect(statuses.at(-1)).toBe(429)
+    expect(statuses.length).toBeLessThanOrEqual(8)
+  })
+
   it('edits over REST with the same rules: own message, length limit, unknown ids', async () => {
     const gina = await connect('gina')
     const m = await say(gina, 'first')
