@@ -221,6 +221,9 @@ export function createApp(deps: {
     publish,
     evict: (appId, roomId, frame) => gateway.evictRoom(appId, roomId, frame),
     rerank: (appId) => scheduler.request(appId),
+    liveRooms: () => feeds.live(),
+    rooms: drivers.rooms,
+    view: (record) => rooms.view(record),
     log,
   })
   const roomModeration = new RoomModeration({

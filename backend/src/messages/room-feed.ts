@@ -1,4 +1,4 @@
-import type { Message } from '@roomful/sdk/protocol'
+import type { Message, Room } from '@roomful/sdk/protocol'
 import type { Bus } from '../bus/bus.js'
 import { channels } from '../bus/bus.js'
 import type { Logger } from '../logger.js'
@@ -38,6 +38,8 @@ export class RoomFeed {
   /** Highest seq handed to the topic; null until the first join sets the starting point. */
   last: number | null = null
   refs = 0
+  /** The room as the last join here read it: what its members are told if it is found deleted. */
+  room: Room | null = null
   /** Resolves once the bus subscription is live; joins wait for it before reading the store. */
   ready: Promise<() => Promise<void>> | null = null
   private readonly pending = new Map<number, string>()
@@ -239,6 +241,13 @@ export class RoomFeeds {
    */
   deliver(appId: string, roomId: string, seq: number, frame: string): void {
     this.feeds.get(`${appId}/${roomId}`)?.onMessage(seq, frame)
+  }
+
+  /** The rooms with members on this node (joined at least once). */
+  live(): Array<{ appId: string; room: Room }> {
+    const live = []
+    for (const { appId, room } of this.feeds.values()) if (room) live.push({ appId, room })
+    return live
   }
 
   /** Every feed catches up with the store (see `RoomFeed.reconcile`); failures are logged. */

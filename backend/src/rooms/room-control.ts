@@ -1,8 +1,15 @@
-import type { Room } from '@roomful/sdk/protocol'
+import type { Room, RoomSettings } from '@roomful/sdk/protocol'
 import { channels, type Bus } from '../bus/bus.js'
 import type { Logger } from '../logger.js'
 import { roomTopic } from '../messages/room-feed.js'
 import type { RoomSettingsCache } from './room-settings-cache.js'
+import type { RoomRecord, RoomStore } from './room-store.js'
+
+/** A room with members on this node, as the last join here read it. */
+export interface LiveRoom {
+  appId: string
+  room: Room
+}
 
 /** What every node must act on when a moderator changes a room (published on `room-control`). */
 export type RoomControlEvent =
@@ -36,14 +43,45 @@ export class RoomControl {
       /** Asks for the app's ranking again: a change from the CLI, which runs no scheduler, may
        * have put a room on or off the board (every node asks; the scheduler coalesces). */
       rerank: (appId: string) => void
+      /** The rooms this node has members in, and how to read them again after a bus loss. */
+      liveRooms: () => LiveRoom[]
+      rooms: Pick<RoomStore, 'getMany'>
+      view: (record: RoomRecord) => Promise<Room>
       log: Logger
     },
   ) {}
 
   async start(): Promise<void> {
-    // Whatever was published while the bus was away is unknown: read the settings again.
-    this.deps.bus.onReconnect(() => this.deps.settings.clear())
+    this.deps.bus.onReconnect(() => void this.resync())
     await this.deps.bus.subscribe(channels.roomControl(), (payload) => this.receive(payload))
+  }
+
+  /**
+   * Whatever was published while the bus was away is unknown: the settings are read again, and
+   * the members here of a room deleted or changed meanwhile are told as if the bus had brought
+   * it (a change made on this node was applied here already, so nobody is told twice).
+   */
+  async resync(): Promise<void> {
+    const live = this.deps.liveRooms()
+    // What members were last told: the cached settings, or the room as their join read it.
+    const told = live.map(({ appId, room }) => this.deps.settings.peek(appId, room.id) ?? room)
+    this.deps.settings.clear()
+    const idsByApp = new Map<string, string[]>()
+    for (const { appId, room } of live) idsByApp.set(appId, [...(idsByApp.get(appId) ?? []), room.id])
+    try {
+      const records = new Map<string, RoomRecord>()
+      for (const [appId, ids] of idsByApp)
+        for (const record of await this.deps.rooms.getMany(appId, ids))
+          records.set(`${appId}/${record.id}`, record)
+      for (const [i, { appId, room }] of live.entries()) {
+        const record = records.get(`${appId}/${room.id}`)
+        if (!record) this.apply({ type: 'room.deleted', appId, room: { ...room, occupancy: 0 } })
+        else if (!sameSettings(told[i]!, record))
+          this.apply({ type: 'room.updated', appId, room: await this.deps.view(record) })
+      }
+    } catch (err) {
+      this.deps.log.warn({ err }, "unable to read this node's rooms again after a bus loss")
+    }
   }
 
   /** Applies `event` here and tells the other nodes. A failed publish is logged: the change is
@@ -78,3 +116,8 @@ export class RoomControl {
     }
   }
 }
+
+const sameSettings = (known: RoomSettings, record: RoomSettings): boolean =>
+  known.slowModeSeconds === record.slowModeSeconds &&
+  known.readOnly === record.readOnly &&
+  known.archived === record.archived

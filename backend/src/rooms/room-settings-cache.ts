@@ -26,6 +26,11 @@ export class RoomSettingsCache {
     return this.fill(appId, roomId, record)
   }
 
+  /** The settings kept here, without reading the store. */
+  peek(appId: string, roomId: string): RoomSettings | undefined {
+    return this.cache.get(key(appId, roomId))
+  }
+
   /** Keeps what a join just read, unless a newer copy (from the bus) is already here. */
   fill(appId: string, roomId: string, settings: RoomSettings): RoomSettings {
     const cached = this.cache.get(key(appId, roomId))

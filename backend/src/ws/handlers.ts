@@ -178,6 +178,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         const { messages, replay, hasMore } = backlog
         const lastSeq = Math.max(record.lastSeq, backlog.readUpTo)
         const room = RoomsService.toRoom({ ...record, lastSeq }, presence.total)
+        joined.room = room
         backlog.goLive(() => {
           conn.enterRoom(frame.room, joined)
           conn.subscribe(joined.topic)
