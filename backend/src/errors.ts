@@ -38,6 +38,19 @@ export const fail = (code: ErrorCode, message?: string): never => {
   throw new RoomfulError(code, message)
 }
 
+/**
+ * What the edges answer for `err`: itself if it is a RoomfulError; `store_unavailable` for a
+ * Redis command that failed because the connection is down (ioredis gave up retrying it, or the
+ * connection closed under it), which is an outage to retry after, not a bug; else null (a bug,
+ * answered `internal` and logged).
+ */
+export function knownError(err: unknown): RoomfulError | null {
+  if (err instanceof RoomfulError) return err
+  if (err instanceof Error && (err.name === 'MaxRetriesPerRequestError' || err.message === 'Connection is closed.'))
+    return new RoomfulError('store_unavailable', 'unable to reach Redis; retry shortly', { cause: err })
+  return null
+}
+
 export function toWireError(err: unknown): WireError {
-  return err instanceof RoomfulError ? err.toWire() : { code: 'internal', message: ERROR_MESSAGES.internal }
+  return knownError(err)?.toWire() ?? { code: 'internal', message: ERROR_MESSAGES.internal }
 }

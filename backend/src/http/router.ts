@@ -4,7 +4,7 @@ import { clip, DEFAULT_LIMITS, MAX_TOKEN_CHARS } from '@roomful/sdk/protocol'
 import { AppService, type ResolvedApp } from '../apps/app-service.js'
 import type { KeyCache } from '../auth/keys.js'
 import { verifyUserToken, type VerifiedIdentity } from '../auth/tokens.js'
-import { RoomfulError, toWireError } from '../errors.js'
+import { knownError, RoomfulError, toWireError } from '../errors.js'
 import type { ClientAddress } from '../limits/client-address.js'
 import type { Logger } from '../logger.js'
 import { sendWithoutBody } from './no-body.js'
@@ -122,12 +122,11 @@ export function mountRoutes<D>(
       if (reply.body === undefined) sendWithoutBody(res)
       else res.json(reply.body)
     } catch (err) {
-      if (!(err instanceof RoomfulError))
-        deps.log.error({ err, path: clip(req.path) }, 'a REST request failed unexpectedly')
+      const error = knownError(err)
+      if (!error) deps.log.error({ err, path: clip(req.path) }, 'a REST request failed unexpectedly')
       if (!res.completed) {
-        if (err instanceof RoomfulError)
-          for (const [name, value] of Object.entries(err.headers)) res.header(name, value)
-        res.status(err instanceof RoomfulError ? err.status : 500).json({ error: toWireError(err) })
+        for (const [name, value] of Object.entries(error?.headers ?? {})) res.header(name, value)
+        res.status(error?.status ?? 500).json({ error: toWireError(err) })
       }
     }
   }

@@ -9,7 +9,7 @@ import {
   type ErrorCode,
 } from '@roomful/sdk/protocol'
 import { AppService } from '../apps/app-service.js'
-import { RoomfulError, toWireError } from '../errors.js'
+import { knownError, RoomfulError, toWireError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { Metrics, SocketCensus } from '../metrics/metrics.js'
 import { unfollowAppFeed } from './app-feeds.js'
@@ -298,7 +298,7 @@ export class Gateway {
       if (result !== NO_REPLY) conn.reply(request.id, result)
       if (op === 'send') this.deps.metrics.ackedSend((performance.now() - started) / 1000)
     } catch (err) {
-      const error = err instanceof RoomfulError ? err : null
+      const error = knownError(err)
       if (!error) this.deps.log.error({ err, op, conn: conn.id }, 'a request failed unexpectedly')
       const wire = toWireError(err)
       conn.replyError(request.id, wire)

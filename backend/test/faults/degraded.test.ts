@@ -4,6 +4,7 @@ import { cuttableProxy, type CuttableProxy } from '../../../sdk/test/integration
 import { startCluster, timeUntil, type Cluster } from '../support/cluster.js'
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js'
 import { servicesAvailable, TEST_MYSQL_URL } from '../support/services.js'
+import { WsTestClient } from '../support/ws-client.js'
 
 const available = await servicesAvailable()
 
@@ -49,7 +50,7 @@ describe.runIf(available)('degraded, not down', () => {
     for (const cleanup of cleanups.reverse()) await cleanup()
   })
 
-  it('answers GET /rooms with 200 from MySQL, occupancy marked unknown, while Redis is down', async () => {
+  it('answers GET /rooms with 200 from MySQL, occupancy marked unknown, and tells a new socket to retry, while Redis is down', async () => {
     const redis: PrivateRedis = await startPrivateRedis()
     cleanups.push(() => redis.close())
     const cluster: Cluster = await startCluster({ nodes: 1, redisUrl: redis.url })
@@ -66,6 +67,7 @@ describe.runIf(available)('degraded, not down', () => {
     expect(up.status).toBe(200)
     expect((up.body as Page<RoomInfo>).items.map((r) => r.occupancy).sort()).toEqual([0, 1])
 
+    const early = await WsTestClient.authed(node!.url, cluster.app.id, await cluster.token('early'))
     await redis.stop()
     const stoppedAt = Date.now()
     const down = [await timedGet(list, headers)]
@@ -81,6 +83,20 @@ describe.runIf(available)('degraded, not down', () => {
     expect(page.items.map((r) => r.name).sort()).toEqual(['empty', 'still listed'])
     for (const room of [...page.items, one.body as RoomInfo])
       expect(room).toMatchObject({ occupancy: 0, occupancyUnknown: true })
+
+    // A new socket cannot be counted toward the user's connections: it is told to retry, as
+    // an outage, and the node does not log it as a bug.
+    const socket = await WsTestClient.connect(node!.url, cluster.app.id)
+    const auth = await socket.request('auth', { token: await cluster.token('newcomer') })
+    socket.terminate()
+    const join = await early.request('join', { room: roomId })
+    early.terminate()
+    for (const refused of [auth, join])
+      expect(refused.error).toMatchObject({
+        code: 'store_unavailable',
+        message: 'unable to reach Redis; retry shortly',
+      })
+    expect(node!.output()).not.toContain('failed unexpectedly')
 
     // Back, empty: the node re-asserts its member and the list is live again.
     await redis.start()
