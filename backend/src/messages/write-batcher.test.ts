@@ -43,7 +43,7 @@ function recordingStore(fail = false) {
 describe('WriteBatcher: group commit', () => {
   it('groups concurrent sends into few transactions and keeps each room in send order', async () => {
     const { store, batches, overlaps } = recordingStore()
-    const batcher = new WriteBatcher(store, { maxBatch: 50, maxInFlight: 2 })
+    const batcher = new WriteBatcher(store, { maxBatch: 50, maxInFlight: 2, moreWhenQueued: 1 })
     const sends = Array.from({ length: 200 }, (_, i) => batcher.append(input(i % 2 ? 'x' : 'y', i)))
     const results = await Promise.all(sends)
     expect(batches.length).toBeLessThan(20)
@@ -57,7 +57,7 @@ describe('WriteBatcher: group commit', () => {
 
   it('commits other rooms while one room waits for its in-flight batch', async () => {
     const { store, batches } = recordingStore()
-    const batcher = new WriteBatcher(store, { maxBatch: 50, maxInFlight: 4 })
+    const batcher = new WriteBatcher(store, { maxBatch: 50, maxInFlight: 4, moreWhenQueued: 2 })
     const first = batcher.append(input('busy', 1))
     await new Promise((resolve) => setImmediate(resolve))
     // `busy` is in flight: its next send waits, the other rooms' sends leave without it.
@@ -70,6 +70,20 @@ describe('WriteBatcher: group commit', () => {
     expect(batches[0]).toEqual(['busy-1'])
     expect(batches[1]).toEqual(['a-1', 'b-1'])
     expect(batches[2]).toEqual(['busy-2'])
+  })
+
+  it('holds a few sends that arrive during a transaction for the next one, and starts more only when many wait', async () => {
+    const { store, batches } = recordingStore()
+    const batcher = new WriteBatcher(store, { maxBatch: 50, maxInFlight: 4, moreWhenQueued: 3 })
+    const first = batcher.append(input('a', 1))
+    await new Promise((resolve) => setImmediate(resolve))
+    const few = [batcher.append(input('b', 1)), batcher.append(input('c', 1))]
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(batches).toEqual([['a-1']]) // two waiting: they wait for the running transaction
+    const many = [batcher.append(input('d', 1)), batcher.append(input('e', 1)), batcher.append(input('f', 1))]
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(batches).toEqual([['a-1'], ['b-1', 'c-1', 'd-1', 'e-1', 'f-1']]) // five: one more starts
+    await Promise.all([first, ...few, ...many])
   })
 
   it('rejects every send of a failed transaction with store_unavailable', async () => {
