@@ -46,7 +46,10 @@ export const fail = (code: ErrorCode, message?: string): never => {
  */
 export function knownError(err: unknown): RoomfulError | null {
   if (err instanceof RoomfulError) return err
-  if (err instanceof Error && (err.name === 'MaxRetriesPerRequestError' || err.message === 'Connection is closed.'))
+  if (
+    err instanceof Error &&
+    (err.name === 'MaxRetriesPerRequestError' || err.message === 'Connection is closed.')
+  )
     return new RoomfulError('store_unavailable', 'unable to reach Redis; retry shortly', { cause: err })
   return null
 }
