@@ -28,6 +28,10 @@ export class AppService {
    * `cache` on purpose: only real apps enter here, so a flood of invented ids, which fills
    * `cache` with unknowns, cannot push them out. */
   private readonly lastReads = new LruCache<string, ResolvedApp>(CACHE_ENTRIES)
+  /** Store reads under way, one per id: a burst of requests for an app whose copy has just
+   * expired (every socket of a busy page reconnecting at once) waits for one read, not one
+   * each. */
+  private readonly reading = new Map<string, Promise<ResolvedApp | null>>()
 
   constructor(private readonly store: AppStore) {}
 
@@ -38,12 +42,26 @@ export class AppService {
     if (!idSchema.parse(appId).ok) return null
     const hit = this.cache.get(appId)
     if (hit !== undefined) return hit
-    const record = await this.store.get(appId)
-    const app = record && { ...record, effectiveLimits: { ...DEFAULT_LIMITS, ...record.limits } }
-    this.cache.set(appId, app, app ? CACHE_MS : MISSING_CACHE_MS)
-    if (app) this.lastReads.set(appId, app, LAST_READ_MS)
-    else this.lastReads.delete(appId)
-    return app
+    const pending = this.reading.get(appId)
+    if (pending) return pending
+    const read: Promise<ResolvedApp | null> = this.store
+      .get(appId)
+      .then((record) => {
+        const app = record && { ...record, effectiveLimits: { ...DEFAULT_LIMITS, ...record.limits } }
+        // A read that an `invalidate` overtook may hold the app as it was before the change:
+        // it answers its own callers, but does not become the copy.
+        if (this.reading.get(appId) === read) {
+          this.cache.set(appId, app, app ? CACHE_MS : MISSING_CACHE_MS)
+          if (app) this.lastReads.set(appId, app, LAST_READ_MS)
+          else this.lastReads.delete(appId)
+        }
+        return app
+      })
+      .finally(() => {
+        if (this.reading.get(appId) === read) this.reading.delete(appId)
+      })
+    this.reading.set(appId, read)
+    return read
   }
 
   /**
@@ -62,6 +80,7 @@ export class AppService {
 
   /** Drops the cached copy, so a change made on this node takes effect at once. */
   invalidate(appId: string): void {
+    this.reading.delete(appId)
     this.cache.delete(appId)
     this.lastReads.delete(appId)
   }
