@@ -215,14 +215,20 @@ describe.each(await modesToTest())('editing and deleting messages (%s)', (mode) 
     expect((await audit('Bearer wrong-key', adminPath)).status).toBe(403)
   })
 
-  it('spends the sender allowance on REST edits and deletes too: past it, 429 with Retry-After', async () => {
-    // The other app keeps the product's limits: 20 sends, edits and deletes a second per user.
+  /** A user of the other app, which keeps the product's limits (20 sends, edits and deletes a
+   * second per user), joined over a socket to a room of their own. */
+  async function joinedInOtherApp(sub: string) {
     const other = server.other
-    const userToken = await mintUserToken(other.id, other.secret, { sub: 'hasty', name: 'hasty' })
-    const otherRoom = (await createRoom(server.url, other.id, userToken, 'hasty edits')).id
+    const userToken = await mintUserToken(other.id, other.secret, { sub, name: sub })
+    const otherRoom = (await createRoom(server.url, other.id, userToken, `${sub}'s room`)).id
     const client = await WsTestClient.authed(server.url, other.id, userToken)
     clients.push(client)
     await client.request('join', { room: otherRoom })
+    return { other, userToken, otherRoom, client }
+  }
+
+  it('spends the sender allowance on REST edits and deletes too: past it, 429 with Retry-After', async () => {
+    const { other, userToken, otherRoom, client } = await joinedInOtherApp('hasty')
     const sent = (await client.request<SendResult>('send', { room: otherRoom, clientId: 'h1', text: 'v0' }))
       .result!.message
     const edits = await Promise.all(
@@ -244,12 +250,7 @@ describe.each(await modesToTest())('editing and deleting messages (%s)', (mode) 
   })
 
   it('counts socket sends and REST edits against one allowance: edits are refused soon after a burst of sends', async () => {
-    const other = server.other
-    const userToken = await mintUserToken(other.id, other.secret, { sub: 'busy', name: 'busy' })
-    const otherRoom = (await createRoom(server.url, other.id, userToken, 'busy sends')).id
-    const client = await WsTestClient.authed(server.url, other.id, userToken)
-    clients.push(client)
-    await client.request('join', { room: otherRoom })
+    const { other, userToken, otherRoom, client } = await joinedInOtherApp('busy')
     const sends = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         client.request<SendResult>('send', { room: otherRoom, clientId: `b${i}`, text: `b${i}` }),
