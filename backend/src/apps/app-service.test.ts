@@ -32,6 +32,8 @@ describe('AppService.lastRead (the origin check of an upgrade, which cannot wait
     // Expired: the old copy answers now, and the store is asked for the next decision.
     expect(apps.lastRead('site')?.allowedOrigins).toEqual(['https://a.example'])
     await vi.waitFor(() => expect(reads).toHaveBeenCalledTimes(2))
+    await apps.find('site') // joins the read behind the answer: resolves once it has landed
+    expect(reads).toHaveBeenCalledTimes(2)
     expect(apps.lastRead('site')?.allowedOrigins).toEqual(['https://b.example'])
   })
 

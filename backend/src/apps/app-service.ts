@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS, idSchema, type Limits } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
 import type { AppRecord, AppStore } from './app-store.js'
 import { LruCache } from './lru-cache.js'
+import { SharedLoads } from './shared-loads.js'
 
 const CACHE_MS = 5_000
 /** Unknown ids are cached too (a flood of them must not reach the database one by one), but
@@ -28,10 +29,9 @@ export class AppService {
    * `cache` on purpose: only real apps enter here, so a flood of invented ids, which fills
    * `cache` with unknowns, cannot push them out. */
   private readonly lastReads = new LruCache<string, ResolvedApp>(CACHE_ENTRIES)
-  /** Store reads under way, one per id: a burst of requests for an app whose copy has just
-   * expired (every socket of a busy page reconnecting at once) waits for one read, not one
-   * each. */
-  private readonly reading = new Map<string, Promise<ResolvedApp | null>>()
+  /** A burst of requests for an app whose copy has just expired (every socket of a busy page
+   * reconnecting at once) waits for one read, not one each. */
+  private readonly reads = new SharedLoads<string, ResolvedApp | null>()
 
   constructor(private readonly store: AppStore) {}
 
@@ -42,26 +42,18 @@ export class AppService {
     if (!idSchema.parse(appId).ok) return null
     const hit = this.cache.get(appId)
     if (hit !== undefined) return hit
-    const pending = this.reading.get(appId)
-    if (pending) return pending
-    const read: Promise<ResolvedApp | null> = this.store
-      .get(appId)
-      .then((record) => {
-        const app = record && { ...record, effectiveLimits: { ...DEFAULT_LIMITS, ...record.limits } }
-        // A read that an `invalidate` overtook may hold the app as it was before the change:
-        // it answers its own callers, but does not become the copy.
-        if (this.reading.get(appId) === read) {
-          this.cache.set(appId, app, app ? CACHE_MS : MISSING_CACHE_MS)
-          if (app) this.lastReads.set(appId, app, LAST_READ_MS)
-          else this.lastReads.delete(appId)
-        }
-        return app
-      })
-      .finally(() => {
-        if (this.reading.get(appId) === read) this.reading.delete(appId)
-      })
-    this.reading.set(appId, read)
-    return read
+    return this.reads.get(
+      appId,
+      async () => {
+        const record = await this.store.get(appId)
+        return record && { ...record, effectiveLimits: { ...DEFAULT_LIMITS, ...record.limits } }
+      },
+      (app) => {
+        this.cache.set(appId, app, app ? CACHE_MS : MISSING_CACHE_MS)
+        if (app) this.lastReads.set(appId, app, LAST_READ_MS)
+        else this.lastReads.delete(appId)
+      },
+    )
   }
 
   /**
@@ -80,7 +72,7 @@ export class AppService {
 
   /** Drops the cached copy, so a change made on this node takes effect at once. */
   invalidate(appId: string): void {
-    this.reading.delete(appId)
+    this.reads.forget(appId)
     this.cache.delete(appId)
     this.lastReads.delete(appId)
   }

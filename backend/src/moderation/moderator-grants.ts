@@ -1,4 +1,5 @@
 import { LruCache } from '../apps/lru-cache.js'
+import { SharedLoads } from '../apps/shared-loads.js'
 import { channels, type Bus } from '../bus/bus.js'
 import type { ModeratorGrant, ModeratorStore } from './moderator-store.js'
 
@@ -18,9 +19,7 @@ const MAX_APPS = 2_000
  */
 export class ModeratorGrants {
   private readonly cache = new LruCache<string, ReadonlySet<string>>(MAX_APPS)
-  private readonly loading = new Map<string, Promise<ReadonlySet<string>>>()
-  /** Bumped on every change heard, so a read that raced one is not kept. */
-  private changes = 0
+  private readonly loads = new SharedLoads<string, ReadonlySet<string>>()
   private unsubscribe: (() => Promise<void>) | undefined
 
   constructor(
@@ -75,27 +74,18 @@ export class ModeratorGrants {
   private granted(appId: string): Promise<ReadonlySet<string>> {
     const cached = this.cache.get(appId)
     if (cached) return Promise.resolve(cached)
-    let load = this.loading.get(appId)
-    if (!load) {
-      load = this.read(appId).finally(() => this.loading.delete(appId))
-      this.loading.set(appId, load)
-    }
-    return load
-  }
-
-  private async read(appId: string): Promise<ReadonlySet<string>> {
-    const before = this.changes
-    const users = new Set((await this.store.list(appId)).map((g) => g.userId))
-    // A change heard while this read was under way may not be in it: not kept then.
-    if (this.changes === before) this.cache.set(appId, users, this.ttlMs)
-    return users
+    return this.loads.get(
+      appId,
+      async () => new Set((await this.store.list(appId)).map((g) => g.userId)),
+      (users) => this.cache.set(appId, users, this.ttlMs),
+    )
   }
 
   private forget(appId: string): void {
-    this.changes++
     this.cache.delete(appId)
-    // An authentication that starts after the change must not join a read that began before it.
-    this.loading.delete(appId)
+    // An authentication that starts after the change must not join a read that began before
+    // it, and that read, which may not hold the change, is not kept.
+    this.loads.forget(appId)
   }
 
   /** Dropped here at once, and on every other node before the caller answers. */

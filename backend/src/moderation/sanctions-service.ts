@@ -1,4 +1,5 @@
 import type { Sanction, SanctionKind } from '@roomful/sdk/protocol'
+import { SharedLoads } from '../apps/shared-loads.js'
 import { channels, type Bus } from '../bus/bus.js'
 import { onceInAWhile, type Logger } from '../logger.js'
 import { webhookEvent } from '../webhooks/webhook-payloads.js'
@@ -43,7 +44,7 @@ type BusMessage =
  */
 export class SanctionsService {
   private readonly cache = new Map<string, AppSanctions>()
-  private readonly loading = new Map<string, Promise<void>>()
+  private readonly loads = new SharedLoads<string, AppSanctions>()
   /** Bumped on every change applied to an app, so a read that raced one is not trusted. */
   private readonly versions = new Map<string, number>()
   private readonly listeners = new Set<(change: SanctionChange) => void>()
@@ -87,22 +88,19 @@ export class SanctionsService {
   }
 
   /** Reads the app's sanctions into this node's cache unless they are there already. */
-  load(appId: string): Promise<void> {
-    if (this.cache.has(appId)) return Promise.resolve()
-    let loading = this.loading.get(appId)
-    if (!loading) {
-      loading = this.read(appId)
-        .then((sanctions) => {
-          this.cache.set(appId, sanctions)
-          if (!this.missed.delete(appId)) return
-          // Sockets let in while the store was away may belong to sanctioned users.
-          for (const sanction of sanctions.values())
-            this.notify({ action: 'imposed', appId, sanction: toSanction(sanction) })
-        })
-        .finally(() => this.loading.delete(appId))
-      this.loading.set(appId, loading)
-    }
-    return loading
+  async load(appId: string): Promise<void> {
+    if (this.cache.has(appId)) return
+    await this.loads.get(
+      appId,
+      () => this.read(appId),
+      (sanctions) => {
+        this.cache.set(appId, sanctions)
+        if (!this.missed.delete(appId)) return
+        // Sockets let in while the store was away may belong to sanctioned users.
+        for (const sanction of sanctions.values())
+          this.notify({ action: 'imposed', appId, sanction: toSanction(sanction) })
+      },
+    )
   }
 
   /**

@@ -1,3 +1,4 @@
+import { SharedLoads } from '../apps/shared-loads.js'
 import type { EndpointRecord, EndpointStore } from './endpoint-store.js'
 import type { WebhookEventType } from './webhooks.js'
 
@@ -20,7 +21,7 @@ export interface AppEndpoints {
  */
 export class EndpointCache {
   private readonly cache = new Map<string, AppEndpoints>()
-  private readonly loading = new Map<string, Promise<AppEndpoints>>()
+  private readonly loads = new SharedLoads<string, AppEndpoints>()
 
   constructor(private readonly store: EndpointStore) {}
 
@@ -38,35 +39,30 @@ export class EndpointCache {
 
   /** Loads now; concurrent callers share one load per app. */
   load(appId: string): Promise<AppEndpoints> {
-    const inFlight = this.loading.get(appId)
-    if (inFlight) return inFlight
-    const loading = this.store.list(appId).then((endpoints) => {
-      const loaded: AppEndpoints = { loadedAt: Date.now(), byId: new Map(), byType: new Map() }
-      for (const endpoint of endpoints) {
-        loaded.byId.set(endpoint.id, endpoint)
-        if (endpoint.enabled)
-          for (const type of endpoint.events)
-            loaded.byType.set(type, [...(loaded.byType.get(type) ?? []), endpoint.id])
-      }
-      // A load that an invalidation overtook must not put its older copy back.
-      if (this.loading.get(appId) === loading) this.cache.set(appId, loaded)
-      return loaded
-    })
-    this.loading.set(appId, loading)
-    const settle = () => {
-      if (this.loading.get(appId) === loading) this.loading.delete(appId)
-    }
-    loading.then(settle, settle)
-    return loading
+    return this.loads.get(
+      appId,
+      async () => {
+        const endpoints = await this.store.list(appId)
+        const loaded: AppEndpoints = { loadedAt: Date.now(), byId: new Map(), byType: new Map() }
+        for (const endpoint of endpoints) {
+          loaded.byId.set(endpoint.id, endpoint)
+          if (endpoint.enabled)
+            for (const type of endpoint.events)
+              loaded.byType.set(type, [...(loaded.byType.get(type) ?? []), endpoint.id])
+        }
+        return loaded
+      },
+      (loaded) => this.cache.set(appId, loaded),
+    )
   }
 
   invalidate(appId: string): void {
     this.cache.delete(appId)
-    this.loading.delete(appId)
+    this.loads.forget(appId)
   }
 
   /** Settles once the loads in flight have (for a clean shutdown). */
-  async idle(): Promise<void> {
-    await Promise.allSettled([...this.loading.values()])
+  idle(): Promise<void> {
+    return this.loads.idle()
   }
 }
