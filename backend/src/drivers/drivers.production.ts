@@ -36,6 +36,8 @@ export interface ProductionDriverOptions {
   /** Ranking coalescing window; default 100 ms. */
   rankingWindowMs?: number
   mysqlConnectionLimit?: number
+  /** See `MysqlOptions.compoundStatements`; tests pass `false` to run MySQL's statement forms. */
+  mysqlCompoundStatements?: boolean
 }
 
 export type ProductionDrivers = Drivers & {
@@ -51,7 +53,10 @@ export async function createProductionDrivers(options: ProductionDriverOptions):
   const prefix = options.prefix ?? 'rf:'
   const log = options.logger ?? createLogger('warn')
   const { redisUrl, queues } = options
-  const db = createMysql(options.mysqlUrl, { connectionLimit: options.mysqlConnectionLimit })
+  const db = createMysql(options.mysqlUrl, {
+    connectionLimit: options.mysqlConnectionLimit,
+    compoundStatements: options.mysqlCompoundStatements,
+  })
   const redisOptions = { maxRetriesPerRequest: 3, lazyConnect: false, retryStrategy: redisRetryStrategy }
   const connections: Redis[] = []
   // Connections retry on their own and fail the same way on every attempt: log it now and then.

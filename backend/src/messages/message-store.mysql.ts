@@ -121,7 +121,7 @@ export class MysqlMessageStore implements MessageStore {
           )
           values.push(change.appId, change.roomId, change.targetId)
         }
-        await step(statements, values, { commit: true })
+        await step(statements, values, { commit: true, rowsOnly: true })
         return { entry, target }
       })
     } catch (err) {
@@ -167,8 +167,9 @@ export class MysqlMessageStore implements MessageStore {
   /**
    * One attempt, in one round trip (after the lookup, when `lookUp` asks for one): each room's
    * `last_seq` is bumped by its count, the new value kept in a session variable; every row's seq
-   * is computed from that variable in the INSERT; the variables are read back and the
-   * transaction commits, all in one multi-statement query.
+   * is computed from that variable in the INSERT; the transaction commits and the variables
+   * are read back, all in one query (a compound statement on MariaDB, answered once; a
+   * multi-statement query elsewhere).
    *
    * One UPDATE scanning the primary key in order locks the rooms in one global order, so two
    * batches sharing rooms cannot deadlock. A room that does not exist leaves its variable NULL,
@@ -197,20 +198,25 @@ export class MysqlMessageStore implements MessageStore {
             .map((room) => `WHEN app_id = ? AND id = ? THEN (${variables.get(room)} := last_seq + ?)`)
             .join(' ')} END WHERE ${match}`,
           `INSERT INTO messages (${INSERTED}) VALUES ?`,
-          `SELECT ${[...variables.values()].map((v, i) => `${v} AS last${i}`).join(', ')}`,
         ],
         [
           ...rooms.flatMap((r) => [r.appId, r.roomId, r.count]),
           ...rooms.flatMap((r) => [r.appId, r.roomId]),
           rows,
         ],
-        { commit: true },
+        {
+          commit: true,
+          // Session variables outlive the transaction; read after the COMMIT, no answer leaves
+          // the server before it (see Step).
+          readAfterCommit: [`SELECT ${[...variables.values()].map((v, i) => `${v} AS last${i}`).join(', ')}`],
+          rowsOnly: true,
+        },
       )
     } catch (err) {
       if ((err as { code?: string }).code === 'ER_SUBQUERY_NO_1_ROW') throw roomNotFound('(one of the batch)')
       throw err
     }
-    const [last] = results[3] as Row[]
+    const [last] = results[0] as Row[]
     rooms.forEach((room, i) => (room.next = Number(last?.[`last${i}`]) - room.count + 1))
     return plan.results()
   }

@@ -11,6 +11,7 @@ import {
 } from '../support/services.js'
 
 export type Kind = 'embedded' | 'production'
+type Suite = (h: () => Harness, kind: Kind) => void
 
 /** A set of drivers as one backend node sees them. */
 export type Node = Drivers & { statementCount?(): number; redisCommandCount?(): number }
@@ -40,14 +41,23 @@ const available = await servicesAvailable()
  */
 /** `suite` gets the harness (valid inside tests and hooks) and the driver kind, so cases that
  * only mean something in production (counting statements, an unreachable database) are
- * registered there alone rather than skipped in embedded mode. */
+ * registered there alone rather than skipped in embedded mode. `bothSqlForms`: production runs
+ * once more with the statement forms MySQL gets (no compound statements), for stores whose SQL
+ * takes either form. */
 export function contract(
   name: string,
-  suite: (h: () => Harness, kind: 'embedded' | 'production') => void,
+  ...args: [suite: Suite] | [options: { bothSqlForms?: boolean }, suite: Suite]
 ): void {
-  for (const kind of ['embedded', 'production'] as const) {
+  const [options, suite] = args.length === 1 ? [{}, args[0]] : args
+  const variants: Array<{ kind: Kind; label: string; compound?: boolean }> = [
+    { kind: 'embedded', label: 'embedded' },
+    { kind: 'production', label: 'production' },
+  ]
+  if (options.bothSqlForms)
+    variants.push({ kind: 'production', label: 'production, MySQL statement forms', compound: false })
+  for (const { kind, label, compound } of variants) {
     const run = kind === 'embedded' || available ? describe : describe.skip
-    run(`${name} [${kind}]`, () => {
+    run(`${name} [${label}]`, () => {
       let harness: Harness | undefined
       const extra: Node[] = []
       let drop = async () => {}
@@ -69,6 +79,7 @@ export function contract(
             redisUrl: TEST_REDIS_URL,
             prefix,
             rankingWindowMs: RANKING_WINDOW_MS,
+            mysqlCompoundStatements: compound,
           })
         const node = await make()
         harness = {

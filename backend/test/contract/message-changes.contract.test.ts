@@ -55,7 +55,7 @@ const change = (
   authorize,
 })
 
-contract('message changes', (h, kind) => {
+contract('message changes', { bothSqlForms: true }, (h, kind) => {
   it('gives each change the next seq and stores the target in its new state', async () => {
     const at = await roomWith(h(), 'one', 'two')
     const [one] = at.messages

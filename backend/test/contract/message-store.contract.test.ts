@@ -5,7 +5,7 @@ import { RoomfulError } from '../../src/errors.js'
 import { newSortableId } from '../../src/ids.js'
 import type { NewMessage } from '../../src/messages/message-store.js'
 import { MysqlMessageStore } from '../../src/messages/message-store.mysql.js'
-import { createMysql, QUERY_TIMEOUT_MS } from '../../src/storage/mysql.js'
+import { createMysql, QUERY_TIMEOUT_MS, type Row } from '../../src/storage/mysql.js'
 import { contract, type Harness } from './harness.js'
 
 const hex = (n: number) => randomBytes(n).toString('hex')
@@ -94,7 +94,7 @@ async function freezableProxy(target: URL) {
   }
 }
 
-contract('MessageStore', (h, kind) => {
+contract('MessageStore', { bothSqlForms: true }, (h, kind) => {
   it('assigns each room gapless seqs in input order and bumps its lastSeq', async () => {
     const a = await newRoom(h())
     const b = await newRoom(h(), a.appId)
@@ -301,6 +301,18 @@ contract('MessageStore', (h, kind) => {
     expect(await h().node.messages.history(at.appId, 'a_missing', { limit: 10 })).toEqual([])
     expect((await h().node.messages.append([text(at, 'kept')]))[0]!.message.seq).toBe(1)
   })
+
+  if (kind === 'production')
+    it('sends appends to MariaDB as one compound statement, answered once', async () => {
+      const db = createMysql(h().mysqlUrl!)
+      try {
+        const [server] = await db.query<Row[]>('SELECT VERSION() AS version')
+        await new MysqlMessageStore(db).append([text(await newRoom(h()), 'one answer')])
+        expect(db.compoundStatements()).toBe(/mariadb/i.test(String(server?.version)))
+      } finally {
+        await db.close()
+      }
+    })
 
   // Embedded mode has no database to lose: its store cannot be unreachable.
   if (kind === 'production')
