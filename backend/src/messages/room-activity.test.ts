@@ -3,10 +3,10 @@ import { createLogger } from '../logger.js'
 import { RoomActivity } from './room-activity.js'
 
 describe('RoomActivity: coalesced activity writes', () => {
-  it('writes each busy room once per interval, with its latest time', async () => {
-    const writes: Array<[string, string, number]> = []
+  it('writes once per app per interval, each busy room with its latest time', async () => {
+    const writes: Array<[string, Record<string, number>]> = []
     const activity = new RoomActivity({
-      presence: { touch: async (app, room, at) => void writes.push([app, room, at]) },
+      presence: { touch: async (app, rooms) => void writes.push([app, Object.fromEntries(rooms)]) },
       log: createLogger('silent'),
       intervalMs: 20,
     })
@@ -18,12 +18,11 @@ describe('RoomActivity: coalesced activity writes', () => {
     expect(writes).toEqual([])
     await new Promise((resolve) => setTimeout(resolve, 60))
     expect(writes).toEqual([
-      ['a1', 'r1', 300],
-      ['a1', 'r2', 150],
-      ['a2', 'r1', 120],
+      ['a1', { r1: 300, r2: 150 }],
+      ['a2', { r1: 120 }],
     ])
     activity.record('a1', 'r1', 400)
     await activity.flush()
-    expect(writes.at(-1)).toEqual(['a1', 'r1', 400])
+    expect(writes.at(-1)).toEqual(['a1', { r1: 400 }])
   })
 })

@@ -278,7 +278,7 @@ export class PresenceService {
     const results = await Promise.allSettled([
       this.publishPresence(appId, roomId, { action, user, total, version }),
       this.publishOccupancy(appId, roomId, total, version),
-      action === 'join' ? this.deps.presence.touch(appId, roomId, Date.now()) : undefined,
+      action === 'join' ? this.deps.presence.touch(appId, new Map([[roomId, Date.now()]])) : undefined,
       withNotice ? this.notices.notice(appId, roomId, user, action) : undefined,
     ])
     for (const result of results)

@@ -97,8 +97,9 @@ export class MemoryPresenceStore implements PresenceStore {
     return roomIds.map((id) => this.room(appId, id, false)?.users.size ?? 0)
   }
 
-  async touch(appId: string, roomId: string, atMs: number): Promise<void> {
-    this.activityOf(appId).set(roomId, atMs)
+  async touch(appId: string, activity: ReadonlyMap<string, number>): Promise<void> {
+    const rooms = this.activityOf(appId)
+    for (const [roomId, atMs] of activity) rooms.set(roomId, atMs)
   }
 
   async top(appId: string, n: number): Promise<RoomActivity[]> {

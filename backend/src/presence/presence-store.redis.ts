@@ -146,9 +146,10 @@ export class RedisPresenceStore implements PresenceStore {
     return scores.map((s) => (s === null ? 0 : Number(s)))
   }
 
-  async touch(appId: string, roomId: string, atMs: number): Promise<void> {
+  async touch(appId: string, activity: ReadonlyMap<string, number>): Promise<void> {
+    if (activity.size === 0) return
     this.trips += 1
-    await this.redis.hset(this.key('act', appId), roomId, String(atMs))
+    await this.redis.hset(this.key('act', appId), activity)
   }
 
   async top(appId: string, n: number): Promise<RoomActivity[]> {

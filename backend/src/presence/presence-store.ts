@@ -91,8 +91,8 @@ export interface PresenceStore {
   nextVersion(): Promise<number>
   /** Distinct users per room, aligned with `roomIds`. One round trip. */
   occupancy(appId: string, roomIds: string[]): Promise<number[]>
-  /** Records activity for ranking ties. */
-  touch(appId: string, roomId: string, atMs: number): Promise<void>
+  /** Records when rooms were last active (room id → ms), for ranking ties. One round trip. */
+  touch(appId: string, activity: ReadonlyMap<string, number>): Promise<void>
   /** Top `n` occupied rooms: most distinct users first, ties by most recent activity. */
   top(appId: string, n: number): Promise<RoomActivity[]>
 

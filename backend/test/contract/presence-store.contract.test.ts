@@ -138,12 +138,22 @@ contract('PresenceStore', (h, kind) => {
     for (const room of ['t-a', 't-b', 't-c', 't-d', 't-e']) await occupy(room, 1)
     const base = Date.now() + 60_000
     // Newest activity on the rooms whose ids sort last, so a tie broken by id would fail.
-    await p.touch(app, 't-a', base + 5)
-    await p.touch(app, 't-d', base + 1)
-    await p.touch(app, 't-c', base + 3)
-    await p.touch(app, 't-b', base + 4)
-    await p.touch(app, 't-e', base + 2)
-    await p.touch(app, 'big', base - 50_000)
+    await p.touch(
+      app,
+      new Map([
+        ['t-a', base + 5],
+        ['t-d', base + 1],
+        ['t-c', base + 3],
+      ]),
+    )
+    await p.touch(app, new Map([['t-b', base + 4]]))
+    await p.touch(
+      app,
+      new Map([
+        ['t-e', base + 2],
+        ['big', base - 50_000],
+      ]),
+    )
     const top = await p.top(app, 3)
     expect(top).toEqual([
       { roomId: 'big', occupancy: 3, lastActivityMs: base - 50_000 },
