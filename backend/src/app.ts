@@ -126,10 +126,18 @@ export function createApp(deps: {
     limiterError,
   )
   const batcher = new WriteBatcher(drivers.messages)
-  const feeds = new RoomFeeds({ bus: drivers.bus, messages: drivers.messages, publish, log })
+  const feeds = new RoomFeeds({
+    bus: drivers.bus,
+    messages: drivers.messages,
+    publish,
+    log,
+    nodeId: config.nodeId,
+  })
   // Messages committed while the bus was away reach nobody through it: read them from the
-  // store now, and once more after the subscriptions are surely back in place.
+  // store now, and once more after the subscriptions are surely back in place. Other nodes
+  // may have stopped publishing rooms they thought no node shared with them: say hello again.
   drivers.bus.onReconnect(() => {
+    feeds.relisten()
     void feeds.reconcile()
     setTimeout(() => void feeds.reconcile(), 1_000).unref()
   })
@@ -138,7 +146,6 @@ export function createApp(deps: {
     batcher,
     messages: drivers.messages,
     presence: drivers.presence,
-    bus: drivers.bus,
     feeds,
     webhooks: webhooks.webhooks,
     audit,

@@ -15,9 +15,9 @@ export class MemoryBus implements Bus {
     // In process: never lost.
   }
 
-  async publish(channel: string, payload: string): Promise<void> {
+  async publish(channel: string, payload: string): Promise<number> {
     const handlers = this.handlers.get(channel)
-    if (!handlers || this.closed) return
+    if (!handlers || this.closed) return 0
     const targets = [...handlers]
     queueMicrotask(() => {
       for (const handler of targets) {
@@ -30,6 +30,8 @@ export class MemoryBus implements Bus {
         }
       }
     })
+    // Counted like Redis counts a node's subscription: once, whatever its handlers.
+    return 1
   }
 
   async subscribe(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>> {

@@ -24,7 +24,16 @@ export class RedisBus implements Bus {
   /** While the subscriber connects (or reconnects): resolves once it is ready. */
   private readyGate: Promise<void> | null = null
   /** Publishes made in the current tick, written to Redis together (see `publish`). */
-  private outbox: Array<{ channel: string; payload: string; done(err: Error | null): void }> = []
+  private outbox: Array<{
+    channel: string
+    payload: string
+    done(err: Error | null, receivers?: number): void
+  }> = []
+  /** Bumped when the subscriber connection is lost and when it is back. */
+  private generation = 0
+  /** The generation in which every subscription was last known in place on Redis. */
+  private confirmed = 0
+  private readonly reconnectListeners: Array<() => void> = []
 
   constructor(
     private readonly publisher: Redis,
@@ -33,21 +42,47 @@ export class RedisBus implements Bus {
   ) {
     this.onError = options.onError
     subscriber.on('message', (channel: string, payload: string) => this.deliver(channel, payload))
+    subscriber.on('close', () => this.generation++)
+    onReadyAfterLoss(subscriber, () => void this.confirmSubscriptions())
   }
 
   /**
    * Publishes made in one tick (say, every message of a committed batch) leave as one pipeline:
-   * one write to the socket instead of one per message. Order on the connection is kept.
+   * one write to the socket instead of one per message. Order on the connection is kept. The
+   * count of receivers is trusted only when this node's subscriptions were in place on Redis
+   * from before the publish until its reply.
    */
-  publish(channel: string, payload: string): Promise<void> {
+  publish(channel: string, payload: string): Promise<number | null> {
+    const generation = this.generation
+    const counted = () => generation === this.generation && this.confirmed === generation
     return new Promise((resolve, reject) => {
       if (this.outbox.length === 0) process.nextTick(() => this.flushOutbox())
+      const trusted = counted() && this.subscriber.status === 'ready'
       this.outbox.push({
         channel: this.options.prefix + channel,
         payload,
-        done: (err) => (err ? reject(err) : resolve()),
+        done: (err, receivers) =>
+          err ? reject(err) : resolve(trusted && counted() ? (receivers ?? null) : null),
       })
     })
+  }
+
+  /**
+   * After a reconnect ioredis subscribes again on its own, but only after announcing "ready":
+   * subscribing to every channel once more and waiting for the reply tells when they are all
+   * in place, and only then are the reconnect listeners called.
+   */
+  private async confirmSubscriptions(): Promise<void> {
+    const generation = ++this.generation
+    const channels = [...this.subs.keys()]
+    try {
+      if (channels.length > 0) await this.subscriber.subscribe(...channels)
+    } catch {
+      return // lost again: the next "ready" confirms
+    }
+    if (generation !== this.generation) return
+    this.confirmed = generation
+    for (const listener of this.reconnectListeners) listener()
   }
 
   private flushOutbox(): void {
@@ -56,7 +91,7 @@ export class RedisBus implements Bus {
     if (sending.length === 1) {
       const [only] = sending as [(typeof sending)[0]]
       this.publisher.publish(only.channel, only.payload).then(
-        () => only.done(null),
+        (receivers) => only.done(null, receivers),
         (err: Error) => only.done(err),
       )
       return
@@ -64,14 +99,18 @@ export class RedisBus implements Bus {
     const pipeline = this.publisher.pipeline()
     for (const item of sending) pipeline.publish(item.channel, item.payload)
     pipeline.exec().then(
-      (results) => sending.forEach((item, i) => item.done(results?.[i]?.[0] ?? null)),
+      (results) =>
+        sending.forEach((item, i) => {
+          const [err, receivers] = results?.[i] ?? [null, null]
+          item.done(err, typeof receivers === 'number' ? receivers : undefined)
+        }),
       (err: Error) => sending.forEach((item) => item.done(err)),
     )
   }
 
   onReconnect(listener: () => void): void {
     onReadyAfterLoss(this.publisher, listener)
-    onReadyAfterLoss(this.subscriber, listener)
+    this.reconnectListeners.push(listener)
   }
 
   async subscribe(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>> {

@@ -13,10 +13,10 @@ export function announcer(env: NodeJS.ProcessEnv): Bus {
   const pending: Promise<unknown>[] = []
   return {
     publish: async (channel, payload) => {
-      if (!redis) return
+      if (!redis) return 0
       const sent = redis.publish(`${prefix}${channel}`, payload)
       pending.push(sent.catch(() => undefined))
-      await sent
+      return sent
     },
     subscribe: () => Promise.reject(new Error('the admin CLI does not listen to the bus')),
     onReconnect: () => undefined,

@@ -1,6 +1,5 @@
 import type { Attachment, HistoryResult, Message, NoticeKind, UserProfile } from '@roomful/sdk/protocol'
 import { RoomfulError } from '../errors.js'
-import { channels, type Bus } from '../bus/bus.js'
 import { newSortableId } from '../ids.js'
 import type { Logger } from '../logger.js'
 import type { PresenceStore } from '../presence/presence-store.js'
@@ -36,9 +35,8 @@ export class MessagesService {
       batcher: WriteBatcher
       messages: MessageStore
       presence: PresenceStore
-      bus: Bus
-      /** This node's room feeds: its own commits go to them at once, not via the bus echo. */
-      feeds: Pick<RoomFeeds, 'deliver'>
+      /** This node's room feeds: its own commits go to them at once, and on to other nodes. */
+      feeds: Pick<RoomFeeds, 'share'>
       /** Told of every new text or image message, after its commit (never awaited), and of
        * every delete, so that pending webhook bodies drop the deleted text. */
       webhooks?: Pick<Webhooks, 'emit' | 'forgetMessage'>
@@ -211,12 +209,9 @@ export class MessagesService {
 
   private deliver(appId: string, roomId: string, message: Message): void {
     const frame = messageFrame(message)
-    // This node's sockets get the message now; the bus echo of it is dropped by seq.
-    this.deps.feeds.deliver(appId, roomId, message.seq, frame)
-    // Delivery failures do not undo a committed message: a node that misses this publish
-    // fetches the seq from the store when the next one shows the gap.
-    this.deps.bus
-      .publish(channels.room(appId, roomId), envelope.message(message, frame))
-      .catch((err) => this.deps.log.warn({ err, room: roomId }, 'unable to publish a stored message'))
+    // This node's sockets get the message now, other nodes' through the bus. Delivery failures
+    // do not undo a committed message: a node that misses this publish fetches the seq from
+    // the store when the next one shows the gap.
+    this.deps.feeds.share(appId, roomId, message.seq, frame, envelope.message(message, frame))
   }
 }

@@ -66,6 +66,21 @@ describe('RoomFeed: in-order, once-only delivery per node', () => {
     feed.close()
   })
 
+  it('reads from the store what another node says is committed when it never comes over the bus', async () => {
+    const stored = [1, 2, 3].map(message)
+    const { feed, delivered } = feedWith(stored)
+    feed.catchUp([], 0)
+    feed.onPayload(envelope.message(message(1)))
+    feed.expect(3)
+    expect(delivered).toEqual([1])
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(delivered).toEqual([1, 2, 3])
+    feed.expect(2) // already delivered: nothing to read
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(delivered).toEqual([1, 2, 3])
+    feed.close()
+  })
+
   it('passes ephemeral events straight through', () => {
     const frames: string[] = []
     const feed = new RoomFeed('a1', 'r1', {

@@ -1,10 +1,12 @@
 import type { Message, Room } from '@roomful/sdk/protocol'
+import { randomUUID } from 'node:crypto'
 import type { Bus } from '../bus/bus.js'
 import { channels } from '../bus/bus.js'
 import type { Logger } from '../logger.js'
 import { messageFrame } from './frames.js'
 import { NewestPages } from './newest-pages.js'
 import type { MessageStore } from './message-store.js'
+import { newSharingState, RoomSharing } from './room-sharing.js'
 
 export type Publish = (topic: string, frame: string) => void
 
@@ -42,7 +44,11 @@ export class RoomFeed {
   room: Room | null = null
   /** Resolves once the bus subscription is live; joins wait for it before reading the store. */
   ready: Promise<() => Promise<void>> | null = null
+  /** Whether other nodes listen to the room (see room-sharing.ts). */
+  readonly sharing = newSharingState()
   private readonly pending = new Map<number, string>()
+  /** The room is committed up to here, another node said: what is missing is read from the store. */
+  private committedUpTo = 0
   /** The last presence frames handed to the topic while a join watched, and how many were. */
   private readonly recentPresence: string[] = []
   private presenceCount = 0
@@ -115,6 +121,18 @@ export class RoomFeed {
     if (this.last !== null) this.drain()
   }
 
+  /** Another node says the room is committed up to `seq`: whatever of it does not come soon is
+   * read from the store, like a gap. */
+  expect(seq: number): void {
+    this.committedUpTo = Math.max(this.committedUpTo, seq)
+    if (this.last !== null) this.drain()
+  }
+
+  /** Something committed is not delivered here yet. */
+  private get behind(): boolean {
+    return this.pending.size > 0 || (this.last !== null && this.committedUpTo > this.last)
+  }
+
   /**
    * Brings the feed up to date with messages just read from the store (ascending, contiguous),
    * handing those it had not delivered yet to the topic. Call before a joining socket
@@ -148,11 +166,12 @@ export class RoomFeed {
       this.last++
       this.deps.publish(this.topic, next)
     }
-    if (this.pending.size === 0) this.clearGapTimer()
+    if (!this.behind) this.clearGapTimer()
     else this.gapTimer ??= setTimeout(() => void this.fillGap(), this.deps.gapWaitMs)
   }
 
   close(): void {
+    this.sharing.closed = true
     this.clearGapTimer()
     this.pending.clear()
   }
@@ -179,16 +198,11 @@ export class RoomFeed {
 
   private async fillGap(): Promise<void> {
     this.gapTimer = null
-    if (this.filling || this.last === null || this.pending.size === 0) return
+    if (this.filling || this.last === null || !this.behind) return
     this.filling = true
     try {
-      const firstHeld = Math.min(...this.pending.keys())
-      const missing = await this.deps.messages.since(
-        this.appId,
-        this.roomId,
-        this.last,
-        firstHeld - 1 - this.last,
-      )
+      const upTo = this.pending.size > 0 ? Math.min(...this.pending.keys()) - 1 : this.committedUpTo
+      const missing = await this.deps.messages.since(this.appId, this.roomId, this.last, upTo - this.last)
       this.catchUp(missing, this.last)
     } catch (err) {
       this.deps.log.warn({ err, room: this.roomId }, 'unable to fill a gap in the room feed; retrying')
@@ -204,6 +218,7 @@ export class RoomFeeds {
   private readonly feeds = new Map<string, RoomFeed>()
   /** The rooms' newest history pages, for their members on this node. */
   readonly newest = new NewestPages()
+  private readonly sharing: RoomSharing
 
   constructor(
     private readonly deps: {
@@ -212,8 +227,12 @@ export class RoomFeeds {
       publish: Publish
       log: Logger
       gapWaitMs?: number
+      /** Tells this node's hellos on room channels from other nodes'; default: a random id. */
+      nodeId?: string
     },
-  ) {}
+  ) {
+    this.sharing = new RoomSharing({ bus: deps.bus, log: deps.log, nodeId: deps.nodeId ?? randomUUID() })
+  }
 
   async attach(appId: string, roomId: string): Promise<RoomFeed> {
     const key = `${appId}/${roomId}`
@@ -222,7 +241,14 @@ export class RoomFeeds {
       feed = new RoomFeed(appId, roomId, { ...this.deps, gapWaitMs: this.deps.gapWaitMs ?? 150 })
       this.feeds.set(key, feed)
       const created = feed
-      created.ready = this.deps.bus.subscribe(channels.room(appId, roomId), (p) => created.onPayload(p))
+      const channel = channels.room(appId, roomId)
+      created.ready = this.deps.bus.subscribe(channel, (p) => {
+        if (!this.sharing.onPayload(created.sharing, channel, p, created)) created.onPayload(p)
+      })
+      created.ready.then(
+        () => this.sharing.listening(created.sharing, channel),
+        () => undefined,
+      )
     }
     feed.refs++
     try {
@@ -236,11 +262,21 @@ export class RoomFeeds {
 
   /**
    * Hands a message this node just committed to the room's feed, if any socket here is in the
-   * room: local members need not wait for the bus round trip, and the echo that comes back
-   * later is dropped as a repeat. Order still holds: the feed sorts by seq whatever the source.
+   * room, and `payload` to the other nodes over the bus unless none listens (room-sharing.ts).
+   * Local members need not wait for the bus round trip, and an echo that comes back later is
+   * dropped as a repeat. Order still holds: the feed sorts by seq whatever the source.
    */
-  deliver(appId: string, roomId: string, seq: number, frame: string): void {
-    this.feeds.get(`${appId}/${roomId}`)?.onMessage(seq, frame)
+  share(appId: string, roomId: string, seq: number, frame: string, payload: string): void {
+    const feed = this.feeds.get(`${appId}/${roomId}`)
+    feed?.onMessage(seq, frame)
+    this.sharing.publish(feed?.sharing, channels.room(appId, roomId), seq, payload)
+  }
+
+  /** The bus is back after a loss: every room's listeners may have changed. */
+  relisten(): void {
+    for (const feed of this.feeds.values())
+      if (feed.sharing.subscribed)
+        this.sharing.listening(feed.sharing, channels.room(feed.appId, feed.roomId))
   }
 
   /** The rooms with members on this node (joined at least once). */

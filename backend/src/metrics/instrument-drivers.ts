@@ -22,7 +22,10 @@ export function instrumentDrivers(drivers: Drivers, metrics: Metrics): Drivers {
   const publish = bus.publish
   bus.publish = (channel, payload) => {
     const done = metrics.busPublishSeconds.startTimer()
-    return publish(channel, payload).then(() => void done())
+    return publish(channel, payload).then((receivers) => {
+      done()
+      return receivers
+    })
   }
   return {
     ...drivers,

@@ -6,7 +6,23 @@ import { RedisBus } from '../../src/bus/bus.redis.js'
 import { servicesAvailable, TEST_REDIS_URL, uniquePrefix } from '../support/services.js'
 import { contract, sleep, waitFor } from './harness.js'
 
-contract('Bus', (h) => {
+contract('Bus', (h, kind) => {
+  it('says how many nodes a publish reached: a node once, whatever its handlers', async () => {
+    const channel = channels.room(`a${randomBytes(4).toString('hex')}`, 'r1')
+    const offFirst = await h().node.bus.subscribe(channel, () => undefined)
+    const offSecond = await h().node.bus.subscribe(channel, () => undefined)
+    expect(await h().node.bus.publish(channel, 'this node')).toBe(1)
+    if (kind === 'production') {
+      const other = await h().secondNode()
+      const offOther = await other.bus.subscribe(channel, () => undefined)
+      expect(await h().node.bus.publish(channel, 'two nodes')).toBe(2)
+      await offOther()
+    }
+    await offFirst()
+    await offSecond()
+    expect(await h().node.bus.publish(channel, 'nobody')).toBe(0)
+  })
+
   it('delivers a publish from one node to subscribers on another', async () => {
     const other = await h().secondNode()
     const channel = channels.room(`a${randomBytes(4).toString('hex')}`, 'r1')
