@@ -1,18 +1,21 @@
 // Fan-out: the same load (N connections in rooms of k, members sending 80-byte messages at a
-// fixed total delivery rate) against the raw uWS floor, Roomful embedded and Roomful
-// production. For each room size the three servers run at once, each with its own idle
-// connections, and the load moves between them in short slices (raw, embedded, production,
-// raw, …) so that every ratio compares measurements taken seconds apart: on a shared machine
-// the cost of the same work drifts by tens of percent within a minute.
+// fixed total delivery rate) against the raw uWS floor, Roomful embedded, Roomful production,
+// and Roomful production with its rooms shared by a second node (one quiet member per room
+// there, so every message goes over the bus). For each room size the servers run at once, each
+// with its own idle connections, and the load moves between them in short slices (raw,
+// embedded, production, raw, …) so that every ratio compares measurements taken seconds apart:
+// on a shared machine the cost of the same work drifts by tens of percent within a minute.
 import { merge, newHistogram, percentile } from './histogram.mjs'
 import { cpuByThread, cpuSplit } from './proc.mjs'
 import { loadSlice } from './slice.mjs'
-import { servicePids, startRaw, startRoomful } from './targets.mjs'
+import { servicePids, startRaw, startRoomful, startSharedRoomful } from './targets.mjs'
 import { median, ms, ratio, sleep, table, us } from './util.mjs'
 
 export async function fanout(load, opts) {
   const services = await servicePids()
-  const kinds = ['raw', 'embedded', 'production'].filter((k) => k === 'raw' || opts.targets.includes(k))
+  const kinds = ['raw', 'embedded', 'production', 'shared'].filter(
+    (k) => k === 'raw' || opts.targets.includes(k),
+  )
   const rows = []
   const results = []
   for (const size of opts.sizes) {
@@ -20,7 +23,11 @@ export async function fanout(load, opts) {
     try {
       for (const kind of kinds)
         servers.push(
-          kind === 'raw' ? await startRaw() : await startRoomful(kind, { nodeArgs: opts.nodeArgs }),
+          kind === 'raw'
+            ? await startRaw()
+            : kind === 'shared'
+              ? await startSharedRoomful({ nodeArgs: opts.nodeArgs })
+              : await startRoomful(kind, { nodeArgs: opts.nodeArgs }),
         )
       for (const server of servers) await connectRooms(load, server, size, opts)
       await sleep(1000)
@@ -31,7 +38,7 @@ export async function fanout(load, opts) {
         const r = summarize(
           slices.get(server),
           slices.get(servers[0]),
-          kinds[i] === 'production' ? services : {},
+          kinds[i] === 'production' || kinds[i] === 'shared' ? services : {},
         )
         const kind = kinds[i]
         results.push({ size, kind, ...r })
@@ -42,8 +49,8 @@ export async function fanout(load, opts) {
           ms(r.delivery.p50),
           ms(r.delivery.p99),
           `${us(r.nodeUs)} (${ratio(r.nodeRatio, 1)})`,
-          kind === 'production' ? us(r.mysqldUs) : '',
-          kind === 'production' ? us(r.redisUs) : '',
+          kind === 'production' || kind === 'shared' ? us(r.mysqldUs) : '',
+          kind === 'production' || kind === 'shared' ? us(r.redisUs) : '',
           `${us(r.totalUs)} (${ratio(r.totalRatio, 1)})`,
           // More than 1 % of the offered sends lost: this row ran a lighter load than the others.
           `${r.lost}${r.lost > r.offered * 0.01 ? ' !' : ''}`,
@@ -103,6 +110,16 @@ async function connectRooms(load, server, size, opts) {
     group: server.name,
   }))
   await load.connect(server.target, specs)
+  if (server.listenerTarget)
+    await load.connect(
+      server.listenerTarget,
+      rooms.map((room, i) => ({
+        user: `listener${i}`,
+        room,
+        group: `${server.name} listeners`,
+        quiet: true,
+      })),
+    )
 }
 
 /** One slice of load on `server`; the CPU of every process is read, so that what the shared

@@ -40,6 +40,7 @@ function onFrame(conn, data) {
   const s = data.toString('latin1')
   const type = s.charCodeAt(TYPE_AT)
   if (type === 109 /* m: message */) {
+    if (conn.quiet) return
     stats.deliveries++
     const at = s.indexOf('"text":"') + 8
     const digit = s.charCodeAt(at)
@@ -79,6 +80,8 @@ function open(target, spec, localAddress) {
       tag: spec.user,
       room: spec.room,
       group: spec.group,
+      // A member that only listens, on another node: what it receives is not counted.
+      quiet: spec.quiet === true,
       inFlight: 0,
       closedLoop: false,
       waiting: null,

@@ -115,10 +115,8 @@ export async function startRoomful(mode, { nodeArgs = [], env: extraEnv = {} } =
     })
   } else Object.assign(env, { MYSQL_URL: '', REDIS_URL: '' })
 
-  const child = spawnWithFiles([process.execPath, ...nodeArgs, 'backend/dist/main.js'], env)
-  child.stdout.resume()
+  const child = await startNode(env, nodeArgs)
   const url = `http://127.0.0.1:${port}`
-  await waitReady(url, child)
   const res = await fetch(`${url}/v1/admin/apps`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
@@ -135,6 +133,7 @@ export async function startRoomful(mode, { nodeArgs = [], env: extraEnv = {} } =
     url,
     adminKey,
     database,
+    env,
     target,
     async createRooms(count) {
       const ids = []
@@ -162,6 +161,41 @@ export async function startRoomful(mode, { nodeArgs = [], env: extraEnv = {} } =
         await admin.end()
       }
       if (prefix) await dropPrefix(prefix)
+    },
+  }
+}
+
+/** Spawns a Roomful node with `env` (its PORT included) and waits until it is ready. */
+async function startNode(env, nodeArgs = []) {
+  const child = spawnWithFiles([process.execPath, ...nodeArgs, 'backend/dist/main.js'], env)
+  child.stdout.resume()
+  await waitReady(`http://127.0.0.1:${env.PORT}`, child)
+  return child
+}
+
+/**
+ * A Roomful production node whose rooms are shared with a second node (same database and key
+ * prefix): `listenerTarget` points at the second node, where the fan-out bench keeps one quiet
+ * member per room. Every message the first node commits then goes over the bus, as in a
+ * cluster whose rooms span nodes; only the first node's CPU is measured.
+ */
+export async function startSharedRoomful({ nodeArgs = [] } = {}) {
+  const main = await startRoomful('production', { nodeArgs })
+  const port = await freePort()
+  let helper
+  try {
+    helper = await startNode({ ...main.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` })
+  } catch (err) {
+    await main.stop()
+    throw err
+  }
+  return {
+    ...main,
+    name: 'Roomful production, rooms shared',
+    listenerTarget: { ...main.target, wsUrl: `ws://127.0.0.1:${port}/v1/ws` },
+    async stop() {
+      await stopChild(helper)
+      await main.stop()
     },
   }
 }
