@@ -53,16 +53,17 @@ export class RedisBus implements Bus {
    * from before the publish until its reply.
    */
   publish(channel: string, payload: string): Promise<number | null> {
+    // `confirmed` only ever catches up with `generation`: in place at the publish and no loss by
+    // its reply means in place throughout.
     const generation = this.generation
-    const counted = () => generation === this.generation && this.confirmed === generation
+    const inPlace = this.confirmed === generation && this.subscriber.status === 'ready'
     return new Promise((resolve, reject) => {
       if (this.outbox.length === 0) process.nextTick(() => this.flushOutbox())
-      const trusted = counted() && this.subscriber.status === 'ready'
       this.outbox.push({
         channel: this.options.prefix + channel,
         payload,
         done: (err, receivers) =>
-          err ? reject(err) : resolve(trusted && counted() ? (receivers ?? null) : null),
+          err ? reject(err) : resolve(inPlace && generation === this.generation ? (receivers ?? null) : null),
       })
     })
   }

@@ -7,7 +7,7 @@ import { webhookEvent } from '../webhooks/webhook-payloads.js'
 import type { Webhooks } from '../webhooks/webhooks.js'
 import type { AuditLog } from '../moderation/audit-log.js'
 import { recordAction } from '../moderation/record-action.js'
-import { envelope, messageFrame } from './frames.js'
+import { messageFrame } from './frames.js'
 import type { MessageChange, MessageStore, NewMessage } from './message-store.js'
 import { RoomActivity } from './room-activity.js'
 import type { RoomFeeds } from './room-feed.js'
@@ -212,6 +212,6 @@ export class MessagesService {
     // This node's sockets get the message now, other nodes' through the bus. Delivery failures
     // do not undo a committed message: a node that misses this publish fetches the seq from
     // the store when the next one shows the gap.
-    this.deps.feeds.share(appId, roomId, message.seq, frame, envelope.message(message, frame))
+    this.deps.feeds.share(appId, roomId, message.seq, frame)
   }
 }

@@ -60,11 +60,14 @@ export class RoomFeed {
     readonly appId: string,
     readonly roomId: string,
     private readonly deps: { messages: MessageStore; publish: Publish; log: Logger; gapWaitMs: number },
-  ) {}
-
-  get topic(): string {
-    return roomTopic(this.appId, this.roomId)
+  ) {
+    this.topic = roomTopic(appId, roomId)
+    this.channel = channels.room(appId, roomId)
   }
+
+  /** The room's uWS topic on this node, and its channel on the bus (named once, not per message). */
+  readonly topic: string
+  readonly channel: string
 
   /** The last seq delivered here while nothing later waits behind a gap; null otherwise. */
   get settledAt(): number | null {
@@ -241,7 +244,7 @@ export class RoomFeeds {
       feed = new RoomFeed(appId, roomId, { ...this.deps, gapWaitMs: this.deps.gapWaitMs ?? 150 })
       this.feeds.set(key, feed)
       const created = feed
-      const channel = channels.room(appId, roomId)
+      const { channel } = created
       created.ready = this.deps.bus.subscribe(channel, (p) => {
         if (!this.sharing.onPayload(created.sharing, channel, p, created)) created.onPayload(p)
       })
@@ -262,21 +265,20 @@ export class RoomFeeds {
 
   /**
    * Hands a message this node just committed to the room's feed, if any socket here is in the
-   * room, and `payload` to the other nodes over the bus unless none listens (room-sharing.ts).
+   * room, and to the other nodes over the bus unless none listens (room-sharing.ts).
    * Local members need not wait for the bus round trip, and an echo that comes back later is
    * dropped as a repeat. Order still holds: the feed sorts by seq whatever the source.
    */
-  share(appId: string, roomId: string, seq: number, frame: string, payload: string): void {
+  share(appId: string, roomId: string, seq: number, frame: string): void {
     const feed = this.feeds.get(`${appId}/${roomId}`)
     feed?.onMessage(seq, frame)
-    this.sharing.publish(feed?.sharing, channels.room(appId, roomId), seq, payload)
+    this.sharing.publish(feed?.sharing, feed?.channel ?? channels.room(appId, roomId), seq, frame)
   }
 
   /** The bus is back after a loss: every room's listeners may have changed. */
   relisten(): void {
     for (const feed of this.feeds.values())
-      if (feed.sharing.subscribed)
-        this.sharing.listening(feed.sharing, channels.room(feed.appId, feed.roomId))
+      if (feed.sharing.subscribed) this.sharing.listening(feed.sharing, feed.channel)
   }
 
   /** The rooms with members on this node (joined at least once). */

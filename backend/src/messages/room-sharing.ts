@@ -51,8 +51,9 @@ export const newSharingState = (): SharingState => ({
 export class RoomSharing {
   constructor(private readonly deps: { bus: Bus; log: Logger; nodeId: string }) {}
 
-  /** Publishes a commit of this node's, unless no other node listens to the room. */
-  publish(state: SharingState | undefined, channel: string, seq: number, payload: string): void {
+  /** Publishes a commit of this node's (its seq and frame), unless no other node listens to the
+   * room: the envelope is built only for a publish. */
+  publish(state: SharingState | undefined, channel: string, seq: number, frame: string): void {
     if (state) state.highestSeq = Math.max(state.highestSeq, seq)
     if (state?.alone) {
       state.skipped = true
@@ -60,7 +61,7 @@ export class RoomSharing {
     }
     const epoch = state?.epoch
     const countable = state?.subscribed === true
-    this.deps.bus.publish(channel, payload).then(
+    this.deps.bus.publish(channel, roomEnvelope.message(seq, frame)).then(
       (receivers) => {
         if (state && countable && receivers === 1 && state.epoch === epoch && !state.closed)
           state.alone = true
